@@ -1,0 +1,96 @@
+//! The templates that ship with the product, written from the domain brief in three languages.
+//! Kept as JSON files so that they are also examples of the import format.
+
+use super::model::Template;
+use super::template_check::parse_template;
+
+/// (key, JSON document) of every built-in template.
+pub const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
+    ("instore-visit", include_str!("../../templates/instore-visit.json")),
+    ("phone-call", include_str!("../../templates/phone-call.json")),
+    ("customer-pulse", include_str!("../../templates/customer-pulse.json")),
+    ("employee-self", include_str!("../../templates/employee-self.json")),
+    ("complaint-follow-up", include_str!("../../templates/complaint-follow-up.json")),
+];
+
+/// Parse every built-in template; an error names the file, so a broken edit fails loudly.
+pub fn builtin_templates() -> Result<Vec<Template>, String> {
+    BUILTIN_TEMPLATES
+        .iter()
+        .map(|(key, json)| parse_template(json).map_err(|errs| format!("built-in template {key}: {}", errs.join("; "))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Channel, Dimension, QuestionType};
+
+    fn all() -> Vec<Template> {
+        builtin_templates().expect("built-in templates are valid")
+    }
+
+    #[test]
+    fn every_builtin_template_is_valid_and_named_after_its_file() {
+        for (t, (key, _)) in all().iter().zip(BUILTIN_TEMPLATES.iter()) {
+            assert_eq!(&t.key, key);
+        }
+    }
+
+    #[test]
+    fn every_text_is_translated_into_chinese_and_russian() {
+        for t in all() {
+            let mut texts = vec![("title", &t.title)];
+            for s in &t.sections {
+                texts.push(("section", &s.title));
+                for q in &s.questions {
+                    texts.push((q.id.as_str(), &q.text));
+                    if let Some(h) = &q.help {
+                        texts.push((q.id.as_str(), h));
+                    }
+                    for o in &q.options {
+                        texts.push((o.id.as_str(), &o.label));
+                    }
+                }
+            }
+            for (what, text) in texts {
+                assert!(text.zh_cn.as_deref().is_some_and(|s| !s.is_empty()), "{} {what}: no Chinese", t.key);
+                assert!(text.ru.as_deref().is_some_and(|s| !s.is_empty()), "{} {what}: no Russian", t.key);
+            }
+        }
+    }
+
+    #[test]
+    fn the_store_visit_covers_all_five_dimensions_with_about_25_items() {
+        let visit = all().into_iter().find(|t| t.key == "instore-visit").expect("visit");
+        assert_eq!(visit.channel, Channel::MysteryVisit);
+        let scored = visit.questions().filter(|(_, q)| q.is_scored()).count();
+        assert!((22..=28).contains(&scored), "{scored} scored items");
+        for d in Dimension::ALL {
+            assert!(visit.questions().any(|(_, q)| q.dimension == Some(d)), "no {d:?} item");
+        }
+    }
+
+    #[test]
+    fn the_phone_call_checks_the_third_ring_and_seventeen_seconds_on_hold() {
+        let call = all().into_iter().find(|t| t.key == "phone-call").expect("call");
+        let rings = call.question("rings").expect("rings");
+        assert_eq!(rings.pass.and_then(|p| p.at_most), Some(3.0));
+        let hold = call.question("hold_seconds").expect("hold");
+        assert_eq!(hold.pass.and_then(|p| p.at_most), Some(17.0));
+    }
+
+    #[test]
+    fn customer_pulse_is_short_and_employee_survey_mirrors_it() {
+        let templates = all();
+        let pulse = templates.iter().find(|t| t.key == "customer-pulse").expect("pulse");
+        let staff = templates.iter().find(|t| t.key == "employee-self").expect("staff");
+        assert!(pulse.question_count() <= 8);
+        assert!(pulse.questions().any(|(_, q)| q.kind == QuestionType::Recommend));
+        let ids = |t: &Template| t.questions().map(|(_, q)| (q.id.clone(), q.kind, q.dimension)).collect::<Vec<_>>();
+        assert_eq!(ids(pulse), ids(staff));
+        for d in Dimension::ALL {
+            assert_eq!(pulse.questions().filter(|(_, q)| q.dimension == Some(d)).count(), 1);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Pure, wasm-safe domain logic: the survey model, answers, scoring and statistics.
+//!
+//! Nothing here does I/O or knows about Leptos, so the phone (offline) and the server run
+//! the very same code and show the very same numbers.
+
+pub mod answers;
+#[cfg(any(test, feature = "ssr"))]
+pub mod builtin;
+pub mod model;
+pub mod scoring;
+pub mod submission;
+pub mod template_check;
+
+#[cfg(test)]
+mod scoring_props;
+
+pub use answers::{Answer, AnswerInput, AnswerSet, AnswerValue, FieldError};
+pub use model::{Channel, Dimension, I18nText, Question, QuestionType, Section, Template};
+pub use scoring::{score, Nps, Score, ScoreCard, Tally};
+pub use submission::{ResponseSubmission, StoreCode};

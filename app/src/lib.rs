@@ -1,0 +1,2 @@
+//! Servscope: the Leptos application (pages, server functions) and the shared domain.
+pub mod domain;
