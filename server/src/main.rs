@@ -1,1 +1,96 @@
-fn main(){}
+//! Entry point: parse configuration, then serve or run an administrative command.
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use server::config::{Cli, Command};
+use server::{cli, demo, http, open_database, state_for};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // Before any thread exists: the config file fills in unset environment variables.
+    if let Err(e) = server::config::apply_config_file(&args) {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(run(cli)) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.config;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        format!(
+            "cannot create data folder {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let db = open_database(&config.database_url()).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Users { command } => cli::users(&db, command).await,
+        Command::Templates { command } => cli::templates(&db, command).await,
+        Command::Tokens { command } => cli::tokens(&db, command).await,
+        Command::Demo => load_demo(&db).await,
+        Command::Serve => {
+            if config.demo {
+                load_demo(&db).await?;
+            }
+            serve(config.bind, state_for(&config, db)).await
+        }
+    }
+}
+
+async fn load_demo(db: &app::server::db::Db) -> Result<(), String> {
+    match demo::load(db, chrono::Utc::now()).await? {
+        Some(n) => println!("Loaded the demo data: 12 stores, {n} responses."),
+        None => println!("The database already has users; demo data not loaded."),
+    }
+    println!("Demo accounts (password: {}):", demo::DEMO_PASSWORD);
+    for a in demo::accounts() {
+        println!(
+            "  {:<18} {:<17} sees {}",
+            a.username,
+            a.role.as_str(),
+            a.sees
+        );
+    }
+    Ok(())
+}
+
+async fn serve(addr: SocketAddr, state: app::server::state::AppState) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    println!("Servscope is running at http://{addr}");
+    axum::serve(
+        listener,
+        http::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
+}

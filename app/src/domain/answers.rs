@@ -74,7 +74,9 @@ pub fn parse_answer(q: &Question, input: &AnswerInput) -> Result<Answer, String>
     let measure = |what: &str| -> Result<u32, String> {
         match v.as_u64() {
             Some(n) if n <= MAX_MEASURE => Ok(n as u32),
-            _ => Err(format!("expected {what} as a whole number from 0 to {MAX_MEASURE}")),
+            _ => Err(format!(
+                "expected {what} as a whole number from 0 to {MAX_MEASURE}"
+            )),
         }
     };
     let value = match q.kind {
@@ -106,7 +108,10 @@ pub fn parse_answer(q: &Question, input: &AnswerInput) -> Result<Answer, String>
             AnswerValue::Choices(ids)
         }
         QuestionType::Number => {
-            let n = v.as_f64().filter(|n| n.is_finite()).ok_or("expected a number")?;
+            let n = v
+                .as_f64()
+                .filter(|n| n.is_finite())
+                .ok_or("expected a number")?;
             if q.min.is_some_and(|lo| n < lo) || q.max.is_some_and(|hi| n > hi) {
                 return Err(format!(
                     "expected a number from {} to {}",
@@ -128,7 +133,11 @@ pub fn parse_answer(q: &Question, input: &AnswerInput) -> Result<Answer, String>
         }
         QuestionType::Photo => {
             let s = v.as_str().ok_or("expected the photo's SHA-256 hash")?;
-            if s.len() != 64 || !s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+            if s.len() != 64
+                || !s
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+            {
                 return Err("expected the photo's SHA-256 hash as 64 lower-case hex digits".into());
             }
             AnswerValue::Photo(s.to_string())
@@ -179,13 +188,19 @@ impl FieldError {
 
 /// Check a full set of answers against a template: every answer known, typed and visible,
 /// every visible required question answered. Returns all problems at once.
-pub fn check_answers(template: &Template, inputs: &[AnswerInput]) -> Result<AnswerSet, Vec<FieldError>> {
+pub fn check_answers(
+    template: &Template,
+    inputs: &[AnswerInput],
+) -> Result<AnswerSet, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut by_id: BTreeMap<&str, &AnswerInput> = BTreeMap::new();
     for input in inputs {
         let field = format!("answers.{}", input.question);
         if template.question(&input.question).is_none() {
-            errors.push(FieldError::new(field, "no such question in this template version"));
+            errors.push(FieldError::new(
+                field,
+                "no such question in this template version",
+            ));
         } else if by_id.insert(input.question.as_str(), input).is_some() {
             errors.push(FieldError::new(field, "answered more than once"));
         }
@@ -197,7 +212,10 @@ pub fn check_answers(template: &Template, inputs: &[AnswerInput]) -> Result<Answ
         let visible = is_visible(q, &answers);
         match by_id.get(q.id.as_str()) {
             Some(_) if !visible => {
-                errors.push(FieldError::new(field, "this question is hidden by an earlier answer"));
+                errors.push(FieldError::new(
+                    field,
+                    "this question is hidden by an earlier answer",
+                ));
             }
             Some(input) => match parse_answer(q, input) {
                 Ok(a) => {
@@ -240,22 +258,41 @@ mod tests {
     }
 
     fn a(q: &str, v: serde_json::Value) -> AnswerInput {
-        AnswerInput { question: q.into(), value: Some(v), not_applicable: false }
+        AnswerInput {
+            question: q.into(),
+            value: Some(v),
+            not_applicable: false,
+        }
     }
 
     #[test]
     fn a_complete_valid_set_is_typed_per_question() {
-        let set = check_answers(&template(), &[a("answered", json!(true)), a("rings", json!(2)), a("tone", json!("warm"))])
-            .expect("valid");
+        let set = check_answers(
+            &template(),
+            &[
+                a("answered", json!(true)),
+                a("rings", json!(2)),
+                a("tone", json!("warm")),
+            ],
+        )
+        .expect("valid");
         assert_eq!(set["rings"], Answer::Value(AnswerValue::Count(2)));
-        assert_eq!(set["tone"], Answer::Value(AnswerValue::Choice("warm".into())));
+        assert_eq!(
+            set["tone"],
+            Answer::Value(AnswerValue::Choice("warm".into()))
+        );
     }
 
     #[test]
     fn every_field_problem_is_reported_by_name() {
         let errs = check_answers(
             &template(),
-            &[a("answered", json!("yes")), a("ghost", json!(1)), a("tone", json!("loud")), a("note", json!("too long"))],
+            &[
+                a("answered", json!("yes")),
+                a("ghost", json!(1)),
+                a("tone", json!("loud")),
+                a("note", json!("too long")),
+            ],
         )
         .unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
@@ -274,19 +311,34 @@ mod tests {
     #[test]
     fn a_required_visible_question_left_out_is_an_error() {
         let errs = check_answers(&template(), &[a("answered", json!(true))]).unwrap_err();
-        assert_eq!(errs, vec![FieldError::new("answers.rings", "this question is required")]);
+        assert_eq!(
+            errs,
+            vec![FieldError::new(
+                "answers.rings",
+                "this question is required"
+            )]
+        );
     }
 
     #[test]
     fn answering_a_hidden_question_is_refused() {
-        let errs = check_answers(&template(), &[a("answered", json!(false)), a("rings", json!(9))]).unwrap_err();
+        let errs = check_answers(
+            &template(),
+            &[a("answered", json!(false)), a("rings", json!(9))],
+        )
+        .unwrap_err();
         assert_eq!(errs[0].field, "answers.rings");
     }
 
     #[test]
     fn not_applicable_only_where_allowed() {
-        let na = |q: &str| AnswerInput { question: q.into(), value: None, not_applicable: true };
-        let ok = check_answers(&template(), &[a("answered", json!(false)), na("tone")]).expect("valid");
+        let na = |q: &str| AnswerInput {
+            question: q.into(),
+            value: None,
+            not_applicable: true,
+        };
+        let ok =
+            check_answers(&template(), &[a("answered", json!(false)), na("tone")]).expect("valid");
         assert_eq!(ok["tone"], Answer::NotApplicable);
         let errs = check_answers(&template(), &[na("answered")]).unwrap_err();
         assert_eq!(errs[0].field, "answers.answered");

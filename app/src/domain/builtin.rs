@@ -6,18 +6,36 @@ use super::template_check::parse_template;
 
 /// (key, JSON document) of every built-in template.
 pub const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
-    ("instore-visit", include_str!("../../templates/instore-visit.json")),
-    ("phone-call", include_str!("../../templates/phone-call.json")),
-    ("customer-pulse", include_str!("../../templates/customer-pulse.json")),
-    ("employee-self", include_str!("../../templates/employee-self.json")),
-    ("complaint-follow-up", include_str!("../../templates/complaint-follow-up.json")),
+    (
+        "instore-visit",
+        include_str!("../../templates/instore-visit.json"),
+    ),
+    (
+        "phone-call",
+        include_str!("../../templates/phone-call.json"),
+    ),
+    (
+        "customer-pulse",
+        include_str!("../../templates/customer-pulse.json"),
+    ),
+    (
+        "employee-self",
+        include_str!("../../templates/employee-self.json"),
+    ),
+    (
+        "complaint-follow-up",
+        include_str!("../../templates/complaint-follow-up.json"),
+    ),
 ];
 
 /// Parse every built-in template; an error names the file, so a broken edit fails loudly.
 pub fn builtin_templates() -> Result<Vec<Template>, String> {
     BUILTIN_TEMPLATES
         .iter()
-        .map(|(key, json)| parse_template(json).map_err(|errs| format!("built-in template {key}: {}", errs.join("; "))))
+        .map(|(key, json)| {
+            parse_template(json)
+                .map_err(|errs| format!("built-in template {key}: {}", errs.join("; ")))
+        })
         .collect()
 }
 
@@ -54,26 +72,43 @@ mod tests {
                 }
             }
             for (what, text) in texts {
-                assert!(text.zh_cn.as_deref().is_some_and(|s| !s.is_empty()), "{} {what}: no Chinese", t.key);
-                assert!(text.ru.as_deref().is_some_and(|s| !s.is_empty()), "{} {what}: no Russian", t.key);
+                assert!(
+                    text.zh_cn.as_deref().is_some_and(|s| !s.is_empty()),
+                    "{} {what}: no Chinese",
+                    t.key
+                );
+                assert!(
+                    text.ru.as_deref().is_some_and(|s| !s.is_empty()),
+                    "{} {what}: no Russian",
+                    t.key
+                );
             }
         }
     }
 
     #[test]
     fn the_store_visit_covers_all_five_dimensions_with_about_25_items() {
-        let visit = all().into_iter().find(|t| t.key == "instore-visit").expect("visit");
+        let visit = all()
+            .into_iter()
+            .find(|t| t.key == "instore-visit")
+            .expect("visit");
         assert_eq!(visit.channel, Channel::MysteryVisit);
         let scored = visit.questions().filter(|(_, q)| q.is_scored()).count();
         assert!((22..=28).contains(&scored), "{scored} scored items");
         for d in Dimension::ALL {
-            assert!(visit.questions().any(|(_, q)| q.dimension == Some(d)), "no {d:?} item");
+            assert!(
+                visit.questions().any(|(_, q)| q.dimension == Some(d)),
+                "no {d:?} item"
+            );
         }
     }
 
     #[test]
     fn the_phone_call_checks_the_third_ring_and_seventeen_seconds_on_hold() {
-        let call = all().into_iter().find(|t| t.key == "phone-call").expect("call");
+        let call = all()
+            .into_iter()
+            .find(|t| t.key == "phone-call")
+            .expect("call");
         let rings = call.question("rings").expect("rings");
         assert_eq!(rings.pass.and_then(|p| p.at_most), Some(3.0));
         let hold = call.question("hold_seconds").expect("hold");
@@ -83,14 +118,32 @@ mod tests {
     #[test]
     fn customer_pulse_is_short_and_employee_survey_mirrors_it() {
         let templates = all();
-        let pulse = templates.iter().find(|t| t.key == "customer-pulse").expect("pulse");
-        let staff = templates.iter().find(|t| t.key == "employee-self").expect("staff");
+        let pulse = templates
+            .iter()
+            .find(|t| t.key == "customer-pulse")
+            .expect("pulse");
+        let staff = templates
+            .iter()
+            .find(|t| t.key == "employee-self")
+            .expect("staff");
         assert!(pulse.question_count() <= 8);
-        assert!(pulse.questions().any(|(_, q)| q.kind == QuestionType::Recommend));
-        let ids = |t: &Template| t.questions().map(|(_, q)| (q.id.clone(), q.kind, q.dimension)).collect::<Vec<_>>();
+        assert!(pulse
+            .questions()
+            .any(|(_, q)| q.kind == QuestionType::Recommend));
+        let ids = |t: &Template| {
+            t.questions()
+                .map(|(_, q)| (q.id.clone(), q.kind, q.dimension))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(pulse), ids(staff));
         for d in Dimension::ALL {
-            assert_eq!(pulse.questions().filter(|(_, q)| q.dimension == Some(d)).count(), 1);
+            assert_eq!(
+                pulse
+                    .questions()
+                    .filter(|(_, q)| q.dimension == Some(d))
+                    .count(),
+                1
+            );
         }
     }
 }

@@ -113,7 +113,12 @@ impl Tally {
 /// "12 of 15 points, 2 items not applicable" (English; the UI localises from the numbers).
 impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} of {} points", fmt_points(self.earned), fmt_points(self.possible))?;
+        write!(
+            f,
+            "{} of {} points",
+            fmt_points(self.earned),
+            fmt_points(self.possible)
+        )?;
         match self.not_applicable {
             0 => Ok(()),
             1 => write!(f, ", 1 item not applicable"),
@@ -164,14 +169,22 @@ fn fraction(q: &Question, value: &AnswerValue) -> Option<f64> {
         }
         (QuestionType::MultipleChoice, AnswerValue::Choices(ids)) => {
             let all: f64 = q.options.iter().map(|o| o.points.max(0.0)).sum();
-            let got: f64 = ids.iter().filter_map(|id| q.option(id)).map(|o| o.points).sum();
+            let got: f64 = ids
+                .iter()
+                .filter_map(|id| q.option(id))
+                .map(|o| o.points)
+                .sum();
             (all > 0.0).then(|| (got / all).min(1.0))
         }
-        (QuestionType::Number, AnswerValue::Number(n)) => q.pass.map(|p| pass_fraction(p.passes(*n))),
+        (QuestionType::Number, AnswerValue::Number(n)) => {
+            q.pass.map(|p| pass_fraction(p.passes(*n)))
+        }
         (QuestionType::DurationSeconds, AnswerValue::DurationSeconds(s)) => {
             q.pass.map(|p| pass_fraction(p.passes(f64::from(*s))))
         }
-        (QuestionType::Count, AnswerValue::Count(c)) => q.pass.map(|p| pass_fraction(p.passes(f64::from(*c)))),
+        (QuestionType::Count, AnswerValue::Count(c)) => {
+            q.pass.map(|p| pass_fraction(p.passes(f64::from(*c))))
+        }
         _ => None,
     }
 }
@@ -202,7 +215,11 @@ pub fn score(template: &Template, answers: &AnswerSet) -> ScoreCard {
                 Some(Answer::Value(v)) => match fraction(q, v) {
                     None => (0.0, 0.0, ItemStatus::Unscored),
                     Some(f) => {
-                        let status = if f < 0.5 { ItemStatus::Failed } else { ItemStatus::Passed };
+                        let status = if f < 0.5 {
+                            ItemStatus::Failed
+                        } else {
+                            ItemStatus::Passed
+                        };
                         (q.weight * f, q.weight, status)
                     }
                 },
@@ -220,7 +237,11 @@ pub fn score(template: &Template, answers: &AnswerSet) -> ScoreCard {
     }
 
     let mut overall = Tally::default();
-    let mut sections: Vec<(String, Tally)> = template.sections.iter().map(|s| (s.id.clone(), Tally::default())).collect();
+    let mut sections: Vec<(String, Tally)> = template
+        .sections
+        .iter()
+        .map(|s| (s.id.clone(), Tally::default()))
+        .collect();
     let mut dimensions: BTreeMap<Dimension, Tally> = BTreeMap::new();
     let mut critical_failures = Vec::new();
     for item in &items {
@@ -255,7 +276,11 @@ pub struct Nps {
 
 impl Nps {
     pub fn from_answers(values: impl IntoIterator<Item = u8>) -> Nps {
-        let mut n = Nps { promoters: 0, passives: 0, detractors: 0 };
+        let mut n = Nps {
+            promoters: 0,
+            passives: 0,
+            detractors: 0,
+        };
         for v in values {
             match v {
                 9..=10 => n.promoters += 1,
@@ -273,7 +298,9 @@ impl Nps {
     /// In -100..=100, or None without answers.
     pub fn value(&self) -> Option<f64> {
         let n = self.responses();
-        (n > 0).then(|| (f64::from(self.promoters) - f64::from(self.detractors)) / f64::from(n) * 100.0)
+        (n > 0).then(|| {
+            (f64::from(self.promoters) - f64::from(self.detractors)) / f64::from(n) * 100.0
+        })
     }
 }
 
@@ -309,9 +336,17 @@ mod tests {
             .iter()
             .map(|(q, v)| {
                 if v == &json!("n/a") {
-                    AnswerInput { question: q.to_string(), value: None, not_applicable: true }
+                    AnswerInput {
+                        question: q.to_string(),
+                        value: None,
+                        not_applicable: true,
+                    }
                 } else {
-                    AnswerInput { question: q.to_string(), value: Some(v.clone()), not_applicable: false }
+                    AnswerInput {
+                        question: q.to_string(),
+                        value: Some(v.clone()),
+                        not_applicable: false,
+                    }
                 }
             })
             .collect();
@@ -323,14 +358,25 @@ mod tests {
         let t = template();
         let s = score(
             &t,
-            &answers(&t, &[("clean", json!(true)), ("greet", json!(12)), ("knew", json!(4)), ("offer", json!("one")), ("nps", json!(9))]),
+            &answers(
+                &t,
+                &[
+                    ("clean", json!(true)),
+                    ("greet", json!(12)),
+                    ("knew", json!(4)),
+                    ("offer", json!("one")),
+                    ("nps", json!(9)),
+                ],
+            ),
         );
         // clean 2/2, greet 3/3, knew 4*(3/4)=3 of 4, offer 2*(1/2)=1 of 2 → 9 of 11
         assert_eq!(s.overall.earned, 9.0);
         assert_eq!(s.overall.possible, 11.0);
         assert_eq!(s.overall.to_string(), "9 of 11 points");
         assert_eq!(s.sections[0].1.percent().map(Score::value), Some(100.0));
-        assert!((s.sections[1].1.percent().expect("scored").value() - 4.0 / 6.0 * 100.0).abs() < 1e-9);
+        assert!(
+            (s.sections[1].1.percent().expect("scored").value() - 4.0 / 6.0 * 100.0).abs() < 1e-9
+        );
         assert_eq!(s.dimensions[&Dimension::Assurance].earned, 3.0);
         assert_eq!(s.recommend, Some(9));
         assert!(!s.failed());
@@ -339,17 +385,46 @@ mod tests {
     #[test]
     fn not_applicable_leaves_the_denominator() {
         let t = template();
-        let s = score(&t, &answers(&t, &[("clean", json!("n/a")), ("greet", json!(12)), ("knew", json!(5)), ("offer", json!("two"))]));
+        let s = score(
+            &t,
+            &answers(
+                &t,
+                &[
+                    ("clean", json!("n/a")),
+                    ("greet", json!(12)),
+                    ("knew", json!(5)),
+                    ("offer", json!("two")),
+                ],
+            ),
+        );
         assert_eq!(s.overall.possible, 9.0);
         assert_eq!(s.overall.percent().map(Score::value), Some(100.0));
-        assert_eq!(s.overall.to_string(), "9 of 9 points, 1 item not applicable");
-        assert_eq!(s.dimensions[&Dimension::Tangibles].percent(), None, "0/0 is no score, not 0%");
+        assert_eq!(
+            s.overall.to_string(),
+            "9 of 9 points, 1 item not applicable"
+        );
+        assert_eq!(
+            s.dimensions[&Dimension::Tangibles].percent(),
+            None,
+            "0/0 is no score, not 0%"
+        );
     }
 
     #[test]
     fn a_failed_critical_item_fails_the_visit_even_with_a_high_score() {
         let t = template();
-        let s = score(&t, &answers(&t, &[("clean", json!(true)), ("greet", json!(45)), ("knew", json!(5)), ("offer", json!("two"))]));
+        let s = score(
+            &t,
+            &answers(
+                &t,
+                &[
+                    ("clean", json!(true)),
+                    ("greet", json!(45)),
+                    ("knew", json!(5)),
+                    ("offer", json!("two")),
+                ],
+            ),
+        );
         assert_eq!(s.critical_failures, vec!["greet".to_string()]);
         assert!(s.failed());
         assert!(s.overall.percent().expect("scored").value() > 70.0);

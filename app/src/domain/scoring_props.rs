@@ -40,11 +40,20 @@ fn best_value(q: &Question) -> Value {
         QuestionType::Scale5 => json!(5),
         QuestionType::Recommend => json!(10),
         QuestionType::SingleChoice => {
-            let best = q.options.iter().max_by(|a, b| a.points.total_cmp(&b.points)).map(|o| o.id.clone());
+            let best = q
+                .options
+                .iter()
+                .max_by(|a, b| a.points.total_cmp(&b.points))
+                .map(|o| o.id.clone());
             json!(best)
         }
         QuestionType::MultipleChoice => {
-            json!(q.options.iter().filter(|o| o.points > 0.0).map(|o| o.id.clone()).collect::<Vec<_>>())
+            json!(q
+                .options
+                .iter()
+                .filter(|o| o.points > 0.0)
+                .map(|o| o.id.clone())
+                .collect::<Vec<_>>())
         }
         QuestionType::Number | QuestionType::DurationSeconds | QuestionType::Count => {
             let p = q.pass.unwrap_or_default();
@@ -57,7 +66,10 @@ fn best_value(q: &Question) -> Value {
 
 /// Builds answers in template order, respecting conditions, so the result always validates.
 /// `pick(q, i)` returns None to skip, Some(None) for N/A, Some(Some(v)) for a value.
-fn build(t: &Template, mut pick: impl FnMut(&Question, usize) -> Option<Option<Value>>) -> Vec<AnswerInput> {
+fn build(
+    t: &Template,
+    mut pick: impl FnMut(&Question, usize) -> Option<Option<Value>>,
+) -> Vec<AnswerInput> {
     let mut set = AnswerSet::new();
     let mut inputs = Vec::new();
     for (i, (_, q)) in t.questions().enumerate() {
@@ -71,10 +83,20 @@ fn build(t: &Template, mut pick: impl FnMut(&Question, usize) -> Option<Option<V
         };
         let input = match choice {
             None => continue,
-            Some(None) => AnswerInput { question: q.id.clone(), value: None, not_applicable: true },
-            Some(Some(v)) => AnswerInput { question: q.id.clone(), value: Some(v), not_applicable: false },
+            Some(None) => AnswerInput {
+                question: q.id.clone(),
+                value: None,
+                not_applicable: true,
+            },
+            Some(Some(v)) => AnswerInput {
+                question: q.id.clone(),
+                value: Some(v),
+                not_applicable: false,
+            },
         };
-        let parsed = if input.not_applicable { Answer::NotApplicable } else {
+        let parsed = if input.not_applicable {
+            Answer::NotApplicable
+        } else {
             super::answers::parse_answer(q, &input).expect("generated answers are valid")
         };
         set.insert(q.id.clone(), parsed);
@@ -156,7 +178,12 @@ fn best_answers_everywhere_give_exactly_100_with_no_failures() {
     for t in templates() {
         let inputs = build(&t, |q, _| Some(Some(best_value(q))));
         let card = score(&t, &check_answers(&t, &inputs).expect("valid"));
-        assert_eq!(card.overall.percent().map(|s| s.value()), Some(100.0), "{}", t.key);
+        assert_eq!(
+            card.overall.percent().map(|s| s.value()),
+            Some(100.0),
+            "{}",
+            t.key
+        );
         assert!(!card.failed(), "{}", t.key);
         assert_eq!(card.overall.failed_items, 0, "{}", t.key);
     }

@@ -20,7 +20,10 @@ impl StoreCode {
 impl TryFrom<String> for StoreCode {
     type Error = String;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        let ok = !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok = !s.is_empty()
+            && s.len() <= 32
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if ok {
             Ok(StoreCode(s))
         } else {
@@ -69,18 +72,28 @@ impl ResponseSubmission {
     }
 
     /// Everything that can be checked with the template alone. `now` is the server's clock.
-    pub fn check(&self, template: &Template, now: DateTime<Utc>) -> Result<AnswerSet, Vec<FieldError>> {
+    pub fn check(
+        &self,
+        template: &Template,
+        now: DateTime<Utc>,
+    ) -> Result<AnswerSet, Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.channel != template.channel {
             errors.push(FieldError::new(
                 "channel",
-                format!("template {} is for the {} channel", template.key, template.channel),
+                format!(
+                    "template {} is for the {} channel",
+                    template.key, template.channel
+                ),
             ));
         }
         if self.finished_at < self.started_at {
             errors.push(FieldError::new("finished_at", "finishes before it starts"));
         } else if self.finished_at - self.started_at > LONGEST_RESPONSE {
-            errors.push(FieldError::new("finished_at", "more than 7 days after started_at"));
+            errors.push(FieldError::new(
+                "finished_at",
+                "more than 7 days after started_at",
+            ));
         }
         if self.finished_at > now + CLOCK_SKEW {
             errors.push(FieldError::new("finished_at", "is in the future"));
@@ -103,7 +116,11 @@ mod tests {
     use serde_json::json;
 
     fn pulse() -> Template {
-        builtin_templates().expect("valid").into_iter().find(|t| t.key == "customer-pulse").expect("pulse")
+        builtin_templates()
+            .expect("valid")
+            .into_iter()
+            .find(|t| t.key == "customer-pulse")
+            .expect("pulse")
     }
 
     fn submission(now: DateTime<Utc>) -> ResponseSubmission {
@@ -115,9 +132,21 @@ mod tests {
             started_at: now - Duration::minutes(1),
             finished_at: now,
             answers: vec![
-                AnswerInput { question: "store_tidy".into(), value: Some(json!(4)), not_applicable: false },
-                AnswerInput { question: "recommend".into(), value: Some(json!(9)), not_applicable: false },
-                AnswerInput { question: "got_what_promised".into(), value: Some(json!(5)), not_applicable: false },
+                AnswerInput {
+                    question: "store_tidy".into(),
+                    value: Some(json!(4)),
+                    not_applicable: false,
+                },
+                AnswerInput {
+                    question: "recommend".into(),
+                    value: Some(json!(9)),
+                    not_applicable: false,
+                },
+                AnswerInput {
+                    question: "got_what_promised".into(),
+                    value: Some(json!(5)),
+                    not_applicable: false,
+                },
             ],
         }
     }

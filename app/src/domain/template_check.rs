@@ -13,7 +13,10 @@ pub const DEFAULT_TEXT_MAX_LEN: u32 = 2000;
 const MAX_QUESTIONS: usize = 200;
 
 fn is_slug(s: &str, allow: impl Fn(char) -> bool) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || allow(c))
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || allow(c))
 }
 
 /// Template keys: lower-case letters, digits and dashes, e.g. `instore-visit`.
@@ -28,8 +31,8 @@ pub fn is_valid_item_id(s: &str) -> bool {
 
 /// Parse a template from JSON text and check it. Errors are sentences for a person.
 pub fn parse_template(json: &str) -> Result<Template, Vec<String>> {
-    let template: Template =
-        serde_json::from_str(json).map_err(|e| vec![format!("not a valid template document: {e}")])?;
+    let template: Template = serde_json::from_str(json)
+        .map_err(|e| vec![format!("not a valid template document: {e}")])?;
     check_template(&template)?;
     Ok(template)
 }
@@ -49,7 +52,9 @@ pub fn check_template(t: &Template) -> Result<(), Vec<String>> {
         errors.push("a template needs at least one section".to_string());
     }
     if t.question_count() > MAX_QUESTIONS {
-        errors.push(format!("a template may have at most {MAX_QUESTIONS} questions"));
+        errors.push(format!(
+            "a template may have at most {MAX_QUESTIONS} questions"
+        ));
     }
 
     let mut section_ids = HashSet::new();
@@ -59,7 +64,9 @@ pub fn check_template(t: &Template) -> Result<(), Vec<String>> {
     for section in &t.sections {
         let where_s = format!("section \"{}\"", section.id);
         if !is_valid_item_id(&section.id) {
-            errors.push(format!("{where_s}: id must be lower-case letters, digits or underscores"));
+            errors.push(format!(
+                "{where_s}: id must be lower-case letters, digits or underscores"
+            ));
         }
         if !section_ids.insert(section.id.as_str()) {
             errors.push(format!("{where_s}: id is used twice"));
@@ -83,7 +90,9 @@ pub fn check_template(t: &Template) -> Result<(), Vec<String>> {
         }
     }
     if recommend_count > 1 {
-        errors.push("a template may have at most one likelihood_0_10 question (it feeds NPS)".to_string());
+        errors.push(
+            "a template may have at most one likelihood_0_10 question (it feeds NPS)".to_string(),
+        );
     }
     if errors.is_empty() {
         Ok(())
@@ -111,7 +120,10 @@ fn check_question(q: &Question, earlier: &[&Question], at: &str, errors: &mut Ve
         let mut ids = HashSet::new();
         for o in &q.options {
             if !is_valid_item_id(&o.id) {
-                err(format!("option \"{}\": id must be lower-case letters, digits or underscores", o.id));
+                err(format!(
+                    "option \"{}\": id must be lower-case letters, digits or underscores",
+                    o.id
+                ));
             }
             if !ids.insert(o.id.as_str()) {
                 err(format!("option \"{}\" is listed twice", o.id));
@@ -139,11 +151,15 @@ fn check_question(q: &Question, earlier: &[&Question], at: &str, errors: &mut Ve
     }
     if let Some(pass) = q.pass {
         if !q.kind.is_measured() {
-            err(format!("a pass threshold applies to number, duration or count questions, not {kind}"));
+            err(format!(
+                "a pass threshold applies to number, duration or count questions, not {kind}"
+            ));
         }
         match (pass.at_least, pass.at_most) {
             (None, None) => err("pass needs at_least or at_most".into()),
-            (Some(lo), Some(hi)) if lo > hi => err("pass.at_least is greater than pass.at_most".into()),
+            (Some(lo), Some(hi)) if lo > hi => {
+                err("pass.at_least is greater than pass.at_most".into())
+            }
             _ => {}
         }
     }
@@ -236,12 +252,21 @@ mod tests {
         ))
         .unwrap_err();
         let all = errs.join("\n");
-        assert!(all.contains("question \"a\": single_choice needs at least two options"), "{all}");
+        assert!(
+            all.contains("question \"a\": single_choice needs at least two options"),
+            "{all}"
+        );
         assert!(all.contains("question \"a\": id is used twice"), "{all}");
-        assert!(all.contains("question \"a\": text needs English text"), "{all}");
+        assert!(
+            all.contains("question \"a\": text needs English text"),
+            "{all}"
+        );
         assert!(all.contains("pass threshold applies to number"), "{all}");
         assert!(all.contains("needs a dimension"), "{all}");
-        assert!(all.contains("\"zzz\", which is not an earlier question"), "{all}");
+        assert!(
+            all.contains("\"zzz\", which is not an earlier question"),
+            "{all}"
+        );
     }
 
     #[test]

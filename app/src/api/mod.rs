@@ -1,0 +1,181 @@
+//! Server functions used by the pages, and the wire types they exchange.
+//!
+//! Each is a thin shim: find the actor, call a plain function in `server::db`, map the error.
+//! Endpoints are fixed (`endpoint = ...`) because a cached page may call them long after a
+//! new server was deployed.
+
+pub mod wire;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use wire::{ApiTokenView, Me, StoreView};
+
+/// Errors a page may see. Deliberately coarse: details stay in the server log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("something went wrong on our side")]
+    Internal,
+    /// The call itself failed (network, encoding).
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::error::ServiceError> for AppError {
+    fn from(e: crate::server::error::ServiceError) -> Self {
+        use crate::server::error::ServiceError as S;
+        match e {
+            S::Unauthenticated => AppError::Unauthenticated,
+            S::Forbidden => AppError::Forbidden,
+            S::NotFound => AppError::NotFound,
+            S::Invalid(fields) => AppError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            other => {
+                // Logs the detail with the request id; the page gets a generic message.
+                let _ = other.public_message();
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        crate::server::error::ServiceError::Db(e).into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::AppError;
+    use crate::server::auth::{authenticate, Actor, Credential};
+    use crate::server::state::AppState;
+    use leptos::prelude::use_context;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or(AppError::Internal)
+    }
+
+    pub fn request_parts() -> Result<http::request::Parts, AppError> {
+        use_context::<http::request::Parts>().ok_or(AppError::Internal)
+    }
+
+    /// The state and, when signed in, the actor and how they authenticated.
+    pub async fn current() -> Result<(AppState, Option<(Actor, Credential)>), AppError> {
+        let state = state()?;
+        let parts = request_parts()?;
+        let auth = authenticate(&state.db, &parts.headers).await?;
+        Ok((state, auth))
+    }
+
+    pub async fn require_actor() -> Result<(AppState, Actor, Credential), AppError> {
+        match current().await? {
+            (state, Some((actor, cred))) => Ok((state, actor, cred)),
+            (_, None) => Err(AppError::Unauthenticated),
+        }
+    }
+}
+
+/// The signed-in user, or None.
+#[server(endpoint = "me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use crate::server::auth::Credential;
+    let (_, auth) = ssr::current().await?;
+    Ok(auth.map(|(actor, cred)| Me {
+        username: actor.username,
+        display_name: actor.display_name,
+        role: actor.role,
+        csrf: match cred {
+            Credential::Session { csrf } => csrf,
+            Credential::ApiToken => String::new(),
+        },
+    }))
+}
+
+/// Stores the signed-in user may see, filtered by a search text.
+#[server(endpoint = "stores")]
+pub async fn list_stores(search: String) -> Result<Vec<StoreView>, AppError> {
+    let (state, actor, _) = ssr::require_actor().await?;
+    let since = crate::server::now_ms() - 12 * 7 * 24 * 3600 * 1000;
+    let search: String = search.chars().take(100).collect();
+    Ok(crate::server::db::org::visible_stores(&state.db, &actor, &search, since).await?)
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TokensPage {
+    pub tokens: Vec<ApiTokenView>,
+    /// A token created just before this page was shown: displayed once, then forgotten.
+    pub new_token: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Name of the short-lived cookie that carries a new token from the POST to this one view.
+pub const NEW_TOKEN_COOKIE: &str = "servscope_new_token";
+
+#[server(endpoint = "tokens")]
+pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
+    use crate::api::wire::Role;
+    let (state, actor, _) = ssr::require_actor().await?;
+    if actor.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let parts = ssr::request_parts()?;
+    let new_token = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == NEW_TOKEN_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.starts_with(crate::server::auth::TOKEN_PREFIX));
+    if new_token.is_some() {
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        let clear = format!(
+            "{NEW_TOKEN_COOKIE}=; Path=/admin/tokens; Max-Age=0; HttpOnly; SameSite=Strict"
+        );
+        if let Ok(v) = http::HeaderValue::from_str(&clear) {
+            response.append_header(http::header::SET_COOKIE, v);
+        }
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    let error = parts
+        .uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("error=")))
+        .map(str::to_string);
+    Ok(TokensPage {
+        tokens: crate::server::db::tokens::list_tokens(&state.db).await?,
+        new_token,
+        error,
+    })
+}

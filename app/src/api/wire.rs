@@ -1,0 +1,137 @@
+//! Types exchanged between the browser and the server (server functions and the JSON API).
+//! They are plain data: no secrets (password hashes never leave `server::auth`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    RegionalManager,
+    StoreManager,
+    Shopper,
+    Employee,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::RegionalManager,
+        Role::StoreManager,
+        Role::Shopper,
+        Role::Employee,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::RegionalManager => "regional_manager",
+            Role::StoreManager => "store_manager",
+            Role::Shopper => "shopper",
+            Role::Employee => "employee",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Managers and admins read store figures; shoppers and employees only contribute.
+    pub fn reads_scores(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::RegionalManager | Role::StoreManager
+        )
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The signed-in user as the pages see them. `csrf` goes into every form they post.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub csrf: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StoreView {
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub timezone: String,
+    pub region: String,
+    /// Responses received over the last 12 weeks.
+    pub recent_responses: i64,
+    pub last_response_at: Option<DateTime<Utc>>,
+}
+
+/// What `PUT /api/v1/responses/{uuid}` answers; an identical replay gets the same receipt.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Receipt {
+    pub id: String,
+    pub received_at: DateTime<Utc>,
+    pub score: Option<f64>,
+    pub critical_failed: bool,
+    pub points_earned: f64,
+    pub points_possible: f64,
+    pub not_applicable: u32,
+    /// e.g. "12 of 15 points, 2 items not applicable".
+    pub summary: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ResponseSummary {
+    pub id: String,
+    pub store: String,
+    pub template: String,
+    pub template_version: u32,
+    pub channel: String,
+    pub finished_at: DateTime<Utc>,
+    pub score: Option<f64>,
+    pub critical_failed: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub owner: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TemplateSummary {
+    pub key: String,
+    pub version: u32,
+    pub channel: String,
+    pub title: String,
+    pub questions: usize,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ResponseDetail {
+    #[serde(flatten)]
+    pub summary: ResponseSummary,
+    pub started_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub points_earned: f64,
+    pub points_possible: f64,
+    pub not_applicable: u32,
+    /// The answers as submitted (canonical order).
+    pub answers: serde_json::Value,
+    /// Per dimension: earned and possible points.
+    pub dimensions: serde_json::Value,
+}

@@ -1,0 +1,169 @@
+//! Organisation > regions > stores, and the one rule of who sees which store.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::api::wire::StoreView;
+use crate::server::auth::Actor;
+use crate::server::from_ms;
+
+/// Ids of the stores the actor may read. `$1` is the actor's role, `$2` their user id.
+/// Admins see every store; regional managers their regions'; store managers and employees
+/// the stores granted to them; shoppers none (they reach stores through assignments).
+/// Every scoped query in the application embeds this one fragment.
+#[macro_export]
+macro_rules! visible_store_ids {
+    () => {
+        "(SELECT vs.id FROM stores vs WHERE $1 = 'admin'
+            OR ($1 = 'regional_manager' AND vs.region_id IN (SELECT ur.region_id FROM user_regions ur WHERE ur.user_id = $2))
+            OR ($1 IN ('store_manager', 'employee') AND vs.id IN (SELECT us.store_id FROM user_stores us WHERE us.user_id = $2)))"
+    };
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn create_organisation(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query("INSERT INTO organisations (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
+}
+
+pub async fn create_region(db: &Db, org_id: i64, name: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query("INSERT INTO regions (org_id, name) VALUES ($1, $2) RETURNING id")
+        .bind(org_id)
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
+}
+
+pub async fn region_id_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT id FROM regions WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()
+}
+
+pub struct NewStore<'a> {
+    pub region_id: i64,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub address: &'a str,
+    pub timezone: &'a str,
+}
+
+pub async fn create_store(db: &Db, s: NewStore<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query("INSERT INTO stores (region_id, code, name, address, timezone, active) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id")
+        .bind(s.region_id)
+        .bind(s.code)
+        .bind(s.name)
+        .bind(s.address)
+        .bind(s.timezone)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
+}
+
+/// Unscoped lookup, for the ingest path (which checks the actor's right to submit itself).
+pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT id, region_id, code, name FROM stores WHERE code = $1 AND active = 1")
+            .bind(code)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|r| {
+        Ok(StoreRow {
+            id: r.try_get(0)?,
+            region_id: r.try_get(1)?,
+            code: r.try_get(2)?,
+            name: r.try_get(3)?,
+        })
+    })
+    .transpose()
+}
+
+/// Is this store one the actor is attached to (store managers and employees)?
+pub async fn is_member_of_store(db: &Db, user_id: i64, store_id: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT 1 FROM user_stores WHERE user_id = $1 AND store_id = $2")
+        .bind(user_id)
+        .bind(store_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Columns read by [`store_view`]; `$4` is the start of the "recent responses" window.
+macro_rules! store_view_select {
+    () => {
+        concat!(
+            "SELECT s.code, s.name, s.address, s.timezone, r.name,
+                (SELECT COUNT(*) FROM responses x WHERE x.store_id = s.id AND x.finished_at >= $4),
+                (SELECT MAX(x.finished_at) FROM responses x WHERE x.store_id = s.id)
+             FROM stores s JOIN regions r ON r.id = s.region_id
+             WHERE s.active = 1 AND s.id IN ",
+            visible_store_ids!()
+        )
+    };
+}
+
+/// The stores the actor may see, optionally filtered by a search on code, name or address,
+/// each with its response count since `since_ms`.
+pub async fn visible_stores(
+    db: &Db,
+    actor: &Actor,
+    search: &str,
+    since_ms: i64,
+) -> Result<Vec<StoreView>, sqlx::Error> {
+    let pattern = format!("%{}%", search.trim().to_lowercase());
+    let rows = sqlx::query(concat!(
+        store_view_select!(),
+        " AND (LOWER(s.code) LIKE $3 OR LOWER(s.name) LIKE $3 OR LOWER(s.address) LIKE $3)
+         ORDER BY r.name, s.code"
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(pattern)
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(store_view).collect()
+}
+
+/// One store by code, only if the actor may see it.
+pub async fn visible_store(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    since_ms: i64,
+) -> Result<Option<StoreView>, sqlx::Error> {
+    let row = sqlx::query(concat!(store_view_select!(), " AND s.code = $3"))
+        .bind(actor.role.as_str())
+        .bind(actor.user_id)
+        .bind(code)
+        .bind(since_ms)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(store_view).transpose()
+}
+
+fn store_view(r: &sqlx::any::AnyRow) -> Result<StoreView, sqlx::Error> {
+    Ok(StoreView {
+        code: r.try_get(0)?,
+        name: r.try_get(1)?,
+        address: r.try_get(2)?,
+        timezone: r.try_get(3)?,
+        region: r.try_get(4)?,
+        recent_responses: r.try_get(5)?,
+        last_response_at: r.try_get::<Option<i64>, _>(6)?.map(from_ms),
+    })
+}

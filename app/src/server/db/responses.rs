@@ -1,0 +1,215 @@
+//! Stored responses. The device-made UUID is the primary key, so "store once" is enforced by
+//! the database under any concurrency: `INSERT ... ON CONFLICT (id) DO NOTHING`, then compare
+//! the stored content hash. Never check-then-insert.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
+use crate::domain::Tally;
+use crate::server::auth::Actor;
+use crate::server::from_ms;
+
+pub struct NewResponse {
+    pub id: String,
+    pub store_id: i64,
+    pub template_version_id: i64,
+    pub channel: &'static str,
+    pub submitted_by: Option<i64>,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub received_at: i64,
+    pub body_hash: String,
+    pub answers_json: String,
+    pub points_earned: f64,
+    pub points_possible: f64,
+    pub not_applicable: u32,
+    pub score_pct: Option<f64>,
+    pub critical_failed: bool,
+    pub recommend: Option<u8>,
+    pub dimension_scores_json: String,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum InsertOutcome {
+    Created(Receipt),
+    /// The same id with the same content: the original receipt.
+    Replayed(Receipt),
+    /// The same id with different content.
+    Conflict,
+}
+
+pub fn receipt(
+    id: &str,
+    received_at: i64,
+    score: Option<f64>,
+    critical_failed: bool,
+    earned: f64,
+    possible: f64,
+    na: u32,
+) -> Receipt {
+    let tally = Tally {
+        earned,
+        possible,
+        scored_items: 0,
+        failed_items: 0,
+        not_applicable: na,
+    };
+    Receipt {
+        id: id.to_string(),
+        received_at: from_ms(received_at),
+        score,
+        critical_failed,
+        points_earned: earned,
+        points_possible: possible,
+        not_applicable: na,
+        summary: tally.to_string(),
+    }
+}
+
+pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
+            received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
+            critical_failed, recommend, dimension_scores)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&r.id)
+    .bind(r.store_id)
+    .bind(r.template_version_id)
+    .bind(r.channel)
+    .bind(r.submitted_by)
+    .bind(r.started_at)
+    .bind(r.finished_at)
+    .bind(r.received_at)
+    .bind(&r.body_hash)
+    .bind(&r.answers_json)
+    .bind(r.points_earned)
+    .bind(r.points_possible)
+    .bind(i64::from(r.not_applicable))
+    .bind(r.score_pct)
+    .bind(i64::from(r.critical_failed))
+    .bind(r.recommend.map(i64::from))
+    .bind(&r.dimension_scores_json)
+    .execute(&db.pool)
+    .await?;
+    if result.rows_affected() == 1 {
+        return Ok(InsertOutcome::Created(receipt(
+            &r.id,
+            r.received_at,
+            r.score_pct,
+            r.critical_failed,
+            r.points_earned,
+            r.points_possible,
+            r.not_applicable,
+        )));
+    }
+    let row = sqlx::query(
+        "SELECT body_hash, received_at, score_pct, critical_failed, points_earned, points_possible, not_applicable
+         FROM responses WHERE id = $1",
+    )
+    .bind(&r.id)
+    .fetch_one(&db.pool)
+    .await?;
+    let stored_hash: String = row.try_get(0)?;
+    if stored_hash != r.body_hash {
+        return Ok(InsertOutcome::Conflict);
+    }
+    Ok(InsertOutcome::Replayed(receipt(
+        &r.id,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get::<i64, _>(3)? != 0,
+        row.try_get(4)?,
+        row.try_get(5)?,
+        row.try_get::<i64, _>(6)? as u32,
+    )))
+}
+
+macro_rules! summary_select {
+    () => {
+        "SELECT r.id, s.code, t.template_key, v.version, r.channel, r.finished_at, r.score_pct, r.critical_failed,
+                r.started_at, r.received_at, r.points_earned, r.points_possible, r.not_applicable, r.answers, r.dimension_scores
+         FROM responses r
+         JOIN stores s ON s.id = r.store_id
+         JOIN template_versions v ON v.id = r.template_version_id
+         JOIN templates t ON t.id = v.template_id
+         WHERE r.store_id IN "
+    };
+}
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<ResponseSummary, sqlx::Error> {
+    Ok(ResponseSummary {
+        id: r.try_get(0)?,
+        store: r.try_get(1)?,
+        template: r.try_get(2)?,
+        template_version: r.try_get::<i64, _>(3)? as u32,
+        channel: r.try_get(4)?,
+        finished_at: from_ms(r.try_get(5)?),
+        score: r.try_get(6)?,
+        critical_failed: r.try_get::<i64, _>(7)? != 0,
+    })
+}
+
+fn json_column(r: &sqlx::any::AnyRow, i: usize) -> Result<serde_json::Value, sqlx::Error> {
+    let text: String = r.try_get(i)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// One response, only if its store is visible to the actor.
+pub async fn visible_response(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+) -> Result<Option<ResponseDetail>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        summary_select!(),
+        crate::visible_store_ids!(),
+        " AND r.id = $3"
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(ResponseDetail {
+        summary: summary(&r)?,
+        started_at: from_ms(r.try_get(8)?),
+        received_at: from_ms(r.try_get(9)?),
+        points_earned: r.try_get(10)?,
+        points_possible: r.try_get(11)?,
+        not_applicable: r.try_get::<i64, _>(12)? as u32,
+        answers: json_column(&r, 13)?,
+        dimensions: json_column(&r, 14)?,
+    }))
+}
+
+/// The newest responses of one store the actor may see (empty if they may not).
+pub async fn visible_store_responses(
+    db: &Db,
+    actor: &Actor,
+    store_code: &str,
+    limit: i64,
+) -> Result<Vec<ResponseSummary>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        summary_select!(),
+        crate::visible_store_ids!(),
+        " AND s.code = $3 ORDER BY r.finished_at DESC, r.id LIMIT $4"
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(store_code)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(summary).collect()
+}
+
+pub async fn count_responses(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) FROM responses")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
+}

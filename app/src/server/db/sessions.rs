@@ -1,0 +1,59 @@
+//! Browser sessions, keyed by the SHA-256 of the random cookie value.
+
+use sqlx::Row;
+
+use super::users::actor_from_row;
+use super::Db;
+use crate::server::auth::Actor;
+
+pub async fn create_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    // Sign-in is a natural moment to forget this user's expired sessions.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+        .bind(user_id)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The live session's user and its CSRF token.
+pub async fn session_actor(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(Actor, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, s.csrf_token
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| Ok((actor_from_row(&r, 0)?, r.try_get(4)?)))
+        .transpose()
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

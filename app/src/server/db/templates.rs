@@ -1,0 +1,176 @@
+//! Template versions. A published version never changes: importing a changed document
+//! publishes the next version, importing an identical one is a no-op.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use sqlx::Row;
+
+use super::Db;
+use crate::api::wire::TemplateSummary;
+use crate::domain::template_check::parse_template;
+use crate::domain::Template;
+use crate::server::auth::sha256_hex;
+use crate::server::from_ms;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub key: String,
+    pub version: u32,
+    /// False when the document was identical to the latest version.
+    pub published: bool,
+}
+
+fn canonical_json(t: &Template) -> Result<String, sqlx::Error> {
+    serde_json::to_string(t).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// Publish a checked template, in one transaction.
+pub async fn import_template(
+    db: &Db,
+    t: &Template,
+    now: i64,
+) -> Result<ImportOutcome, sqlx::Error> {
+    let body = canonical_json(t)?;
+    let checksum = sha256_hex(body.as_bytes());
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO templates (template_key, channel, created_at) VALUES ($1, $2, $3) ON CONFLICT (template_key) DO NOTHING")
+        .bind(&t.key)
+        .bind(t.channel.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let template_id: i64 = sqlx::query("SELECT id FROM templates WHERE template_key = $1")
+        .bind(&t.key)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let latest = sqlx::query("SELECT version, checksum FROM template_versions WHERE template_id = $1 ORDER BY version DESC LIMIT 1")
+        .bind(template_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (latest_version, latest_checksum) = match latest {
+        Some(r) => (r.try_get::<i64, _>(0)?, Some(r.try_get::<String, _>(1)?)),
+        None => (0, None),
+    };
+    if latest_checksum.as_deref() == Some(checksum.as_str()) {
+        tx.commit().await?;
+        return Ok(ImportOutcome {
+            key: t.key.clone(),
+            version: latest_version as u32,
+            published: false,
+        });
+    }
+    let version = latest_version + 1;
+    sqlx::query("INSERT INTO template_versions (template_id, version, body, checksum, published_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(template_id)
+        .bind(version)
+        .bind(body)
+        .bind(checksum)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    // The channel of a key follows its newest version.
+    sqlx::query("UPDATE templates SET channel = $1 WHERE id = $2")
+        .bind(t.channel.as_str())
+        .bind(template_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ImportOutcome {
+        key: t.key.clone(),
+        version: version as u32,
+        published: true,
+    })
+}
+
+/// A stored version: its row id and the parsed document.
+#[derive(Clone, Debug)]
+pub struct StoredVersion {
+    pub id: i64,
+    pub version: u32,
+    pub template: Arc<Template>,
+}
+
+pub async fn load_version(
+    db: &Db,
+    key: &str,
+    version: u32,
+) -> Result<Option<StoredVersion>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT v.id, v.body FROM template_versions v JOIN templates t ON t.id = v.template_id
+         WHERE t.template_key = $1 AND v.version = $2",
+    )
+    .bind(key)
+    .bind(i64::from(version))
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let body: String = row.try_get(1)?;
+    let template = parse_template(&body).map_err(|errs| {
+        sqlx::Error::Decode(format!("stored template {key} v{version}: {}", errs.join("; ")).into())
+    })?;
+    Ok(Some(StoredVersion {
+        id: row.try_get(0)?,
+        version,
+        template: Arc::new(template),
+    }))
+}
+
+/// Published versions never change, so once read they can be kept in memory for good.
+/// This takes a query and a JSON parse off every ingest request.
+#[derive(Clone, Default)]
+pub struct TemplateCache {
+    inner: Arc<RwLock<HashMap<(String, u32), StoredVersion>>>,
+}
+
+impl TemplateCache {
+    pub async fn get(
+        &self,
+        db: &Db,
+        key: &str,
+        version: u32,
+    ) -> Result<Option<StoredVersion>, sqlx::Error> {
+        let cache_key = (key.to_string(), version);
+        if let Ok(map) = self.inner.read() {
+            if let Some(v) = map.get(&cache_key) {
+                return Ok(Some(v.clone()));
+            }
+        }
+        let loaded = load_version(db, key, version).await?;
+        if let (Some(v), Ok(mut map)) = (&loaded, self.inner.write()) {
+            map.insert(cache_key, v.clone());
+        }
+        Ok(loaded)
+    }
+}
+
+/// The newest version of every template.
+pub async fn latest_versions(db: &Db) -> Result<Vec<(TemplateSummary, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT t.template_key, v.version, t.channel, v.body, v.published_at
+         FROM templates t JOIN template_versions v ON v.template_id = t.id
+         WHERE v.version = (SELECT MAX(v2.version) FROM template_versions v2 WHERE v2.template_id = t.id)
+         ORDER BY t.template_key",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let body: String = r.try_get(3)?;
+            let parsed: Template =
+                serde_json::from_str(&body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok((
+                TemplateSummary {
+                    key: r.try_get(0)?,
+                    version: r.try_get::<i64, _>(1)? as u32,
+                    channel: r.try_get(2)?,
+                    title: parsed.title.en.clone(),
+                    questions: parsed.question_count(),
+                    published_at: from_ms(r.try_get(4)?),
+                },
+                body,
+            ))
+        })
+        .collect()
+}

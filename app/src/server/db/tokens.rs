@@ -1,0 +1,96 @@
+//! API tokens for integrations. A token acts as the user it belongs to, with that user's scope.
+
+use sqlx::Row;
+
+use super::users::actor_from_row;
+use super::{affected, Db};
+use crate::api::wire::ApiTokenView;
+use crate::server::auth::Actor;
+use crate::server::from_ms;
+
+/// `last_used_at` is refreshed at most this often, so that a busy integration does not turn
+/// every read into a write.
+const LAST_USED_GRANULARITY_MS: i64 = 60_000;
+
+pub async fn create_token(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    token: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let prefix: String = token.chars().take(10).collect();
+    sqlx::query(
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(prefix)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get(0)
+}
+
+pub async fn token_actor(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<Actor>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, t.id, t.last_used_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let actor = actor_from_row(&row, 0)?;
+    let token_id: i64 = row.try_get(4)?;
+    let last_used: Option<i64> = row.try_get(5)?;
+    if last_used.is_none_or(|t| now - t > LAST_USED_GRANULARITY_MS) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(token_id)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(actor))
+}
+
+/// Every token, newest first (admins only; the caller checks the role).
+pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.name, t.prefix, u.username, t.created_at, t.last_used_at, t.revoked_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiTokenView {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                prefix: r.try_get(2)?,
+                owner: r.try_get(3)?,
+                created_at: from_ms(r.try_get(4)?),
+                last_used_at: r.try_get::<Option<i64>, _>(5)?.map(from_ms),
+                revoked: r.try_get::<Option<i64>, _>(6)?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Revoke by id; false when there is no such live token.
+pub async fn revoke_token(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let r =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+    Ok(affected(&r) == 1)
+}

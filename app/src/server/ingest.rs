@@ -1,0 +1,142 @@
+//! The ingest use case behind `PUT /api/v1/responses/{uuid}`: check, score, store once.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::auth::Actor;
+use super::db::responses::{insert_response, InsertOutcome, NewResponse};
+use super::db::templates::TemplateCache;
+use super::db::{org, Db};
+use super::error::{ServiceError, ServiceResult};
+use crate::api::wire::{Receipt, Role};
+use crate::domain::{score, Channel, FieldError, ResponseSubmission};
+
+/// Who may submit through which channel. The customer QR channel opens to anonymous
+/// customers in a later issue; until then only admins (imports) may use it.
+fn may_submit(role: Role, channel: Channel) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Shopper => matches!(channel, Channel::MysteryVisit | Channel::MysteryCall),
+        Role::Employee => channel == Channel::EmployeeSelf,
+        Role::RegionalManager | Role::StoreManager => false,
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Stored {
+    Created(Receipt),
+    Replayed(Receipt),
+}
+
+/// Check the submission against its pinned template version, score it and store it once.
+/// Nothing is stored unless every check passes.
+pub async fn submit_response(
+    db: &Db,
+    templates: &TemplateCache,
+    actor: Option<&Actor>,
+    id: uuid::Uuid,
+    submission: ResponseSubmission,
+    now: DateTime<Utc>,
+) -> ServiceResult<Stored> {
+    let actor = actor.ok_or(ServiceError::Unauthenticated)?;
+    if !may_submit(actor.role, submission.channel) {
+        return Err(ServiceError::Forbidden);
+    }
+
+    let mut errors: Vec<FieldError> = Vec::new();
+    let version = templates
+        .get(db, &submission.template, submission.template_version)
+        .await?;
+    if version.is_none() {
+        errors.push(FieldError::new(
+            "template_version",
+            format!(
+                "template {} has no version {}",
+                submission.template, submission.template_version
+            ),
+        ));
+    }
+    let store = org::store_by_code(db, &submission.store).await?;
+    match &store {
+        None => errors.push(FieldError::new(
+            "store",
+            format!("no store with code {}", submission.store),
+        )),
+        Some(s)
+            if actor.role == Role::Employee
+                && !org::is_member_of_store(db, actor.user_id, s.id).await? =>
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        Some(_) => {}
+    }
+    let (Some(version), Some(store)) = (version, store) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    let answers = submission
+        .check(&version.template, now)
+        .map_err(ServiceError::Invalid)?;
+    let card = score(&version.template, &answers);
+
+    let canonical = submission.canonical();
+    let canonical_json =
+        serde_json::to_vec(&canonical).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let answers_json = serde_json::to_string(&canonical.answers)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let dimensions: serde_json::Map<String, serde_json::Value> = card
+        .dimensions
+        .iter()
+        .map(|(d, t)| {
+            (
+                d.as_str().to_string(),
+                serde_json::json!({ "earned": t.earned, "possible": t.possible }),
+            )
+        })
+        .collect();
+
+    let outcome = insert_response(
+        db,
+        NewResponse {
+            id: id.to_string(),
+            store_id: store.id,
+            template_version_id: version.id,
+            channel: submission.channel.as_str(),
+            submitted_by: Some(actor.user_id),
+            started_at: submission.started_at.timestamp_millis(),
+            finished_at: submission.finished_at.timestamp_millis(),
+            received_at: now.timestamp_millis(),
+            body_hash: hex::encode(Sha256::digest(&canonical_json)),
+            answers_json,
+            points_earned: card.overall.earned,
+            points_possible: card.overall.possible,
+            not_applicable: card.overall.not_applicable,
+            score_pct: card.overall.percent().map(|s| s.value()),
+            critical_failed: card.failed(),
+            recommend: card.recommend,
+            dimension_scores_json: serde_json::Value::Object(dimensions).to_string(),
+        },
+    )
+    .await?;
+    match outcome {
+        InsertOutcome::Created(r) => Ok(Stored::Created(r)),
+        InsertOutcome::Replayed(r) => Ok(Stored::Replayed(r)),
+        InsertOutcome::Conflict => Err(ServiceError::Conflict(format!(
+            "response {id} was already received with different content"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_right_roles_submit_on_each_channel() {
+        assert!(may_submit(Role::Shopper, Channel::MysteryVisit));
+        assert!(!may_submit(Role::Shopper, Channel::EmployeeSelf));
+        assert!(may_submit(Role::Employee, Channel::EmployeeSelf));
+        assert!(!may_submit(Role::Employee, Channel::CustomerQr));
+        assert!(!may_submit(Role::StoreManager, Channel::MysteryVisit));
+        assert!(may_submit(Role::Admin, Channel::CustomerQr));
+    }
+}

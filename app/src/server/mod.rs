@@ -1,0 +1,17 @@
+//! Server-only code (feature `ssr`): all SQL, authentication and the use cases behind the
+//! JSON API and the server functions. The `server` crate wires these into axum.
+
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod ingest;
+pub mod state;
+
+/// Milliseconds since the Unix epoch: how every timestamp is stored (see the migrations).
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,2 @@
+//! Administration pages.
+pub mod tokens;

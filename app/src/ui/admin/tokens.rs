@@ -1,0 +1,76 @@
+//! API tokens: create (shown once), list, revoke. Forms post to plain axum handlers with the
+//! session's CSRF token, so the page works with JavaScript off.
+
+use leptos::prelude::*;
+
+use crate::api::{list_api_tokens, AppError};
+use crate::tr;
+use crate::ui::{use_locale, use_me, SignInPrompt};
+
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let locale = use_locale();
+    let me = use_me().0;
+    let page = Resource::new(|| (), |_| list_api_tokens());
+    let csrf = move || match me.get() {
+        Some(Ok(Some(m))) => m.csrf,
+        _ => String::new(),
+    };
+    view! {
+        <h1>{tr!(locale, "tokens.title")}</h1>
+        <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
+            {move || page.get().map(|result| match result {
+                Err(AppError::Unauthenticated) => view! { <SignInPrompt next="/admin/tokens"/> }.into_any(),
+                Err(AppError::Forbidden) => view! { <p class="notice alert" role="alert">{tr!(locale, "tokens.admin_only")}</p> }.into_any(),
+                Err(_) => view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }.into_any(),
+                Ok(p) => view! {
+                    <p class="lead">{tr!(locale, "tokens.lead")}</p>
+                    {p.new_token.map(|t| view! {
+                        <div class="notice status" role="status">
+                            <p>{tr!(locale, "tokens.created")}</p>
+                            <code class="secret">{t}</code>
+                        </div>
+                    })}
+                    {p.error.map(|_| view! { <p class="notice alert" role="alert">{tr!(locale, "tokens.name_error")}</p> })}
+                    <form method="post" action="/admin/tokens" class="stack card">
+                        <input type="hidden" name="csrf" value=csrf/>
+                        <label for="token-name">{tr!(locale, "tokens.name")}</label>
+                        <input id="token-name" name="name" type="text" required maxlength="80"/>
+                        <button type="submit" class="button">{tr!(locale, "tokens.create")}</button>
+                    </form>
+                    {if p.tokens.is_empty() {
+                        view! { <p>{tr!(locale, "tokens.empty")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="token-list">
+                                {p.tokens.into_iter().map(|t| {
+                                    let used = match t.last_used_at {
+                                        Some(at) => tr!(locale, "tokens.last_used", date = at.format("%Y-%m-%d %H:%M").to_string()),
+                                        None => tr!(locale, "tokens.never_used"),
+                                    };
+                                    let label = format!("{} {}", tr!(locale, "tokens.revoke"), t.name);
+                                    view! {
+                                        <li class="card">
+                                            <strong>{t.name.clone()}</strong>
+                                            <p class="meta"><code>{format!("{}…", t.prefix)}</code>" · "{t.owner.clone()}" · "{used}</p>
+                                            {if t.revoked {
+                                                view! { <p class="tag">{tr!(locale, "tokens.revoked")}</p> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <form method="post" action=format!("/admin/tokens/{}/revoke", t.id) class="inline">
+                                                        <input type="hidden" name="csrf" value=csrf/>
+                                                        <button type="submit" class="button danger" aria-label=label>{tr!(locale, "tokens.revoke")}</button>
+                                                    </form>
+                                                }.into_any()
+                                            }}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,76 @@
+//! The header: brand, main navigation, the user's name with sign-out, and the language switch.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::{use_locale, use_me};
+use crate::api::wire::Role;
+use crate::i18n::Locale;
+use crate::tr;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let locale = use_locale();
+    let me = use_me().0;
+    let location = use_location();
+    // Where to come back to after switching language: this very page.
+    let here = move || {
+        let search = location.search.get();
+        let path = location.pathname.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">{tr!(locale, "app.name")}</a>
+            <nav class="mainnav" aria-label=tr!(locale, "nav.main")>
+                <a href="/">{tr!(locale, "nav.home")}</a>
+                <a href="/stores">{tr!(locale, "nav.stores")}</a>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let is_admin = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == Role::Admin);
+                        is_admin.then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })
+                    }}
+                </Suspense>
+            </nav>
+            <div class="account">
+                <Suspense fallback=|| ()>
+                    {move || match me.get() {
+                        Some(Ok(Some(m))) => view! {
+                            <span class="who">{m.display_name.clone()}</span>
+                            <form method="post" action="/auth/logout" class="inline">
+                                <input type="hidden" name="csrf" value=m.csrf.clone()/>
+                                <button type="submit" class="link">{tr!(locale, "nav.sign_out")}</button>
+                            </form>
+                        }.into_any(),
+                        _ => view! { <a href="/login" rel="external">{tr!(locale, "nav.sign_in")}</a> }.into_any(),
+                    }}
+                </Suspense>
+            </div>
+            <nav class="langs" aria-label=tr!(locale, "lang.label")>
+                {Locale::ALL.into_iter().map(|l| {
+                    let href = move || format!("/lang?to={}&next={}", l.code(), urlencode(&here()));
+                    view! {
+                        <a href=href rel="external" hreflang=l.code() lang=l.code()
+                           aria-current=(l == locale).then_some("true")>{l.native_name()}</a>
+                    }
+                }).collect_view()}
+            </nav>
+        </header>
+    }
+}
+
+/// Percent-encode a path for use as a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

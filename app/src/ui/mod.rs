@@ -1,0 +1,126 @@
+//! Pages and components. Every page is server-rendered complete (SsrMode::Async) so it works
+//! before, or without, the wasm bundle; hydration then adds client-side behaviour.
+
+pub mod admin;
+pub mod home;
+pub mod layout;
+pub mod signin;
+pub mod stores;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::api::wire::Me;
+use crate::api::{get_me, AppError};
+use crate::i18n::Locale;
+use crate::tr;
+
+/// The page language for this render: from the request on the server, from `<html lang>`
+/// (written by the server) in the browser.
+pub fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            let accept = parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok());
+            return Locale::negotiate(crate::server::auth::lang_cookie(&parts.headers), accept);
+        }
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        if let Some(lang) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+        {
+            return Locale::from_code(&lang).unwrap_or_default();
+        }
+    }
+    Locale::En
+}
+
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// The signed-in user, loaded once per page and shared by header and pages.
+#[derive(Clone, Copy)]
+pub struct MeResource(pub Resource<Result<Option<Me>, AppError>>);
+
+pub fn use_me() -> MeResource {
+    expect_context::<MeResource>()
+}
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    let locale = request_locale();
+    let pkg = options.site_pkg_dir.clone();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0f5c4d"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=format!("/{pkg}/servscope.css")/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(request_locale());
+    provide_context(MeResource(Resource::new(|| (), |_| get_me())));
+    let locale = use_locale();
+    view! {
+        <Title text=tr!(locale, "app.name")/>
+        <Router>
+            <layout::Header/>
+            <main id="main">
+                <Routes fallback=move || view! { <NotFound/> }>
+                    <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("login") view=signin::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("stores") view=stores::StoresPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/tokens") view=admin::tokens::TokensPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    let locale = use_locale();
+    view! { <section class="card"><h1>"404"</h1><p>{tr!(locale, "common.not_found")}</p></section> }
+}
+
+/// Shown where a page needs a signed-in user, with a way back here after signing in.
+#[component]
+pub fn SignInPrompt(next: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="card" role="status">
+            <p>{tr!(locale, "auth.required")}</p>
+            <a class="button" href=format!("/login?next={next}") rel="external">{tr!(locale, "nav.sign_in")}</a>
+        </section>
+    }
+}

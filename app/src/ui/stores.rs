@@ -1,0 +1,107 @@
+//! The store list of the signed-in user. The search works as a plain GET form without
+//! JavaScript; once hydrated, the list also narrows as you type.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{use_locale, use_me, SignInPrompt};
+use crate::api::wire::{Role, StoreView};
+use crate::api::{list_stores, AppError};
+use crate::tr;
+
+fn matches(store: &StoreView, needle: &str) -> bool {
+    let needle = needle.trim().to_lowercase();
+    needle.is_empty()
+        || [&store.code, &store.name, &store.address, &store.region]
+            .iter()
+            .any(|f| f.to_lowercase().contains(&needle))
+}
+
+#[component]
+pub fn StoresPage() -> impl IntoView {
+    let locale = use_locale();
+    let me = use_me().0;
+    let query = use_query_map();
+    let url_search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let stores = Resource::new(url_search, list_stores);
+    let filter = RwSignal::new(url_search());
+
+    view! {
+        <h1>{tr!(locale, "stores.title")}</h1>
+        <form method="get" action="/stores" role="search" class="search">
+            <label for="store-search">{tr!(locale, "stores.search")}</label>
+            <div class="row">
+                <input id="store-search" name="q" type="search" prop:value=move || filter.get()
+                    on:input=move |ev| filter.set(event_target_value(&ev))/>
+                <button type="submit" class="button secondary">{tr!(locale, "stores.search_button")}</button>
+            </div>
+        </form>
+        <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
+            {move || stores.get().map(|result| match result {
+                Err(AppError::Unauthenticated) => view! { <SignInPrompt next="/stores"/> }.into_any(),
+                Err(_) => view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }.into_any(),
+                Ok(all) if all.is_empty() => {
+                    let shopper = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == Role::Shopper);
+                    let text = if shopper { tr!(locale, "stores.shopper_note") }
+                        else if url_search().is_empty() { tr!(locale, "stores.none") }
+                        else { tr!(locale, "stores.no_match") };
+                    view! { <p class="notice">{text}</p> }.into_any()
+                }
+                Ok(all) => {
+                    let total = all.len();
+                    let shown = Memo::new(move |_| all.iter().filter(|s| matches(s, &filter.get())).cloned().collect::<Vec<_>>());
+                    view! {
+                        <p class="count" aria-live="polite">{move || tr!(locale, "stores.count", count = shown.with(Vec::len), total = total)}</p>
+                        <ul class="store-list">
+                            {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s/> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StoreItem(store: StoreView) -> impl IntoView {
+    let locale = use_locale();
+    let last = match store.last_response_at {
+        Some(at) => tr!(
+            locale,
+            "stores.last",
+            date = at.format("%Y-%m-%d").to_string()
+        ),
+        None => tr!(locale, "stores.never"),
+    };
+    view! {
+        <li class="store">
+            <h2>{store.name.clone()}</h2>
+            <p class="meta"><span class="code">{store.code.clone()}</span>" · "{store.region.clone()}" · "{store.timezone.clone()}</p>
+            <p>{store.address.clone()}</p>
+            <p class="figures">{tr!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_matches_code_name_address_or_region_ignoring_case() {
+        let s = StoreView {
+            code: "SH-001".into(),
+            name: "Nanjing Road".into(),
+            address: "1 Nanjing Rd".into(),
+            timezone: "Asia/Shanghai".into(),
+            region: "East".into(),
+            recent_responses: 0,
+            last_response_at: None,
+        };
+        assert!(matches(&s, "sh-0"));
+        assert!(matches(&s, "NANJING"));
+        assert!(matches(&s, "east"));
+        assert!(matches(&s, "  "));
+        assert!(!matches(&s, "moscow"));
+    }
+}

@@ -1,0 +1,209 @@
+//! Administrative commands: `server users add`, `server templates import|export`,
+//! `server tokens create|revoke|list`, `server demo`.
+
+use std::io::Read;
+
+use app::api::wire::Role;
+use app::domain::template_check::parse_template;
+use app::server::auth::{self, check_new_password, hash_password_blocking, sha256_hex};
+use app::server::db::{org, templates, tokens, users, Db};
+use app::server::now_ms;
+
+use crate::config::{TemplatesCommand, TokensCommand, UsersCommand};
+
+pub type CliResult = Result<(), String>;
+
+fn db_err(e: sqlx::Error) -> String {
+    format!("database error: {e}")
+}
+
+pub async fn users(db: &Db, cmd: UsersCommand) -> CliResult {
+    let UsersCommand::Add {
+        username,
+        role,
+        name,
+        regions,
+        stores,
+    } = cmd;
+    let username = username.trim().to_lowercase();
+    if !users::is_valid_username(&username) {
+        return Err(
+            "a username is 3-64 lower-case letters, digits, dots, dashes or underscores".into(),
+        );
+    }
+    let role = Role::parse(&role).ok_or_else(|| {
+        format!(
+            "unknown role {role}; use one of: {}",
+            Role::ALL.map(Role::as_str).join(", ")
+        )
+    })?;
+    match role {
+        Role::RegionalManager if regions.is_empty() => {
+            return Err("a regional manager needs at least one --region".into())
+        }
+        Role::StoreManager if stores.is_empty() => {
+            return Err("a store manager needs at least one --store".into())
+        }
+        Role::Employee if stores.len() != 1 => {
+            return Err("an employee works at exactly one --store".into())
+        }
+        _ => {}
+    }
+    // Resolve everything before writing anything, so a typo creates nothing.
+    let mut region_ids = Vec::new();
+    for r in &regions {
+        region_ids.push(
+            org::region_id_by_name(db, r)
+                .await
+                .map_err(db_err)?
+                .ok_or_else(|| format!("no region named {r}"))?,
+        );
+    }
+    let mut store_ids = Vec::new();
+    for s in &stores {
+        store_ids.push(
+            org::store_by_code(db, s)
+                .await
+                .map_err(db_err)?
+                .ok_or_else(|| format!("no store with code {s}"))?
+                .id,
+        );
+    }
+    let password = match std::env::var("SERVSCOPE_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("Password (then Enter, Ctrl-D):");
+            let mut p = String::new();
+            std::io::stdin()
+                .read_to_string(&mut p)
+                .map_err(|e| e.to_string())?;
+            p.trim_end_matches(['\n', '\r']).to_string()
+        }
+    };
+    check_new_password(&password)?;
+    let hash = hash_password_blocking(password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let display = name.unwrap_or_else(|| username.clone());
+    let user_id = users::create_user(
+        db,
+        users::NewUser {
+            username: &username,
+            display_name: &display,
+            password_hash: hash,
+            role,
+        },
+        now_ms(),
+    )
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            format!("user {username} already exists")
+        }
+        other => db_err(other),
+    })?;
+    for id in region_ids {
+        users::grant_region(db, user_id, id).await.map_err(db_err)?;
+    }
+    for id in store_ids {
+        users::grant_store(db, user_id, id).await.map_err(db_err)?;
+    }
+    println!("created {role} {username}");
+    Ok(())
+}
+
+pub async fn templates(db: &Db, cmd: TemplatesCommand) -> CliResult {
+    match cmd {
+        TemplatesCommand::Import { files } => {
+            if files.is_empty() {
+                return Err("name at least one template file".into());
+            }
+            // Check every file first: either all are published or none.
+            let mut parsed = Vec::new();
+            let mut problems = Vec::new();
+            for f in &files {
+                match std::fs::read_to_string(f) {
+                    Err(e) => problems.push(format!("{}: {e}", f.display())),
+                    Ok(text) => match parse_template(&text) {
+                        Ok(t) => parsed.push(t),
+                        Err(errs) => problems
+                            .extend(errs.into_iter().map(|e| format!("{}: {e}", f.display()))),
+                    },
+                }
+            }
+            if !problems.is_empty() {
+                return Err(format!("nothing imported:\n  {}", problems.join("\n  ")));
+            }
+            for t in parsed {
+                let out = templates::import_template(db, &t, now_ms())
+                    .await
+                    .map_err(db_err)?;
+                if out.published {
+                    println!("{}: published version {}", out.key, out.version);
+                } else {
+                    println!("{}: unchanged (version {})", out.key, out.version);
+                }
+            }
+            Ok(())
+        }
+        TemplatesCommand::Export => {
+            let docs: Vec<serde_json::Value> = templates::latest_versions(db)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(|(_, body)| serde_json::from_str(&body).map_err(|e| e.to_string()))
+                .collect::<Result<_, _>>()?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&docs).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+    }
+}
+
+pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
+    match cmd {
+        TokensCommand::Create { user, name } => {
+            let actor = users::actor_by_username(db, &user)
+                .await
+                .map_err(db_err)?
+                .ok_or_else(|| format!("no active user {user}"))?;
+            let token = auth::new_api_token();
+            let id = tokens::create_token(
+                db,
+                actor.user_id,
+                name.trim(),
+                &token,
+                &sha256_hex(token.as_bytes()),
+                now_ms(),
+            )
+            .await
+            .map_err(db_err)?;
+            eprintln!("token {id} for {user} (shown once; store it safely):");
+            println!("{token}");
+            Ok(())
+        }
+        TokensCommand::Revoke { id } => {
+            if tokens::revoke_token(db, id, now_ms())
+                .await
+                .map_err(db_err)?
+            {
+                println!("revoked token {id}");
+                Ok(())
+            } else {
+                Err(format!("no live token with id {id}"))
+            }
+        }
+        TokensCommand::List => {
+            for t in tokens::list_tokens(db).await.map_err(db_err)? {
+                let state = if t.revoked { "revoked" } else { "live" };
+                println!(
+                    "{}\t{}\t{}…\t{}\t{}",
+                    t.id, t.name, t.prefix, t.owner, state
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Configuration: command-line flags, each with an environment variable, and an optional
+//! TOML file whose values apply only where neither flag nor variable is set.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "server",
+    version,
+    about = "Servscope: measure service quality in stores"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Database to use: `sqlite://PATH` or `postgres://USER:PASS@HOST/DB`.
+    /// Default: an SQLite file `servscope.db` in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "SERVSCOPE_BIND",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub bind: SocketAddr,
+
+    /// Folder for the SQLite database and other local data; created if missing.
+    #[arg(
+        long,
+        env = "SERVSCOPE_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Log filter, e.g. `info` or `server=debug,tower_http=debug`.
+    #[arg(long, env = "SERVSCOPE_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Mark cookies Secure (HTTPS only). Turn on whenever the app is served over TLS.
+    #[arg(long, env = "SERVSCOPE_SECURE_COOKIES", action = ArgAction::Set, default_value_t = false, global = true)]
+    pub secure_cookies: bool,
+
+    /// Folder with the built site (pkg/, favicon...); made by `./dev build`.
+    #[arg(
+        long,
+        env = "SERVSCOPE_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+
+    /// Sign-in attempts allowed per username per minute (five times this per address).
+    #[arg(
+        long,
+        env = "SERVSCOPE_LOGIN_RATE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub login_attempts_per_minute: u32,
+
+    /// Load the demo organisation, users and responses when the database is empty.
+    #[arg(long, env = "SERVSCOPE_DEMO", action = ArgAction::Set, default_value_t = false, global = true)]
+    pub demo: bool,
+
+    /// Optional TOML file with any of the settings above (keys as the long flag names,
+    /// with underscores). Flags and environment variables win over the file.
+    #[arg(long, env = "SERVSCOPE_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("servscope.db").display()
+            )
+        })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Import and export survey templates (JSON).
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+    /// Manage API tokens for integrations.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+    /// Load the demo data set into an empty database.
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Create a user. The password is read from SERVSCOPE_PASSWORD or, if unset, from stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, regional_manager, store_manager, shopper or employee.
+        #[arg(long)]
+        role: String,
+        /// Name shown in the interface (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Region a regional manager oversees (repeatable).
+        #[arg(long = "region")]
+        regions: Vec<String>,
+        /// Store code a store manager runs or an employee works at (repeatable; one for employees).
+        #[arg(long = "store")]
+        stores: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplatesCommand {
+    /// Check and publish template files; a changed template becomes a new version.
+    Import { files: Vec<PathBuf> },
+    /// Print the newest version of every template as a JSON array.
+    Export,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokensCommand {
+    /// Create a token acting as USER and print it once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+    /// List tokens (never the secrets).
+    List,
+}
+
+const FILE_KEYS: [(&str, &str); 8] = [
+    ("database_url", "DATABASE_URL"),
+    ("bind", "SERVSCOPE_BIND"),
+    ("data_dir", "SERVSCOPE_DATA_DIR"),
+    ("log", "SERVSCOPE_LOG"),
+    ("secure_cookies", "SERVSCOPE_SECURE_COOKIES"),
+    ("site_root", "SERVSCOPE_SITE_ROOT"),
+    ("login_attempts_per_minute", "SERVSCOPE_LOGIN_RATE"),
+    ("demo", "SERVSCOPE_DEMO"),
+];
+
+/// Apply the optional config file by filling in environment variables that are not set.
+/// Must run before any thread starts (it changes the process environment).
+pub fn apply_config_file(args: &[String]) -> Result<(), String> {
+    let from_args = args
+        .iter()
+        .position(|a| a == "--config")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--config=").map(str::to_string))
+        });
+    let Some(path) = from_args.or_else(|| std::env::var("SERVSCOPE_CONFIG").ok()) else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read config file {path}: {e}"))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| format!("config file {path}: {e}"))?;
+    for (key, value) in &table {
+        let Some((_, var)) = FILE_KEYS.iter().find(|(k, _)| k == key) else {
+            return Err(format!("config file {path}: unknown setting \"{key}\""));
+        };
+        if std::env::var_os(var).is_none() {
+            let text = match value {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            std::env::set_var(var, text);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,409 @@
+//! The demo data set: one organisation, 3 regions, 12 stores, an account for every role and
+//! a few hundred plausible responses over the last 12 weeks on every channel.
+//!
+//! Deterministic: a fixed seed gives the same stores, people and answers (only the dates
+//! move with "now"). Responses go through the real ingest use case, so they are checked and
+//! scored exactly like live ones.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+use app::api::wire::Role;
+use app::domain::answers::{is_visible, parse_answer};
+use app::domain::builtin::builtin_templates;
+use app::domain::{AnswerInput, AnswerSet, Channel, QuestionType, ResponseSubmission, Template};
+use app::server::auth::{hash_password, Actor, PasswordHashString};
+use app::server::db::templates::{import_template, TemplateCache};
+use app::server::db::{org, users, Db};
+use app::server::ingest::submit_response;
+
+pub const DEMO_PASSWORD: &str = "servscope-demo";
+const SEED: u64 = 20_261_122;
+
+struct DemoRegion {
+    name: &'static str,
+    timezone: &'static str,
+    lang: &'static str,
+    stores: [(&'static str, &'static str, &'static str); 4],
+}
+
+const REGIONS: [DemoRegion; 3] = [
+    DemoRegion {
+        name: "East China",
+        timezone: "Asia/Shanghai",
+        lang: "zh",
+        stores: [
+            ("SH-001", "Nanjing Road", "800 Nanjing Road East, Shanghai"),
+            ("SH-002", "Xujiahui", "1 Hongqiao Road, Shanghai"),
+            ("HZ-001", "Hubin", "66 Hubin Road, Hangzhou"),
+            ("SZ-001", "Guanqian", "120 Guanqian Street, Suzhou"),
+        ],
+    },
+    DemoRegion {
+        name: "Central Russia",
+        timezone: "Europe/Moscow",
+        lang: "ru",
+        stores: [
+            ("MSK-001", "Tverskaya", "Tverskaya St 12, Moscow"),
+            ("MSK-002", "Arbat", "Arbat St 25, Moscow"),
+            ("KZN-001", "Bauman", "Baumana St 40, Kazan"),
+            (
+                "NN-001",
+                "Bolshaya Pokrovskaya",
+                "Bolshaya Pokrovskaya St 8, Nizhny Novgorod",
+            ),
+        ],
+    },
+    DemoRegion {
+        name: "United Kingdom",
+        timezone: "Europe/London",
+        lang: "en",
+        stores: [
+            ("LDN-001", "Oxford Street", "300 Oxford Street, London"),
+            ("LDN-002", "Covent Garden", "14 Long Acre, London"),
+            ("MAN-001", "Market Street", "55 Market Street, Manchester"),
+            ("EDI-001", "Princes Street", "90 Princes Street, Edinburgh"),
+        ],
+    },
+];
+
+/// (username, display name, role, regions, stores)
+type DemoUser = (
+    &'static str,
+    &'static str,
+    Role,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const USERS: [DemoUser; 8] = [
+    ("admin", "Alex Admin", Role::Admin, &[], &[]),
+    (
+        "regional.east",
+        "Wang Fang",
+        Role::RegionalManager,
+        &["East China"],
+        &[],
+    ),
+    (
+        "regional.russia",
+        "Olga Ivanova",
+        Role::RegionalManager,
+        &["Central Russia"],
+        &[],
+    ),
+    (
+        "manager.sh001",
+        "Li Wei",
+        Role::StoreManager,
+        &[],
+        &["SH-001"],
+    ),
+    (
+        "manager.ldn001",
+        "Sam Taylor",
+        Role::StoreManager,
+        &[],
+        &["LDN-001"],
+    ),
+    ("shopper.anna", "Anna Petrova", Role::Shopper, &[], &[]),
+    ("shopper.chen", "Chen Jie", Role::Shopper, &[], &[]),
+    ("staff.sh001", "Zhang Min", Role::Employee, &[], &["SH-001"]),
+];
+
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: Role,
+    pub sees: String,
+}
+
+pub fn accounts() -> Vec<DemoAccount> {
+    USERS
+        .iter()
+        .map(|(username, _, role, regions, stores)| DemoAccount {
+            username,
+            role: *role,
+            sees: match role {
+                Role::Admin => "every store".to_string(),
+                Role::RegionalManager => format!("region {}", regions.join(", ")),
+                Role::StoreManager | Role::Employee => format!("store {}", stores.join(", ")),
+                Role::Shopper => "assignments".to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Publish the built-in templates (a no-op for unchanged ones). Runs at every start.
+pub async fn publish_builtin_templates(db: &Db) -> Result<(), String> {
+    let now = app::server::now_ms();
+    for t in builtin_templates()? {
+        let outcome = import_template(db, &t, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        if outcome.published {
+            tracing::info!(key = %outcome.key, version = outcome.version, "published built-in template");
+        }
+    }
+    Ok(())
+}
+
+/// Load the demo set into a database without users. Returns the number of responses made,
+/// or None when the database already had users (nothing is touched then).
+pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> {
+    if users::count_users(db).await.map_err(|e| e.to_string())? > 0 {
+        return Ok(None);
+    }
+    publish_builtin_templates(db).await?;
+    let err = |e: sqlx::Error| e.to_string();
+    let org_id = org::create_organisation(db, "Servscope Demo Retail")
+        .await
+        .map_err(err)?;
+    let mut store_ids = std::collections::HashMap::new();
+    let mut region_ids = std::collections::HashMap::new();
+    for region in &REGIONS {
+        let region_id = org::create_region(db, org_id, region.name)
+            .await
+            .map_err(err)?;
+        region_ids.insert(region.name, region_id);
+        for (code, name, address) in region.stores {
+            let id = org::create_store(
+                db,
+                org::NewStore {
+                    region_id,
+                    code,
+                    name,
+                    address,
+                    timezone: region.timezone,
+                },
+            )
+            .await
+            .map_err(err)?;
+            store_ids.insert(code, id);
+        }
+    }
+    // One hash for every demo account: they share the printed demo password anyway.
+    let hash = hash_password(DEMO_PASSWORD).map_err(|e| e.to_string())?.0;
+    let mut actors = Vec::new();
+    for (username, display_name, role, regions, stores) in USERS {
+        let user_id = users::create_user(
+            db,
+            users::NewUser {
+                username,
+                display_name,
+                password_hash: PasswordHashString(hash.clone()),
+                role,
+            },
+            now.timestamp_millis(),
+        )
+        .await
+        .map_err(err)?;
+        for r in regions {
+            users::grant_region(db, user_id, region_ids[r])
+                .await
+                .map_err(err)?;
+        }
+        for s in stores {
+            users::grant_store(db, user_id, store_ids[s])
+                .await
+                .map_err(err)?;
+        }
+        actors.push(Actor {
+            user_id,
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+        });
+    }
+    let admin = actors
+        .iter()
+        .find(|a| a.role == Role::Admin)
+        .cloned()
+        .ok_or("no admin")?;
+    let shoppers: Vec<Actor> = actors
+        .iter()
+        .filter(|a| a.role == Role::Shopper)
+        .cloned()
+        .collect();
+
+    let templates = builtin_templates()?;
+    let cache = TemplateCache::default();
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let mut made = 0;
+    for region in &REGIONS {
+        for (code, _, _) in region.stores {
+            // Each store has its own level of service, and some improve over the 12 weeks.
+            let base: f64 = rng.random_range(0.55..0.92);
+            let trend: f64 = rng.random_range(-0.01..0.02);
+            for week in (0..12i32).rev() {
+                let quality = (base + trend * f64::from(12 - week)).clamp(0.3, 0.98);
+                let mut plan: Vec<Channel> = vec![Channel::CustomerQr; rng.random_range(2..=5)];
+                if week % 2 == 0 {
+                    plan.push(Channel::MysteryVisit);
+                }
+                if week % 3 == 1 {
+                    plan.push(Channel::MysteryCall);
+                }
+                if week % 4 == 2 {
+                    plan.push(Channel::EmployeeSelf);
+                }
+                for channel in plan {
+                    let key = match channel {
+                        Channel::MysteryVisit => "instore-visit",
+                        // One call in four checks complaint handling instead.
+                        Channel::MysteryCall if rng.random_bool(0.25) => "complaint-follow-up",
+                        Channel::MysteryCall => "phone-call",
+                        Channel::CustomerQr => "customer-pulse",
+                        Channel::EmployeeSelf => "employee-self",
+                    };
+                    let template = templates
+                        .iter()
+                        .find(|t| t.key == key)
+                        .ok_or("missing template")?;
+                    let minutes = match channel {
+                        Channel::MysteryVisit => rng.random_range(10..30),
+                        Channel::MysteryCall => rng.random_range(2..8),
+                        _ => rng.random_range(1..3),
+                    };
+                    let finished = now
+                        - Duration::days(i64::from(week) * 7 + rng.random_range(0..7))
+                        - Duration::minutes(rng.random_range(0..600));
+                    let submission = ResponseSubmission {
+                        template: key.to_string(),
+                        template_version: 1,
+                        store: code.to_string(),
+                        channel,
+                        started_at: finished - Duration::minutes(minutes),
+                        finished_at: finished,
+                        answers: answers_for(template, quality, region.lang, &mut rng),
+                    };
+                    let actor = match channel {
+                        Channel::MysteryVisit | Channel::MysteryCall => {
+                            &shoppers[rng.random_range(0..shoppers.len())]
+                        }
+                        _ => &admin,
+                    };
+                    let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
+                    submit_response(db, &cache, Some(actor), id, submission, now)
+                        .await
+                        .map_err(|e| format!("demo response for {code}: {e:?}"))?;
+                    made += 1;
+                }
+            }
+        }
+    }
+    Ok(Some(made))
+}
+
+const COMMENTS: [(&str, &[&str]); 3] = [
+    (
+        "en",
+        &[
+            "Friendly staff, but the queue was long.",
+            "Could not find the size I needed.",
+            "Very helpful, thank you!",
+            "The fitting rooms were untidy.",
+        ],
+    ),
+    (
+        "zh",
+        &[
+            "店员很热情，但排队时间太长。",
+            "没有找到我需要的尺码。",
+            "非常有帮助，谢谢！",
+            "试衣间不太整洁。",
+        ],
+    ),
+    (
+        "ru",
+        &[
+            "Приветливый персонал, но очередь была длинной.",
+            "Не нашёл нужный размер.",
+            "Очень помогли, спасибо!",
+            "В примерочных был беспорядок.",
+        ],
+    ),
+];
+
+/// Plausible answers for a template at a level of service `quality` (0..1).
+fn answers_for(t: &Template, quality: f64, lang: &str, rng: &mut StdRng) -> Vec<AnswerInput> {
+    let mut given = AnswerSet::new();
+    let mut inputs = Vec::new();
+    let noisy = |rng: &mut StdRng| (quality + rng.random_range(-0.25..0.25)).clamp(0.0, 1.0);
+    for (_, q) in t.questions() {
+        if !is_visible(q, &given) {
+            continue;
+        }
+        if q.kind == QuestionType::Photo || (!q.required && rng.random_bool(0.15)) {
+            continue;
+        }
+        if q.kind == QuestionType::FreeText && rng.random_bool(0.6) {
+            continue;
+        }
+        let input = if q.na_allowed && rng.random_bool(0.08) {
+            AnswerInput {
+                question: q.id.clone(),
+                value: None,
+                not_applicable: true,
+            }
+        } else {
+            let measured = |rng: &mut StdRng, fallback: u32| -> Value {
+                match q.pass.and_then(|p| p.at_most) {
+                    Some(limit) if rng.random_bool(quality) => {
+                        json!(rng.random_range(0..=limit as u32))
+                    }
+                    Some(limit) => json!(rng.random_range(limit as u32 + 1..=limit as u32 * 3 + 1)),
+                    None => json!(rng.random_range(fallback / 3..fallback)),
+                }
+            };
+            let value = match q.kind {
+                QuestionType::YesNo if q.weight == 0.0 => json!(rng.random_bool(0.4)),
+                QuestionType::YesNo => json!(rng.random_bool(quality)),
+                QuestionType::Scale5 => json!((1.0 + 4.0 * noisy(rng)).round() as u64),
+                QuestionType::Recommend => json!((10.0 * noisy(rng)).round() as u64),
+                QuestionType::SingleChoice | QuestionType::MultipleChoice => {
+                    let best = q
+                        .options
+                        .iter()
+                        .max_by(|a, b| a.points.total_cmp(&b.points))
+                        .map(|o| o.id.clone());
+                    let pick = if rng.random_bool(quality) {
+                        best
+                    } else {
+                        q.options
+                            .get(rng.random_range(0..q.options.len()))
+                            .map(|o| o.id.clone())
+                    };
+                    if q.kind == QuestionType::SingleChoice {
+                        json!(pick)
+                    } else {
+                        json!(pick.into_iter().collect::<Vec<_>>())
+                    }
+                }
+                QuestionType::Number => json!(q.min.unwrap_or(0.0)),
+                QuestionType::DurationSeconds => measured(rng, 300),
+                QuestionType::Count => measured(rng, 6),
+                QuestionType::FreeText => {
+                    let list = COMMENTS
+                        .iter()
+                        .find(|(l, _)| *l == lang)
+                        .map(|(_, c)| *c)
+                        .unwrap_or(COMMENTS[0].1);
+                    json!(list[rng.random_range(0..list.len())])
+                }
+                QuestionType::Photo => continue,
+            };
+            AnswerInput {
+                question: q.id.clone(),
+                value: Some(value),
+                not_applicable: false,
+            }
+        };
+        if let Ok(parsed) = parse_answer(q, &input) {
+            given.insert(q.id.clone(), parsed);
+            inputs.push(input);
+        }
+    }
+    inputs
+}

@@ -1,0 +1,198 @@
+//! The JSON API (`/api/v1`). Authenticated by a Bearer API token or the browser session.
+//! Every read is scoped to what the caller may see; a store or response outside that scope
+//! is answered exactly like one that does not exist (404).
+//! Documented with a curl example per endpoint in docs/api.md.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use app::domain::{FieldError, ResponseSubmission};
+use app::server::auth::{authenticate, Actor};
+use app::server::db::{org, responses, templates};
+use app::server::error::{ServiceError, ServiceResult};
+use app::server::ingest::{submit_response, Stored};
+use app::server::now_ms;
+use app::server::state::AppState;
+
+/// Largest accepted response body. A 25-answer response is about 3 KB; long comments fit.
+pub const MAX_RESPONSE_BODY: usize = 256 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/stores", get(list_stores))
+        .route("/stores/{code}", get(get_store))
+        .route("/stores/{code}/responses", get(store_responses))
+        .route("/responses/{id}", get(get_response).put(put_response))
+        .route("/templates", get(list_templates))
+        .route(
+            "/templates/{key}/versions/{version}",
+            get(get_template_version),
+        )
+        .layer(DefaultBodyLimit::max(MAX_RESPONSE_BODY))
+}
+
+/// A signed-in caller (token or session), or a 401.
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ServiceError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match authenticate(&state.db, &parts.headers).await? {
+            Some((actor, _)) => Ok(ApiActor(actor)),
+            None => Err(ServiceError::Unauthenticated),
+        }
+    }
+}
+
+const TWELVE_WEEKS_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn list_stores(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<SearchQuery>,
+) -> ServiceResult<Response> {
+    let stores = org::visible_stores(&state.db, &actor, &q.q, now_ms() - TWELVE_WEEKS_MS).await?;
+    Ok(Json(stores).into_response())
+}
+
+async fn get_store(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+) -> ServiceResult<Response> {
+    let store = org::visible_store(&state.db, &actor, &code, now_ms() - TWELVE_WEEKS_MS)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(Json(store).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LimitQuery {
+    limit: Option<i64>,
+}
+
+async fn store_responses(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+    Query(q): Query<LimitQuery>,
+) -> ServiceResult<Response> {
+    org::visible_store(&state.db, &actor, &code, 0)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let list = responses::visible_store_responses(&state.db, &actor, &code, limit).await?;
+    Ok(Json(list).into_response())
+}
+
+fn parse_id(id: &str) -> ServiceResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id).map_err(|_| ServiceError::invalid("id", "expected a UUID"))
+}
+
+async fn get_response(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ServiceResult<Response> {
+    let id = parse_id(&id)?;
+    let detail = responses::visible_response(&state.db, &actor, &id.to_string())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(Json(detail).into_response())
+}
+
+/// `PUT /api/v1/responses/{uuid}`: 201 first time, 200 for an identical replay, 409 for the
+/// same id with other content, 422 with a message per field, 413 when too large.
+async fn put_response(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        // Authenticate before reading the body, so anonymous callers learn nothing.
+        let actor = authenticate(&state.db, &headers)
+            .await?
+            .map(|(a, _)| a)
+            .ok_or(ServiceError::Unauthenticated)?;
+        // Requiring JSON also keeps this endpoint CSRF-safe for session cookies: a
+        // cross-site page cannot send application/json without a CORS preflight.
+        let is_json = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Ok((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Json(serde_json::json!({"error": "send the body as application/json"})),
+            )
+                .into_response());
+        }
+        let id = parse_id(&id)?;
+        let submission: ResponseSubmission = serde_json::from_slice(&body)
+            .map_err(|e| ServiceError::Invalid(vec![FieldError::new("body", e.to_string())]))?;
+        let stored = submit_response(
+            &state.db,
+            &state.templates,
+            Some(&actor),
+            id,
+            submission,
+            chrono::Utc::now(),
+        )
+        .await?;
+        Ok::<Response, ServiceError>(match stored {
+            Stored::Created(receipt) => (StatusCode::CREATED, Json(receipt)).into_response(),
+            Stored::Replayed(receipt) => (StatusCode::OK, Json(receipt)).into_response(),
+        })
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn list_templates(
+    State(state): State<AppState>,
+    ApiActor(_): ApiActor,
+) -> ServiceResult<Response> {
+    let list: Vec<_> = templates::latest_versions(&state.db)
+        .await?
+        .into_iter()
+        .map(|(summary, _)| summary)
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+async fn get_template_version(
+    State(state): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path((key, version)): Path<(String, u32)>,
+) -> ServiceResult<Response> {
+    let v = state
+        .templates
+        .get(&state.db, &key, version)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    // Published versions never change: clients may cache them for good.
+    Ok((
+        [(
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        )],
+        Json(serde_json::json!({ "key": key, "version": v.version, "template": *v.template })),
+    )
+        .into_response())
+}

@@ -1,0 +1,174 @@
+//! Sign-in, sign-out and the language switch: plain form posts and links that work with
+//! JavaScript off.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+
+use app::i18n::Locale;
+use app::server::auth::{
+    self, sha256_hex, Credential, PasswordHashString, SESSION_COOKIE, SESSION_DAYS,
+};
+use app::server::db::{sessions, users};
+use app::server::state::AppState;
+use app::server::{error::ServiceError, now_ms};
+
+use super::forms::{
+    cookie, csrf_matches, form_expired, safe_next, same_origin, see_other, ClientIp,
+};
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// A real argon2 hash of a random string: verifying against it when the user does not exist
+/// costs the same time as a real check, so response time does not reveal valid usernames.
+fn dummy_hash() -> PasswordHashString {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| {
+        auth::hash_password(&auth::new_secret())
+            .map(|h| h.0)
+            .unwrap_or_default()
+    });
+    PasswordHashString(hash.clone())
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref(), "/stores");
+    let back = |error: &str| {
+        see_other(
+            &format!(
+                "/login?error={error}&next={}",
+                app::ui::layout::urlencode(&next)
+            ),
+            vec![],
+        )
+    };
+    if !same_origin(&headers) {
+        return back("origin");
+    }
+    let username = form.username.trim().to_lowercase();
+    if state.limits.login_by_ip.check_key(&ip).is_err()
+        || state.limits.login_by_user.check_key(&username).is_err()
+    {
+        tracing::warn!(%ip, "sign-in rate limit reached");
+        return back("rate");
+    }
+    let found = match users::login_lookup(&state.db, &username).await {
+        Ok(found) => found,
+        Err(e) => return ServiceError::from(e).into_html_error(),
+    };
+    let (user_id, hash) = match found {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, dummy_hash()),
+    };
+    let valid = auth::verify_password_blocking(hash, form.password).await;
+    let Some(user_id) = user_id.filter(|_| valid) else {
+        tracing::info!("sign-in refused");
+        return back("invalid");
+    };
+    let token = auth::new_secret();
+    let csrf = auth::new_secret();
+    let now = now_ms();
+    let expires = now + SESSION_DAYS * 24 * 3600 * 1000;
+    if let Err(e) = sessions::create_session(
+        &state.db,
+        &sha256_hex(token.as_bytes()),
+        user_id,
+        &csrf,
+        now,
+        expires,
+    )
+    .await
+    {
+        return ServiceError::from(e).into_html_error();
+    }
+    tracing::info!(user_id, "signed in");
+    let session = cookie(
+        SESSION_COOKIE,
+        &token,
+        "/",
+        SESSION_DAYS * 24 * 3600,
+        state.settings.secure_cookies,
+        "Lax",
+    );
+    see_other(&next, vec![session])
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let auth = auth::authenticate(&state.db, &headers).await.ok().flatten();
+    let Some((_, Credential::Session { csrf })) = auth else {
+        return see_other("/login", vec![]);
+    };
+    if !same_origin(&headers) || !csrf_matches(&csrf, &form.csrf) {
+        return form_expired();
+    }
+    if let Some(token) = auth::session_token(&headers) {
+        if let Err(e) = sessions::delete_session(&state.db, &sha256_hex(token.as_bytes())).await {
+            return ServiceError::from(e).into_html_error();
+        }
+    }
+    let clear = cookie(
+        SESSION_COOKIE,
+        "",
+        "/",
+        0,
+        state.settings.secure_cookies,
+        "Lax",
+    );
+    see_other("/login?signed_out=1", vec![clear])
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    to: String,
+    next: Option<String>,
+}
+
+/// Remember a language choice for a year and go back to the page it was made on.
+pub async fn set_lang(State(state): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+    let next = safe_next(q.next.as_deref(), "/");
+    let Some(locale) = Locale::from_code(&q.to) else {
+        return see_other(&next, vec![]);
+    };
+    let c = cookie(
+        "lang",
+        locale.code(),
+        "/",
+        365 * 24 * 3600,
+        state.settings.secure_cookies,
+        "Lax",
+    );
+    see_other(&next, vec![c])
+}
+
+/// Errors on HTML form paths: a short page, never database text.
+pub trait IntoHtmlError {
+    fn into_html_error(self) -> Response;
+}
+
+impl IntoHtmlError for ServiceError {
+    fn into_html_error(self) -> Response {
+        use axum::response::IntoResponse;
+        (self.status(), self.public_message()).into_response()
+    }
+}

@@ -1,0 +1,38 @@
+//! The Servscope server: configuration, HTTP routes, migrations, demo data and the
+//! administrative command line. All SQL lives in `app::server::db`.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod migrate;
+pub mod site;
+
+use app::server::db::Db;
+use app::server::state::{AppState, Settings};
+
+use config::Config;
+
+/// Connect, migrate and publish the built-in templates.
+pub async fn open_database(url: &str) -> Result<Db, String> {
+    let db = Db::connect(url, 8)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    migrate::run(&db)
+        .await
+        .map_err(|e| format!("migrating the database: {e}"))?;
+    demo::publish_builtin_templates(&db).await?;
+    Ok(db)
+}
+
+pub fn state_for(config: &Config, db: Db) -> AppState {
+    let options = site::leptos_options(&config.site_root, config.bind);
+    AppState::new(
+        options,
+        db,
+        Settings {
+            secure_cookies: config.secure_cookies,
+            login_attempts_per_minute: config.login_attempts_per_minute,
+        },
+    )
+}
