@@ -1,0 +1,260 @@
+//! Test harness: a fresh, migrated real database per test (a temporary SQLite file, or a new
+//! PostgreSQL database in the cluster named by TEST_POSTGRES_URL), a small organisation, one
+//! user per role, and helpers to drive the real router.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sqlx::Connection;
+use tower::ServiceExt;
+
+use app::api::wire::Role;
+use app::server::auth::{hash_password, new_api_token, sha256_hex, PasswordHashString};
+use app::server::db::{org, tokens, users, Backend, Db};
+use app::server::state::{AppState, Settings};
+
+pub const PASSWORD: &str = "test-password-123";
+
+/// (username, role, regions, stores)
+pub const USERS: [(&str, Role, &[&str], &[&str]); 7] = [
+    ("admin", Role::Admin, &[], &[]),
+    ("regional.north", Role::RegionalManager, &["North"], &[]),
+    ("manager.n1", Role::StoreManager, &[], &["N-1"]),
+    ("manager.s1", Role::StoreManager, &[], &["S-1"]),
+    ("shopper", Role::Shopper, &[], &[]),
+    ("staff.n1", Role::Employee, &[], &["N-1"]),
+    ("staff.s1", Role::Employee, &[], &["S-1"]),
+];
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub backend: Backend,
+}
+
+fn password_hash() -> PasswordHashString {
+    static HASH: OnceLock<String> = OnceLock::new();
+    PasswordHashString(HASH.get_or_init(|| hash_password(PASSWORD).expect("hash").0).clone())
+}
+
+async fn fresh_database_url(backend: Backend) -> Option<String> {
+    let name = format!("servscope_test_{}", uuid::Uuid::new_v4().simple());
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            Some(format!("sqlite://{}?mode=rwc", path.display()))
+        }
+        Backend::Postgres => {
+            let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
+                assert!(
+                    std::env::var("REQUIRE_ALL").as_deref() != Ok("1"),
+                    "REQUIRE_ALL=1 but TEST_POSTGRES_URL is not set: PostgreSQL tests would be skipped"
+                );
+                eprintln!("skipping the PostgreSQL variant: TEST_POSTGRES_URL is not set (./dev test sets it)");
+                return None;
+            };
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to TEST_POSTGRES_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            Some(format!("{base}/{name}"))
+        }
+    }
+}
+
+impl TestApp {
+    /// None when this backend is not available here (and not required).
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        Self::with_settings(backend, Settings::default()).await
+    }
+
+    pub async fn with_settings(backend: Backend, settings: Settings) -> Option<TestApp> {
+        let url = fresh_database_url(backend).await?;
+        let db = server::open_database(&url).await.expect("open database");
+        seed(&db).await;
+        let options = server::site::leptos_options(std::path::Path::new("target/site-does-not-exist"), "127.0.0.1:0".parse().expect("addr"));
+        let state = AppState::new(options, db, settings);
+        let router = server::http::app(state.clone());
+        Some(TestApp { state, router, backend })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let response = self.router.clone().oneshot(req).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    pub async fn json(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(req).await;
+        let value = serde_json::from_slice(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+        (status, value)
+    }
+
+    /// An API token acting as `username`.
+    pub async fn token(&self, username: &str) -> String {
+        let actor = users::actor_by_username(self.db(), username).await.expect("query").expect("user exists");
+        let token = new_api_token();
+        tokens::create_token(self.db(), actor.user_id, "test", &token, &sha256_hex(token.as_bytes()), app::server::now_ms())
+            .await
+            .expect("token");
+        token
+    }
+
+    /// Sign in through the real form endpoint; returns the `Cookie` header value.
+    pub async fn login(&self, username: &str) -> String {
+        let (status, headers, _) = self.send(form_post("/auth/login", &format!("username={username}&password={PASSWORD}"), None)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let set = headers.get(header::SET_COOKIE).expect("session cookie").to_str().expect("ascii");
+        set.split(';').next().expect("pair").to_string()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.json(get_with_token(path, token)).await
+    }
+
+    pub async fn put_response(&self, id: &str, body: &Value, token: &str) -> (StatusCode, Value) {
+        self.json(
+            Request::builder()
+                .method(Method::PUT)
+                .uri(format!("/api/v1/responses/{id}"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql).fetch_one(&self.db().pool).await.expect("count").try_get(0).expect("int")
+    }
+}
+
+pub fn get_with_token(path: &str, token: &str) -> Request<Body> {
+    Request::builder()
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request")
+}
+
+pub fn get_with_cookie(path: &str, cookie: &str) -> Request<Body> {
+    Request::builder().uri(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request")
+}
+
+pub fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::HOST, "servscope.test")
+        .header(header::ORIGIN, "http://servscope.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body.to_string())).expect("request")
+}
+
+async fn seed(db: &Db) {
+    let org_id = org::create_organisation(db, "Test Retail").await.expect("org");
+    let north = org::create_region(db, org_id, "North").await.expect("region");
+    let south = org::create_region(db, org_id, "South").await.expect("region");
+    let mut stores = std::collections::HashMap::new();
+    for (region, code, name) in [(north, "N-1", "North One"), (north, "N-2", "North Two"), (south, "S-1", "South One")] {
+        let id = org::create_store(db, org::NewStore { region_id: region, code, name, address: "1 High Street", timezone: "Europe/London" })
+            .await
+            .expect("store");
+        stores.insert(code, id);
+    }
+    for (username, role, regions, store_codes) in USERS {
+        let id = users::create_user(db, users::NewUser { username, display_name: username, password_hash: password_hash(), role }, 0)
+            .await
+            .expect("user");
+        for r in regions {
+            users::grant_region(db, id, if *r == "North" { north } else { south }).await.expect("grant");
+        }
+        for s in store_codes {
+            users::grant_store(db, id, stores[s]).await.expect("grant");
+        }
+    }
+}
+
+/// A valid customer-pulse submission for a store (channel customer_qr).
+pub fn pulse(store: &str, recommend: u8) -> Value {
+    let now = chrono::Utc::now();
+    serde_json::json!({
+        "template": "customer-pulse",
+        "template_version": 1,
+        "store": store,
+        "channel": "customer_qr",
+        "started_at": (now - chrono::Duration::minutes(2)).to_rfc3339(),
+        "finished_at": now.to_rfc3339(),
+        "answers": [
+            {"question": "recommend", "value": recommend},
+            {"question": "store_tidy", "value": 4},
+            {"question": "got_what_promised", "value": 5},
+            {"question": "served_promptly", "not_applicable": true},
+            {"question": "comment", "value": "Fine."}
+        ]
+    })
+}
+
+/// A complete in-store visit with 25 scored answers, as a shopper would send it.
+pub fn visit(store: &str) -> Value {
+    let now = chrono::Utc::now();
+    let t = app::domain::builtin::builtin_templates().expect("templates").into_iter().find(|t| t.key == "instore-visit").expect("visit");
+    let mut answers = Vec::new();
+    for (_, q) in t.questions() {
+        use app::domain::QuestionType as Q;
+        let v = match q.kind {
+            Q::YesNo => serde_json::json!(true),
+            Q::Scale5 => serde_json::json!(4),
+            Q::DurationSeconds => serde_json::json!(20),
+            Q::FreeText => serde_json::json!("All good."),
+            _ => continue,
+        };
+        answers.push(serde_json::json!({"question": q.id, "value": v}));
+    }
+    serde_json::json!({
+        "template": "instore-visit", "template_version": 1, "store": store, "channel": "mystery_visit",
+        "started_at": (now - chrono::Duration::minutes(20)).to_rfc3339(), "finished_at": now.to_rfc3339(),
+        "answers": answers
+    })
+}
+
+/// Runs each test body against a fresh SQLite database and a fresh PostgreSQL database.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($app: TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn on_sqlite() {
+                run(TestApp::new(app::server::db::Backend::Sqlite).await.expect("sqlite is always available")).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn on_postgres() {
+                if let Some(app) = TestApp::new(app::server::db::Backend::Postgres).await {
+                    run(app).await
+                }
+            }
+        }
+    )*};
+}
