@@ -8,7 +8,11 @@ use common::{form_post, get_with_cookie, TestApp, PASSWORD};
 use app::server::state::Settings;
 
 fn location(headers: &axum::http::HeaderMap) -> String {
-    headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 both_backends! {
@@ -105,17 +109,51 @@ both_backends! {
 
 #[tokio::test]
 async fn sign_in_attempts_are_rate_limited_per_username() {
-    let settings = Settings { secure_cookies: true, login_attempts_per_minute: 3 };
-    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings).await.expect("sqlite");
+    let settings = Settings {
+        secure_cookies: true,
+        login_attempts_per_minute: 3,
+    };
+    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings)
+        .await
+        .expect("sqlite");
     for _ in 0..3 {
-        let (_, headers, _) = app.send(form_post("/auth/login", "username=admin&password=wrong-wrong", None)).await;
+        let (_, headers, _) = app
+            .send(form_post(
+                "/auth/login",
+                "username=admin&password=wrong-wrong",
+                None,
+            ))
+            .await;
         assert!(location(&headers).starts_with("/login?error=invalid"));
     }
     // Even the right password is refused until the minute has passed.
-    let (_, headers, _) = app.send(form_post("/auth/login", &format!("username=admin&password={PASSWORD}"), None)).await;
-    assert!(location(&headers).starts_with("/login?error=rate"), "{:?}", location(&headers));
+    let (_, headers, _) = app
+        .send(form_post(
+            "/auth/login",
+            &format!("username=admin&password={PASSWORD}"),
+            None,
+        ))
+        .await;
+    assert!(
+        location(&headers).starts_with("/login?error=rate"),
+        "{:?}",
+        location(&headers)
+    );
     // Another user on the same address is not blocked yet.
-    let (_, headers, _) = app.send(form_post("/auth/login", &format!("username=manager.n1&password={PASSWORD}"), None)).await;
-    let set = headers.get(header::SET_COOKIE).expect("cookie").to_str().expect("ascii");
-    assert!(set.contains("Secure"), "secure cookies when configured: {set}");
+    let (_, headers, _) = app
+        .send(form_post(
+            "/auth/login",
+            &format!("username=manager.n1&password={PASSWORD}"),
+            None,
+        ))
+        .await;
+    let set = headers
+        .get(header::SET_COOKIE)
+        .expect("cookie")
+        .to_str()
+        .expect("ascii");
+    assert!(
+        set.contains("Secure"),
+        "secure cookies when configured: {set}"
+    );
 }

@@ -9,12 +9,29 @@ use common::{get_with_cookie, TestApp};
 /// Empty the harness's seed (the demo loads only into a database without users), load the
 /// demo, and return (responses made, points earned x10, answers digest).
 async fn fresh_demo(app: &TestApp) -> (usize, i64, i64) {
-    for table in ["user_stores", "user_regions", "users", "stores", "regions", "organisations"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&app.db().pool).await.expect("clear");
+    for table in [
+        "user_stores",
+        "user_regions",
+        "users",
+        "stores",
+        "regions",
+        "organisations",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&app.db().pool)
+            .await
+            .expect("clear");
     }
-    let made = server::demo::load(app.db(), chrono::Utc::now()).await.expect("load").expect("loaded");
-    let points = app.count("SELECT CAST(SUM(points_earned) * 10 AS BIGINT) FROM responses").await;
-    let answers = app.count("SELECT CAST(SUM(LENGTH(answers)) AS BIGINT) FROM responses").await;
+    let made = server::demo::load(app.db(), chrono::Utc::now())
+        .await
+        .expect("load")
+        .expect("loaded");
+    let points = app
+        .count("SELECT CAST(SUM(points_earned) * 10 AS BIGINT) FROM responses")
+        .await;
+    let answers = app
+        .count("SELECT CAST(SUM(LENGTH(answers)) AS BIGINT) FROM responses")
+        .await;
     (made, points, answers)
 }
 

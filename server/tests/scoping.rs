@@ -11,13 +11,23 @@ async fn one_response_per_store(app: &TestApp) -> (String, String) {
     let admin = app.token("admin").await;
     let n1 = uuid::Uuid::new_v4().to_string();
     let s1 = uuid::Uuid::new_v4().to_string();
-    assert_eq!(app.put_response(&n1, &pulse("N-1", 9), &admin).await.0, StatusCode::CREATED);
-    assert_eq!(app.put_response(&s1, &pulse("S-1", 2), &admin).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.put_response(&n1, &pulse("N-1", 9), &admin).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.put_response(&s1, &pulse("S-1", 2), &admin).await.0,
+        StatusCode::CREATED
+    );
     (n1, s1)
 }
 
 fn codes(list: &serde_json::Value) -> Vec<String> {
-    list.as_array().expect("list").iter().map(|s| s["code"].as_str().expect("code").to_string()).collect()
+    list.as_array()
+        .expect("list")
+        .iter()
+        .map(|s| s["code"].as_str().expect("code").to_string())
+        .collect()
 }
 
 both_backends! {

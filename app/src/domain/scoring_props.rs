@@ -11,7 +11,7 @@ use super::scoring::{score, ItemStatus, Nps};
 /// A random but valid value for a question, picked by `r`.
 fn random_value(q: &Question, r: u32) -> Value {
     match q.kind {
-        QuestionType::YesNo => json!(r % 2 == 0),
+        QuestionType::YesNo => json!(r.is_multiple_of(2)),
         QuestionType::Scale5 => json!(1 + r % 5),
         QuestionType::Recommend => json!(r % 11),
         QuestionType::SingleChoice => json!(q.options[r as usize % q.options.len()].id),

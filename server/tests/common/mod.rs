@@ -39,7 +39,10 @@ pub struct TestApp {
 
 fn password_hash() -> PasswordHashString {
     static HASH: OnceLock<String> = OnceLock::new();
-    PasswordHashString(HASH.get_or_init(|| hash_password(PASSWORD).expect("hash").0).clone())
+    PasswordHashString(
+        HASH.get_or_init(|| hash_password(PASSWORD).expect("hash").0)
+            .clone(),
+    )
 }
 
 async fn fresh_database_url(backend: Backend) -> Option<String> {
@@ -59,12 +62,17 @@ async fn fresh_database_url(backend: Backend) -> Option<String> {
                 return None;
             };
             sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to TEST_POSTGRES_URL");
+            let mut conn = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .expect("connect to TEST_POSTGRES_URL");
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(&mut conn)
                 .await
                 .expect("create test database");
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
             Some(format!("{base}/{name}"))
         }
     }
@@ -80,10 +88,17 @@ impl TestApp {
         let url = fresh_database_url(backend).await?;
         let db = server::open_database(&url).await.expect("open database");
         seed(&db).await;
-        let options = server::site::leptos_options(std::path::Path::new("target/site-does-not-exist"), "127.0.0.1:0".parse().expect("addr"));
+        let options = server::site::leptos_options(
+            std::path::Path::new("target/site-does-not-exist"),
+            "127.0.0.1:0".parse().expect("addr"),
+        );
         let state = AppState::new(options, db, settings);
         let router = server::http::app(state.clone());
-        Some(TestApp { state, router, backend })
+        Some(TestApp {
+            state,
+            router,
+            backend,
+        })
     }
 
     pub fn db(&self) -> &Db {
@@ -91,34 +106,66 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let response = self.router.clone().oneshot(req).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
         (status, headers, body)
     }
 
     pub async fn json(&self, req: Request<Body>) -> (StatusCode, Value) {
         let (status, _, body) = self.send(req).await;
-        let value = serde_json::from_slice(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+        let value = serde_json::from_slice(&body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
         (status, value)
     }
 
     /// An API token acting as `username`.
     pub async fn token(&self, username: &str) -> String {
-        let actor = users::actor_by_username(self.db(), username).await.expect("query").expect("user exists");
-        let token = new_api_token();
-        tokens::create_token(self.db(), actor.user_id, "test", &token, &sha256_hex(token.as_bytes()), app::server::now_ms())
+        let actor = users::actor_by_username(self.db(), username)
             .await
-            .expect("token");
+            .expect("query")
+            .expect("user exists");
+        let token = new_api_token();
+        tokens::create_token(
+            self.db(),
+            actor.user_id,
+            "test",
+            &token,
+            &sha256_hex(token.as_bytes()),
+            app::server::now_ms(),
+        )
+        .await
+        .expect("token");
         token
     }
 
     /// Sign in through the real form endpoint; returns the `Cookie` header value.
     pub async fn login(&self, username: &str) -> String {
-        let (status, headers, _) = self.send(form_post("/auth/login", &format!("username={username}&password={PASSWORD}"), None)).await;
+        let (status, headers, _) = self
+            .send(form_post(
+                "/auth/login",
+                &format!("username={username}&password={PASSWORD}"),
+                None,
+            ))
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let set = headers.get(header::SET_COOKIE).expect("session cookie").to_str().expect("ascii");
+        let set = headers
+            .get(header::SET_COOKIE)
+            .expect("session cookie")
+            .to_str()
+            .expect("ascii");
         set.split(';').next().expect("pair").to_string()
     }
 
@@ -141,7 +188,12 @@ impl TestApp {
 
     pub async fn count(&self, sql: &'static str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(&self.db().pool).await.expect("count").try_get(0).expect("int")
+        sqlx::query(sql)
+            .fetch_one(&self.db().pool)
+            .await
+            .expect("count")
+            .try_get(0)
+            .expect("int")
     }
 }
 
@@ -154,7 +206,11 @@ pub fn get_with_token(path: &str, token: &str) -> Request<Body> {
 }
 
 pub fn get_with_cookie(path: &str, cookie: &str) -> Request<Body> {
-    Request::builder().uri(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request")
+    Request::builder()
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request")
 }
 
 pub fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
@@ -171,22 +227,52 @@ pub fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> 
 }
 
 async fn seed(db: &Db) {
-    let org_id = org::create_organisation(db, "Test Retail").await.expect("org");
-    let north = org::create_region(db, org_id, "North").await.expect("region");
-    let south = org::create_region(db, org_id, "South").await.expect("region");
+    let org_id = org::create_organisation(db, "Test Retail")
+        .await
+        .expect("org");
+    let north = org::create_region(db, org_id, "North")
+        .await
+        .expect("region");
+    let south = org::create_region(db, org_id, "South")
+        .await
+        .expect("region");
     let mut stores = std::collections::HashMap::new();
-    for (region, code, name) in [(north, "N-1", "North One"), (north, "N-2", "North Two"), (south, "S-1", "South One")] {
-        let id = org::create_store(db, org::NewStore { region_id: region, code, name, address: "1 High Street", timezone: "Europe/London" })
-            .await
-            .expect("store");
+    for (region, code, name) in [
+        (north, "N-1", "North One"),
+        (north, "N-2", "North Two"),
+        (south, "S-1", "South One"),
+    ] {
+        let id = org::create_store(
+            db,
+            org::NewStore {
+                region_id: region,
+                code,
+                name,
+                address: "1 High Street",
+                timezone: "Europe/London",
+            },
+        )
+        .await
+        .expect("store");
         stores.insert(code, id);
     }
     for (username, role, regions, store_codes) in USERS {
-        let id = users::create_user(db, users::NewUser { username, display_name: username, password_hash: password_hash(), role }, 0)
-            .await
-            .expect("user");
+        let id = users::create_user(
+            db,
+            users::NewUser {
+                username,
+                display_name: username,
+                password_hash: password_hash(),
+                role,
+            },
+            0,
+        )
+        .await
+        .expect("user");
         for r in regions {
-            users::grant_region(db, id, if *r == "North" { north } else { south }).await.expect("grant");
+            users::grant_region(db, id, if *r == "North" { north } else { south })
+                .await
+                .expect("grant");
         }
         for s in store_codes {
             users::grant_store(db, id, stores[s]).await.expect("grant");
@@ -217,7 +303,11 @@ pub fn pulse(store: &str, recommend: u8) -> Value {
 /// A complete in-store visit with 25 scored answers, as a shopper would send it.
 pub fn visit(store: &str) -> Value {
     let now = chrono::Utc::now();
-    let t = app::domain::builtin::builtin_templates().expect("templates").into_iter().find(|t| t.key == "instore-visit").expect("visit");
+    let t = app::domain::builtin::builtin_templates()
+        .expect("templates")
+        .into_iter()
+        .find(|t| t.key == "instore-visit")
+        .expect("visit");
     let mut answers = Vec::new();
     for (_, q) in t.questions() {
         use app::domain::QuestionType as Q;
