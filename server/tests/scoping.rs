@@ -96,3 +96,17 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn a_database_failure_reaches_the_client_only_as_a_generic_message(app: TestApp) {
+        let token = app.token("admin").await;
+        app.db().pool.close().await;
+        let (status, _, body) = app.send(common::get_with_token("/api/v1/stores", &token)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let text = String::from_utf8(body).expect("utf8").to_lowercase();
+        assert!(text.contains("something went wrong on our side"), "{text}");
+        for leak in ["pool", "sqlx", "sqlite", "postgres", "select", "closed"] {
+            assert!(!text.contains(leak), "{leak} leaked: {text}");
+        }
+    }
+}

@@ -25,7 +25,6 @@ fn visit_body(template: &Template, store: &str) -> serde_json::Value {
     for (_, q) in template.questions() {
         use app::domain::QuestionType as Q;
         let v = match q.kind {
-            Q::YesNo if q.weight == 0.0 => json!(false),
             Q::YesNo => json!(true),
             Q::Scale5 => json!(4),
             Q::DurationSeconds => json!(25),
@@ -141,7 +140,7 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
                     .await;
                 match r {
                     Ok(resp) if resp.status() == 201 => latencies.push(t.elapsed()),
-                    Ok(resp) => return Err(format!("status {}", resp.status())),
+                    Ok(resp) => return Err(format!("status {}: {}", resp.status(), resp.text().await.unwrap_or_default())),
                     Err(e) => return Err(e.to_string()),
                 }
             }
