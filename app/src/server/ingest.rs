@@ -9,7 +9,7 @@ use super::db::templates::TemplateCache;
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wire::{Receipt, Role};
-use crate::domain::{score, Channel, FieldError, ResponseSubmission};
+use crate::domain::{score, Channel, FieldError, ResponseSubmission, ScoreCard};
 
 /// Who may submit through which channel. The customer QR channel opens to anonymous
 /// customers in a later issue; until then only admins (imports) may use it.
@@ -78,6 +78,36 @@ pub async fn submit_response(
         .map_err(ServiceError::Invalid)?;
     let card = score(&version.template, &answers);
 
+    let row = response_row(
+        &id.to_string(),
+        store.id,
+        version.id,
+        Some(actor.user_id),
+        &submission,
+        &card,
+        now,
+    )?;
+    let outcome = insert_response(db, row).await?;
+    match outcome {
+        InsertOutcome::Created(r) => Ok(Stored::Created(r)),
+        InsertOutcome::Replayed(r) => Ok(Stored::Replayed(r)),
+        InsertOutcome::Conflict => Err(ServiceError::Conflict(format!(
+            "response {id} was already received with different content"
+        ))),
+    }
+}
+
+/// The stored row for a checked and scored submission: canonical answers, their content hash
+/// (what makes a replay "identical") and the score figures.
+pub fn response_row(
+    id: &str,
+    store_id: i64,
+    template_version_id: i64,
+    submitted_by: Option<i64>,
+    submission: &ResponseSubmission,
+    card: &ScoreCard,
+    received_at: DateTime<Utc>,
+) -> ServiceResult<NewResponse> {
     let canonical = submission.canonical();
     let canonical_json =
         serde_json::to_vec(&canonical).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -93,37 +123,25 @@ pub async fn submit_response(
             )
         })
         .collect();
-
-    let outcome = insert_response(
-        db,
-        NewResponse {
-            id: id.to_string(),
-            store_id: store.id,
-            template_version_id: version.id,
-            channel: submission.channel.as_str(),
-            submitted_by: Some(actor.user_id),
-            started_at: submission.started_at.timestamp_millis(),
-            finished_at: submission.finished_at.timestamp_millis(),
-            received_at: now.timestamp_millis(),
-            body_hash: hex::encode(Sha256::digest(&canonical_json)),
-            answers_json,
-            points_earned: card.overall.earned,
-            points_possible: card.overall.possible,
-            not_applicable: card.overall.not_applicable,
-            score_pct: card.overall.percent().map(|s| s.value()),
-            critical_failed: card.failed(),
-            recommend: card.recommend,
-            dimension_scores_json: serde_json::Value::Object(dimensions).to_string(),
-        },
-    )
-    .await?;
-    match outcome {
-        InsertOutcome::Created(r) => Ok(Stored::Created(r)),
-        InsertOutcome::Replayed(r) => Ok(Stored::Replayed(r)),
-        InsertOutcome::Conflict => Err(ServiceError::Conflict(format!(
-            "response {id} was already received with different content"
-        ))),
-    }
+    Ok(NewResponse {
+        id: id.to_string(),
+        store_id,
+        template_version_id,
+        channel: submission.channel.as_str(),
+        submitted_by,
+        started_at: submission.started_at.timestamp_millis(),
+        finished_at: submission.finished_at.timestamp_millis(),
+        received_at: received_at.timestamp_millis(),
+        body_hash: hex::encode(Sha256::digest(&canonical_json)),
+        answers_json,
+        points_earned: card.overall.earned,
+        points_possible: card.overall.possible,
+        not_applicable: card.overall.not_applicable,
+        score_pct: card.overall.percent().map(|s| s.value()),
+        critical_failed: card.failed(),
+        recommend: card.recommend,
+        dimension_scores_json: serde_json::Value::Object(dimensions).to_string(),
+    })
 }
 
 #[cfg(test)]

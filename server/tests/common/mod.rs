@@ -85,13 +85,28 @@ impl TestApp {
     }
 
     pub async fn with_settings(backend: Backend, settings: Settings) -> Option<TestApp> {
+        Self::build(
+            backend,
+            settings,
+            std::path::Path::new("target/site-does-not-exist"),
+        )
+        .await
+    }
+
+    /// With a built site (pkg/CURRENT and the bundle files) at `site_root`.
+    pub async fn with_site(backend: Backend, site_root: &std::path::Path) -> Option<TestApp> {
+        Self::build(backend, Settings::default(), site_root).await
+    }
+
+    async fn build(
+        backend: Backend,
+        settings: Settings,
+        site_root: &std::path::Path,
+    ) -> Option<TestApp> {
         let url = fresh_database_url(backend).await?;
         let db = server::open_database(&url).await.expect("open database");
         seed(&db).await;
-        let options = server::site::leptos_options(
-            std::path::Path::new("target/site-does-not-exist"),
-            "127.0.0.1:0".parse().expect("addr"),
-        );
+        let options = server::site::leptos_options(site_root, "127.0.0.1:0".parse().expect("addr"));
         let state = AppState::new(options, db, settings);
         let router = server::http::app(state.clone());
         Some(TestApp {

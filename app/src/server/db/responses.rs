@@ -10,6 +10,7 @@ use crate::domain::Tally;
 use crate::server::auth::Actor;
 use crate::server::from_ms;
 
+#[derive(Clone, Debug)]
 pub struct NewResponse {
     pub id: String,
     pub store_id: i64,
