@@ -121,7 +121,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 #[server(endpoint = "stores")]
 pub async fn list_stores(search: String) -> Result<Vec<StoreView>, AppError> {
     let (state, actor, _) = ssr::require_actor().await?;
-    let since = crate::server::now_ms() - 12 * 7 * 24 * 3600 * 1000;
+    let since = crate::server::now_ms() - crate::server::db::org::RECENT_WINDOW_MS;
     let search: String = search.chars().take(100).collect();
     Ok(crate::server::db::org::visible_stores(&state.db, &actor, &search, since).await?)
 }
@@ -145,15 +145,8 @@ pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
         return Err(AppError::Forbidden);
     }
     let parts = ssr::request_parts()?;
-    let new_token = parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == NEW_TOKEN_COOKIE)
-        .map(|(_, v)| v.to_string())
+    let new_token = crate::server::auth::cookie_value(&parts.headers, NEW_TOKEN_COOKIE)
+        .map(str::to_string)
         .filter(|v| v.starts_with(crate::server::auth::TOKEN_PREFIX));
     if new_token.is_some() {
         let response = expect_context::<leptos_axum::ResponseOptions>();

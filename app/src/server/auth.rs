@@ -91,7 +91,8 @@ pub fn new_api_token() -> String {
     format!("{TOKEN_PREFIX}{}", new_secret())
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of one cookie from the request's Cookie headers.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()

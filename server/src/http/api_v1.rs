@@ -53,8 +53,6 @@ impl FromRequestParts<AppState> for ApiActor {
     }
 }
 
-const TWELVE_WEEKS_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
-
 #[derive(Deserialize)]
 pub struct SearchQuery {
     #[serde(default)]
@@ -66,7 +64,8 @@ async fn list_stores(
     ApiActor(actor): ApiActor,
     Query(q): Query<SearchQuery>,
 ) -> ServiceResult<Response> {
-    let stores = org::visible_stores(&state.db, &actor, &q.q, now_ms() - TWELVE_WEEKS_MS).await?;
+    let stores =
+        org::visible_stores(&state.db, &actor, &q.q, now_ms() - org::RECENT_WINDOW_MS).await?;
     Ok(Json(stores).into_response())
 }
 
@@ -75,7 +74,7 @@ async fn get_store(
     ApiActor(actor): ApiActor,
     Path(code): Path<String>,
 ) -> ServiceResult<Response> {
-    let store = org::visible_store(&state.db, &actor, &code, now_ms() - TWELVE_WEEKS_MS)
+    let store = org::visible_store(&state.db, &actor, &code, now_ms() - org::RECENT_WINDOW_MS)
         .await?
         .ok_or(ServiceError::NotFound)?;
     Ok(Json(store).into_response())

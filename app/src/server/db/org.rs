@@ -20,6 +20,9 @@ macro_rules! visible_store_ids {
     };
 }
 
+/// "Recent" in store lists: the last 12 weeks, the default scorecard period.
+pub const RECENT_WINDOW_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoreRow {
     pub id: i64,
