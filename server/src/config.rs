@@ -70,6 +70,16 @@ pub struct Config {
     )]
     pub login_attempts_per_minute: u32,
 
+    /// Refuse to send one shopper to one store again within this many days (staff would
+    /// start to recognise them).
+    #[arg(
+        long,
+        env = "SERVSCOPE_REVISIT_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub revisit_days: u32,
+
     /// Load the demo organisation, users and responses when the database is empty.
     #[arg(long, env = "SERVSCOPE_DEMO", action = ArgAction::Set, default_value_t = false, global = true)]
     pub demo: bool,
@@ -160,7 +170,7 @@ pub enum TokensCommand {
     List,
 }
 
-const FILE_KEYS: [(&str, &str); 8] = [
+const FILE_KEYS: [(&str, &str); 9] = [
     ("database_url", "DATABASE_URL"),
     ("bind", "SERVSCOPE_BIND"),
     ("data_dir", "SERVSCOPE_DATA_DIR"),
@@ -168,6 +178,7 @@ const FILE_KEYS: [(&str, &str); 8] = [
     ("secure_cookies", "SERVSCOPE_SECURE_COOKIES"),
     ("site_root", "SERVSCOPE_SITE_ROOT"),
     ("login_attempts_per_minute", "SERVSCOPE_LOGIN_RATE"),
+    ("revisit_days", "SERVSCOPE_REVISIT_DAYS"),
     ("demo", "SERVSCOPE_DEMO"),
 ];
 

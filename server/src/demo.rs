@@ -277,6 +277,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                         started_at: finished - Duration::minutes(minutes),
                         finished_at: finished,
                         answers: answers_for(template, quality, region.lang, &mut rng),
+                        assignment: None,
                     };
                     let actor = match channel {
                         Channel::MysteryVisit | Channel::MysteryCall => {

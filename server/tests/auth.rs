@@ -112,6 +112,7 @@ async fn sign_in_attempts_are_rate_limited_per_username() {
     let settings = Settings {
         secure_cookies: true,
         login_attempts_per_minute: 3,
+        ..Settings::default()
     };
     let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings)
         .await

@@ -135,3 +135,46 @@ pub struct ResponseDetail {
     /// Per dimension: earned and possible points.
     pub dimensions: serde_json::Value,
 }
+
+/// One assignment as the shopper's phone (and the assignment page) sees it. The template
+/// version is pinned when the assignment is made; the phone keeps that version's document.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AssignmentView {
+    pub id: i64,
+    pub store_code: String,
+    pub store_name: String,
+    pub store_address: String,
+    pub channel: crate::domain::Channel,
+    pub template: String,
+    pub template_version: u32,
+    pub shopper: String,
+    pub window_start: chrono::NaiveDate,
+    pub window_end: chrono::NaiveDate,
+    pub instructions: String,
+    pub submitted: bool,
+    pub cancelled: bool,
+}
+
+/// A pinned template version, whole, so the phone can render and score it offline.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TemplateVersionView {
+    pub key: String,
+    pub version: u32,
+    pub template: crate::domain::Template,
+}
+
+/// `GET /api/v1/shopper/assignments`: everything a shopper's phone needs to work offline.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ShopperFeed {
+    pub assignments: Vec<AssignmentView>,
+    pub templates: Vec<TemplateVersionView>,
+}
+
+/// Where a chunked photo upload stands; a client resumes from `received`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PhotoUploadStatus {
+    pub sha256: String,
+    pub received: u64,
+    pub size: Option<u64>,
+    pub complete: bool,
+}

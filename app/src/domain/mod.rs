@@ -4,6 +4,7 @@
 //! the very same code and show the very same numbers.
 
 pub mod answers;
+pub mod assignment;
 #[cfg(any(test, feature = "ssr"))]
 pub mod builtin;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod template_check;
 mod scoring_props;
 
 pub use answers::{Answer, AnswerInput, AnswerSet, AnswerValue, FieldError};
+pub use assignment::AssignmentStatus;
 pub use model::{Channel, Dimension, I18nText, Question, QuestionType, Section, Template};
 pub use scoring::{score, Nps, Score, ScoreCard, Tally};
 pub use submission::{ResponseSubmission, StoreCode};

@@ -55,6 +55,10 @@ pub struct ResponseSubmission {
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub answers: Vec<AnswerInput>,
+    /// The mystery-shopping assignment this response fulfils, if any. Left out of the JSON
+    /// when absent, so responses made before assignments existed keep their content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<i64>,
 }
 
 /// Clocks on phones drift; allow this much "future" before calling a time wrong.
@@ -63,6 +67,23 @@ const CLOCK_SKEW: Duration = Duration::hours(24);
 const LONGEST_RESPONSE: Duration = Duration::days(7);
 
 impl ResponseSubmission {
+    /// The photo hashes the answers refer to (each photo travels separately, by hash).
+    pub fn photo_hashes(&self, template: &Template) -> Vec<String> {
+        let mut hashes: Vec<String> = self
+            .answers
+            .iter()
+            .filter(|a| {
+                template
+                    .question(&a.question)
+                    .is_some_and(|q| q.kind == super::model::QuestionType::Photo)
+            })
+            .filter_map(|a| a.value.as_ref()?.as_str().map(str::to_string))
+            .collect();
+        hashes.sort();
+        hashes.dedup();
+        hashes
+    }
+
     /// The same submission with answers in a fixed order, so that equal content always
     /// serialises (and hashes) the same way whatever order a client sent.
     pub fn canonical(&self) -> ResponseSubmission {
@@ -148,6 +169,7 @@ mod tests {
                     not_applicable: false,
                 },
             ],
+            assignment: None,
         }
     }
 

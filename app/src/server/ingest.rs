@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use super::auth::Actor;
 use super::db::responses::{insert_response, InsertOutcome, NewResponse};
 use super::db::templates::TemplateCache;
-use super::db::{org, Db};
+use super::db::{assignments, org, photos, Db};
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wire::{Receipt, Role};
 use crate::domain::{score, Channel, FieldError, ResponseSubmission, ScoreCard};
@@ -76,9 +76,25 @@ pub async fn submit_response(
     let answers = submission
         .check(&version.template, now)
         .map_err(ServiceError::Invalid)?;
+    if let Some(assignment) = submission.assignment {
+        check_assignment(db, actor, assignment, id, store.id, version.id).await?;
+    }
+    let photo_hashes = submission.photo_hashes(&version.template);
+    let mut missing = Vec::new();
+    for hash in &photo_hashes {
+        if !photos::exists(db, hash).await? {
+            missing.push(FieldError::new(
+                "photos",
+                format!("photo {hash} has not been uploaded yet"),
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ServiceError::Invalid(missing));
+    }
     let card = score(&version.template, &answers);
 
-    let row = response_row(
+    let mut row = response_row(
         &id.to_string(),
         store.id,
         version.id,
@@ -87,6 +103,7 @@ pub async fn submit_response(
         &card,
         now,
     )?;
+    row.photos = photo_hashes;
     let outcome = insert_response(db, row).await?;
     match outcome {
         InsertOutcome::Created(r) => Ok(Stored::Created(r)),
@@ -94,7 +111,46 @@ pub async fn submit_response(
         InsertOutcome::Conflict => Err(ServiceError::Conflict(format!(
             "response {id} was already received with different content"
         ))),
+        InsertOutcome::AssignmentClosed => Err(ServiceError::Conflict(
+            "the assignment was answered by another response or cancelled meanwhile".into(),
+        )),
     }
+}
+
+/// A response may fulfil only an open assignment of the one who submits it, for the same
+/// store and template version. A replay of the response that fulfilled it passes.
+async fn check_assignment(
+    db: &Db,
+    actor: &Actor,
+    assignment: i64,
+    response_id: uuid::Uuid,
+    store_id: i64,
+    template_version_id: i64,
+) -> ServiceResult<()> {
+    let invalid = |msg: &str| ServiceError::Invalid(vec![FieldError::new("assignment", msg)]);
+    let Some(a) = assignments::by_id(db, assignment).await? else {
+        return Err(invalid("there is no such assignment"));
+    };
+    if a.shopper_id != actor.user_id && actor.role != Role::Admin {
+        return Err(invalid("this assignment belongs to another shopper"));
+    }
+    if a.response_id.as_deref() == Some(response_id.to_string().as_str()) {
+        return Ok(());
+    }
+    if a.cancelled {
+        return Err(invalid("this assignment was cancelled"));
+    }
+    if a.store_id != store_id || a.template_version_id != template_version_id {
+        return Err(invalid(
+            "the response is for another store or template version than the assignment",
+        ));
+    }
+    if a.response_id.is_some() {
+        return Err(ServiceError::Conflict(
+            "this assignment was already answered by another response".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The stored row for a checked and scored submission: canonical answers, their content hash
@@ -141,6 +197,8 @@ pub fn response_row(
         critical_failed: card.failed(),
         recommend: card.recommend,
         dimension_scores_json: serde_json::Value::Object(dimensions).to_string(),
+        assignment_id: submission.assignment,
+        photos: Vec::new(),
     })
 }
 

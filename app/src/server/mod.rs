@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): all SQL, authentication and the use cases behind the
 //! JSON API and the server functions. The `server` crate wires these into axum.
 
+pub mod assign;
 pub mod auth;
 pub mod db;
 pub mod error;

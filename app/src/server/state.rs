@@ -18,6 +18,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Sign-in attempts allowed per username per minute (per network address: five times this).
     pub login_attempts_per_minute: u32,
+    /// Minimum days between two assignments of one shopper to one store.
+    pub revisit_days: u32,
 }
 
 impl Default for Settings {
@@ -25,6 +27,7 @@ impl Default for Settings {
         Settings {
             secure_cookies: false,
             login_attempts_per_minute: 10,
+            revisit_days: 30,
         }
     }
 }

@@ -201,6 +201,39 @@ impl TestApp {
         .await
     }
 
+    /// PUT raw bytes (a photo chunk) with a content type.
+    pub async fn put_bytes(
+        &self,
+        path: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+        token: &str,
+    ) -> (StatusCode, Value) {
+        self.json(
+            Request::builder()
+                .method(Method::PUT)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(bytes))
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value, token: &str) -> (StatusCode, Value) {
+        self.json(
+            Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         use sqlx::Row;
         sqlx::query(sql)
@@ -340,6 +373,16 @@ pub fn visit(store: &str) -> Value {
         "started_at": (now - chrono::Duration::minutes(20)).to_rfc3339(), "finished_at": now.to_rfc3339(),
         "answers": answers
     })
+}
+
+/// A fake JPEG of `len` bytes (right magic bytes, varied content) and its SHA-256.
+pub fn fake_jpeg(len: usize, seed: u8) -> (Vec<u8>, String) {
+    let mut bytes: Vec<u8> = (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect();
+    bytes[..4].copy_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0]);
+    let hash = sha256_hex(&bytes);
+    (bytes, hash)
 }
 
 /// Runs each test body against a fresh SQLite database and a fresh PostgreSQL database.

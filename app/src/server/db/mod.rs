@@ -2,7 +2,9 @@
 //! statements (`$n` placeholders, `ON CONFLICT`, `RETURNING`), so both backends run the same
 //! code and the same tests.
 
+pub mod assignments;
 pub mod org;
+pub mod photos;
 pub mod responses;
 pub mod sessions;
 pub mod templates;

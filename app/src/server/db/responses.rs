@@ -29,6 +29,10 @@ pub struct NewResponse {
     pub critical_failed: bool,
     pub recommend: Option<u8>,
     pub dimension_scores_json: String,
+    /// The assignment this response fulfils; it is marked answered in the same transaction.
+    pub assignment_id: Option<i64>,
+    /// Hashes of the (already uploaded) photos the answers show.
+    pub photos: Vec<String>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -38,6 +42,8 @@ pub enum InsertOutcome {
     Replayed(Receipt),
     /// The same id with different content.
     Conflict,
+    /// The assignment was answered by another response, or cancelled, meanwhile.
+    AssignmentClosed,
 }
 
 pub fn receipt(
@@ -69,6 +75,7 @@ pub fn receipt(
 }
 
 pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
     let result = sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
@@ -93,9 +100,36 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
     .bind(i64::from(r.critical_failed))
     .bind(r.recommend.map(i64::from))
     .bind(&r.dimension_scores_json)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if result.rows_affected() == 1 {
+        if let Some(assignment) = r.assignment_id {
+            // Claim the assignment; if another response (or a cancellation) got there
+            // first, nothing of this response is kept.
+            let claimed = sqlx::query(
+                "UPDATE assignments SET response_id = $1
+                 WHERE id = $2 AND response_id IS NULL AND cancelled_at IS NULL",
+            )
+            .bind(&r.id)
+            .bind(assignment)
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(InsertOutcome::AssignmentClosed);
+            }
+        }
+        for photo in &r.photos {
+            sqlx::query(
+                "INSERT INTO response_photos (response_id, photo_sha256) VALUES ($1, $2)
+                 ON CONFLICT (response_id, photo_sha256) DO NOTHING",
+            )
+            .bind(&r.id)
+            .bind(photo)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         return Ok(InsertOutcome::Created(receipt(
             &r.id,
             r.received_at,
@@ -106,6 +140,7 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
             r.not_applicable,
         )));
     }
+    tx.commit().await?;
     let row = sqlx::query(
         "SELECT body_hash, received_at, score_pct, critical_failed, points_earned, points_possible, not_applicable
          FROM responses WHERE id = $1",

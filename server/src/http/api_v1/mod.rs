@@ -8,11 +8,12 @@ use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use app::domain::{FieldError, ResponseSubmission};
+use app::server::assign::{self, AssignmentRequest};
 use app::server::auth::{authenticate, Actor};
 use app::server::db::{org, responses, templates};
 use app::server::error::{ServiceError, ServiceResult};
@@ -34,8 +35,22 @@ pub fn routes() -> Router<AppState> {
             "/templates/{key}/versions/{version}",
             get(get_template_version),
         )
+        .route("/assignments", post(create_assignment))
+        .route("/assignments/{id}/cancel", post(cancel_assignment))
+        .route("/shopper/assignments", get(shopper_assignments))
+        .route("/photos/{sha256}", get(get_photo))
+        .route(
+            "/photos/{sha256}/upload",
+            get(photo_status)
+                .put(put_photo_chunk)
+                .layer(DefaultBodyLimit::max(photos::MAX_CHUNK)),
+        )
         .layer(DefaultBodyLimit::max(MAX_RESPONSE_BODY))
 }
+
+mod photos;
+use photos::{get_photo, photo_status};
+pub use photos::{put_photo_chunk, MAX_CHUNK};
 
 /// A signed-in caller (token or session), or a 401.
 pub struct ApiActor(pub Actor);
@@ -129,13 +144,8 @@ async fn put_response(
             .await?
             .map(|(a, _)| a)
             .ok_or(ServiceError::Unauthenticated)?;
-        // Requiring JSON also keeps this endpoint CSRF-safe for session cookies: a
-        // cross-site page cannot send application/json without a CORS preflight.
-        let is_json = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !is_json {
+        // Requiring JSON also keeps this endpoint CSRF-safe for session cookies.
+        if !is_json(&headers) {
             return Ok((
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 Json(serde_json::json!({"error": "send the body as application/json"})),
@@ -194,4 +204,74 @@ async fn get_template_version(
         Json(serde_json::json!({ "key": key, "version": v.version, "template": *v.template })),
     )
         .into_response())
+}
+
+/// The store-local "today" is unknown here (stores span time zones), so a window counts as
+/// past only when it ended before yesterday in UTC.
+fn lenient_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() - chrono::Duration::days(1)).date_naive()
+}
+
+/// Whether a request body is JSON: required for state-changing JSON endpoints, which keeps
+/// them CSRF-safe for session cookies (a cross-site page cannot send JSON without a
+/// CORS preflight).
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+async fn create_assignment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(actor): ApiActor,
+    body: Bytes,
+) -> ServiceResult<Response> {
+    if !is_json(&headers) {
+        return Err(ServiceError::invalid(
+            "body",
+            "send the body as application/json",
+        ));
+    }
+    let req: AssignmentRequest = serde_json::from_slice(&body)
+        .map_err(|e| ServiceError::Invalid(vec![FieldError::new("body", e.to_string())]))?;
+    let id = assign::create_assignment(
+        &state.db,
+        &actor,
+        &req,
+        state.settings.revisit_days,
+        lenient_today(),
+        now_ms(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+}
+
+async fn cancel_assignment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+) -> ServiceResult<Response> {
+    // No body; a custom header proves this is not a cross-site form post.
+    if !is_json(&headers) && !headers.contains_key(header::AUTHORIZATION) {
+        return Err(ServiceError::invalid("body", "send application/json"));
+    }
+    assign::cancel_assignment(&state.db, &actor, id, now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn shopper_assignments(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ServiceResult<Response> {
+    let feed = assign::shopper_feed(
+        &state.db,
+        &state.templates,
+        &actor,
+        chrono::Utc::now().date_naive(),
+    )
+    .await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(feed)).into_response())
 }

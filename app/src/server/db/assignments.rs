@@ -1,0 +1,234 @@
+//! Mystery-shopping assignments: who visits (or calls) which store, with which pinned
+//! template version, within which window of store-local dates.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::Db;
+use crate::api::wire::AssignmentView;
+use crate::domain::Channel;
+use crate::server::auth::Actor;
+
+pub struct NewAssignment<'a> {
+    pub store_id: i64,
+    pub template_version_id: i64,
+    pub shopper_id: i64,
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+    pub instructions: &'a str,
+    pub created_by: i64,
+}
+
+/// What ingest needs to know about an assignment a response claims to fulfil.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub store_id: i64,
+    pub template_version_id: i64,
+    pub shopper_id: i64,
+    pub cancelled: bool,
+    pub response_id: Option<String>,
+}
+
+pub fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, sqlx::Error> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Insert the assignment unless the shopper already has a live one at this store whose
+/// window is within `min_gap_days` of the new one; both happen in one transaction, so two
+/// managers assigning at once cannot both slip past the rule (on SQLite the write lock
+/// serialises them; on PostgreSQL the shopper's row is locked first).
+/// Returns the new id, or the clashing window.
+pub async fn insert_unless_too_close(
+    db: &Db,
+    a: NewAssignment<'_>,
+    min_gap_days: u32,
+    now_ms: i64,
+) -> Result<Result<i64, (NaiveDate, NaiveDate)>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    if db.backend == super::Backend::Postgres {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind(a.shopper_id)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        // Take SQLite's write lock now rather than at the INSERT, so the check below
+        // cannot interleave with another assignment's.
+        sqlx::query("UPDATE users SET active = active WHERE id = $1")
+            .bind(a.shopper_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let rows = sqlx::query(
+        "SELECT window_start, window_end FROM assignments
+         WHERE shopper_id = $1 AND store_id = $2 AND cancelled_at IS NULL",
+    )
+    .bind(a.shopper_id)
+    .bind(a.store_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in &rows {
+        let start = parse_date(&r.try_get::<String, _>(0)?)?;
+        let end = parse_date(&r.try_get::<String, _>(1)?)?;
+        if crate::domain::assignment::too_close(
+            start,
+            end,
+            a.window_start,
+            a.window_end,
+            min_gap_days,
+        ) {
+            return Ok(Err((start, end)));
+        }
+    }
+    let id: i64 = sqlx::query(
+        "INSERT INTO assignments (store_id, template_version_id, shopper_id, window_start, window_end,
+            instructions, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(a.store_id)
+    .bind(a.template_version_id)
+    .bind(a.shopper_id)
+    .bind(date_text(a.window_start))
+    .bind(date_text(a.window_end))
+    .bind(a.instructions)
+    .bind(a.created_by)
+    .bind(now_ms)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<AssignmentRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, store_id, template_version_id, shopper_id, cancelled_at, response_id
+         FROM assignments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(AssignmentRow {
+            id: r.try_get(0)?,
+            store_id: r.try_get(1)?,
+            template_version_id: r.try_get(2)?,
+            shopper_id: r.try_get(3)?,
+            cancelled: r.try_get::<Option<i64>, _>(4)?.is_some(),
+            response_id: r.try_get(5)?,
+        })
+    })
+    .transpose()
+}
+
+/// Cancel an open assignment in a store the actor may see. False when there is no such
+/// assignment, or it was already answered or cancelled.
+pub async fn cancel_visible(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(concat!(
+        "UPDATE assignments SET cancelled_at = $4
+         WHERE id = $3 AND cancelled_at IS NULL AND response_id IS NULL AND store_id IN ",
+        crate::visible_store_ids!()
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(id)
+    .bind(now_ms)
+    .execute(&db.pool)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+macro_rules! view_select {
+    () => {
+        "SELECT a.id, s.code, s.name, s.address, t.channel, t.template_key, tv.version, u.username,
+            a.window_start, a.window_end, a.instructions, a.response_id, a.cancelled_at
+         FROM assignments a
+         JOIN stores s ON s.id = a.store_id
+         JOIN template_versions tv ON tv.id = a.template_version_id
+         JOIN templates t ON t.id = tv.template_id
+         JOIN users u ON u.id = a.shopper_id "
+    };
+}
+
+fn view(r: &sqlx::any::AnyRow) -> Result<AssignmentView, sqlx::Error> {
+    let channel: String = r.try_get(4)?;
+    Ok(AssignmentView {
+        id: r.try_get(0)?,
+        store_code: r.try_get(1)?,
+        store_name: r.try_get(2)?,
+        store_address: r.try_get(3)?,
+        channel: Channel::parse(&channel)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown channel {channel}").into()))?,
+        template: r.try_get(5)?,
+        template_version: u32::try_from(r.try_get::<i64, _>(6)?)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        shopper: r.try_get(7)?,
+        window_start: parse_date(&r.try_get::<String, _>(8)?)?,
+        window_end: parse_date(&r.try_get::<String, _>(9)?)?,
+        instructions: r.try_get(10)?,
+        submitted: r.try_get::<Option<String>, _>(11)?.is_some(),
+        cancelled: r.try_get::<Option<i64>, _>(12)?.is_some(),
+    })
+}
+
+/// A shopper's assignments whose window ends on or after `since`, plus every one still open:
+/// what the phone keeps. Cancelled ones are included so the phone can take them off its list.
+pub async fn for_shopper(
+    db: &Db,
+    shopper_id: i64,
+    since: NaiveDate,
+) -> Result<Vec<AssignmentView>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        view_select!(),
+        "WHERE a.shopper_id = $1
+           AND (a.window_end >= $2 OR (a.response_id IS NULL AND a.cancelled_at IS NULL))
+         ORDER BY a.window_start, a.id"
+    ))
+    .bind(shopper_id)
+    .bind(date_text(since))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(view).collect()
+}
+
+/// The newest assignments in the stores the actor may see (the assignment page).
+pub async fn recent_visible(
+    db: &Db,
+    actor: &Actor,
+    limit: i64,
+) -> Result<Vec<AssignmentView>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        view_select!(),
+        "WHERE a.store_id IN ",
+        crate::visible_store_ids!(),
+        " ORDER BY a.id DESC LIMIT $3"
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(view).collect()
+}
+
+/// Active shoppers, by username: the choices on the assignment form.
+pub async fn shoppers(db: &Db) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, username, display_name FROM users
+         WHERE role = 'shopper' AND active = 1 ORDER BY username",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
