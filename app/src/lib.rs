@@ -5,11 +5,15 @@
 //! - `ui`: pages and components;
 //! - `server` (feature `ssr`): all SQL, authentication, the ingest use case.
 
+#![recursion_limit = "256"]
+
 rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
 pub mod domain;
 pub mod i18n;
+#[cfg(feature = "hydrate")]
+pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;

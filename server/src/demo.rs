@@ -278,6 +278,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                         finished_at: finished,
                         answers: answers_for(template, quality, region.lang, &mut rng),
                         assignment: None,
+                        check_in: None,
                     };
                     let actor = match channel {
                         Channel::MysteryVisit | Channel::MysteryCall => {
@@ -294,7 +295,82 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
             }
         }
     }
+    assign_demo_visits(db, &admin, now).await?;
     Ok(Some(made))
+}
+
+/// Open assignments for the demo shoppers, so the shopper app has work on first start:
+/// (shopper, store, template, window start and end in days from today, instructions).
+const DEMO_ASSIGNMENTS: [(&str, &str, &str, i64, i64, &str); 5] = [
+    (
+        "shopper.anna",
+        "SH-001",
+        "instore-visit",
+        0,
+        3,
+        "Ask for help choosing a rain jacket; pay by card.",
+    ),
+    (
+        "shopper.anna",
+        "SH-002",
+        "instore-visit",
+        0,
+        6,
+        "Look for a gift under 200 yuan and ask for gift wrapping.",
+    ),
+    (
+        "shopper.anna",
+        "HZ-001",
+        "phone-call",
+        0,
+        2,
+        "Call to ask whether the store can hold an item until tomorrow.",
+    ),
+    (
+        "shopper.anna",
+        "MSK-001",
+        "instore-visit",
+        10,
+        14,
+        "Ask about the winter boots.",
+    ),
+    (
+        "shopper.chen",
+        "LDN-001",
+        "instore-visit",
+        0,
+        5,
+        "Return an item without the receipt.",
+    ),
+];
+
+async fn assign_demo_visits(
+    db: &Db,
+    admin: &app::server::auth::Actor,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let today = now.date_naive();
+    for (shopper, store, template, from, to, instructions) in DEMO_ASSIGNMENTS {
+        let request = app::server::assign::AssignmentRequest {
+            store: store.to_string(),
+            template: template.to_string(),
+            shopper: shopper.to_string(),
+            window_start: today + Duration::days(from),
+            window_end: today + Duration::days(to),
+            instructions: instructions.to_string(),
+        };
+        app::server::assign::create_assignment(
+            db,
+            admin,
+            &request,
+            30,
+            today,
+            now.timestamp_millis(),
+        )
+        .await
+        .map_err(|e| format!("demo assignment {shopper} {store}: {e:?}"))?;
+    }
+    Ok(())
 }
 
 const COMMENTS: [(&str, &[&str]); 3] = [

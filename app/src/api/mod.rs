@@ -172,3 +172,65 @@ pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
         error,
     })
 }
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AssignPageData {
+    /// (code, name) of the stores the user may assign.
+    pub stores: Vec<(String, String)>,
+    /// (key, title in English) of the mystery visit and call templates.
+    pub templates: Vec<(String, String)>,
+    /// (username, display name) of the active shoppers.
+    pub shoppers: Vec<(String, String)>,
+    pub recent: Vec<wire::AssignmentView>,
+    pub revisit_days: u32,
+    /// The message of a refused form post, or a success notice, carried in the query.
+    pub error: Option<String>,
+    pub created: bool,
+}
+
+#[server(endpoint = "assign-page")]
+pub async fn assign_page() -> Result<AssignPageData, AppError> {
+    use crate::domain::Channel;
+    use crate::server::db::{assignments, org, templates};
+    let (state, actor, _) = ssr::require_actor().await?;
+    if !crate::server::assign::may_assign(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let parts = ssr::request_parts()?;
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let stores = org::visible_stores(&state.db, &actor, "", 0)
+        .await?
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect();
+    let templates = templates::latest_versions(&state.db)
+        .await?
+        .into_iter()
+        .filter(|(t, _)| {
+            t.channel == Channel::MysteryVisit.as_str()
+                || t.channel == Channel::MysteryCall.as_str()
+        })
+        .map(|(t, _)| (t.key, t.title))
+        .collect();
+    let shoppers = assignments::shoppers(&state.db)
+        .await?
+        .into_iter()
+        .map(|(_, u, d)| (u, d))
+        .collect();
+    Ok(AssignPageData {
+        stores,
+        templates,
+        shoppers,
+        recent: assignments::recent_visible(&state.db, &actor, 50).await?,
+        revisit_days: state.settings.revisit_days,
+        error: query
+            .iter()
+            .find(|(k, _)| k == "error")
+            .map(|(_, v)| v.chars().take(500).collect()),
+        created: query.iter().any(|(k, _)| k == "created"),
+    })
+}

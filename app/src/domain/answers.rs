@@ -236,6 +236,44 @@ pub fn check_answers(
     }
 }
 
+/// The answers of an unfinished response that already stand: valid, and to questions that are
+/// shown. What the phone scores for its live preview, so the shopper sees, answer by answer,
+/// the number the manager will see once the response is complete.
+pub fn answers_so_far(template: &Template, inputs: &[AnswerInput]) -> AnswerSet {
+    let mut answers = AnswerSet::new();
+    for (_, q) in template.questions() {
+        if !is_visible(q, &answers) {
+            continue;
+        }
+        if let Some(input) = inputs.iter().find(|i| i.question == q.id) {
+            if let Ok(a) = parse_answer(q, input) {
+                answers.insert(q.id.clone(), a);
+            }
+        }
+    }
+    answers
+}
+
+/// The inputs without answers to questions that a later change of mind has hidden (the
+/// shopper answered "no" after filling the follow-up): those would be refused on submit.
+pub fn without_hidden(template: &Template, inputs: &[AnswerInput]) -> Vec<AnswerInput> {
+    let shown = answers_so_far(template, inputs);
+    let mut visible = AnswerSet::new();
+    let mut kept = Vec::new();
+    for (_, q) in template.questions() {
+        if !is_visible(q, &visible) {
+            continue;
+        }
+        if let Some(a) = shown.get(&q.id) {
+            visible.insert(q.id.clone(), a.clone());
+        }
+        if let Some(input) = inputs.iter().find(|i| i.question == q.id) {
+            kept.push(input.clone());
+        }
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +388,33 @@ mod tests {
         let q = t.question("note").expect("note");
         assert!(parse_answer(q, &a("note", json!("你好世界啊"))).is_ok());
         assert!(parse_answer(q, &a("note", json!("你好世界啊!"))).is_err());
+    }
+
+    #[test]
+    fn an_unfinished_response_counts_only_what_already_stands() {
+        let t = template();
+        let inputs = vec![
+            a("answered", json!(false)),
+            a("rings", json!(2)),
+            a("tone", json!("loud")),
+        ];
+        let so_far = answers_so_far(&t, &inputs);
+        // "rings" is hidden by answered = false; "loud" is no option.
+        assert_eq!(so_far.len(), 1);
+        assert!(so_far.contains_key("answered"));
+        let kept = without_hidden(&t, &inputs);
+        let ids: Vec<&str> = kept.iter().map(|i| i.question.as_str()).collect();
+        assert_eq!(ids, vec!["answered", "tone"]);
+    }
+
+    #[test]
+    fn a_finished_response_so_far_is_the_checked_response() {
+        let t = template();
+        let inputs = vec![
+            a("answered", json!(true)),
+            a("rings", json!(2)),
+            a("tone", json!("warm")),
+        ];
+        assert_eq!(Ok(answers_so_far(&t, &inputs)), check_answers(&t, &inputs));
     }
 }

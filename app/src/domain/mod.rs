@@ -15,8 +15,10 @@ pub mod template_check;
 #[cfg(test)]
 mod scoring_props;
 
-pub use answers::{Answer, AnswerInput, AnswerSet, AnswerValue, FieldError};
+pub use answers::{
+    answers_so_far, without_hidden, Answer, AnswerInput, AnswerSet, AnswerValue, FieldError,
+};
 pub use assignment::AssignmentStatus;
 pub use model::{Channel, Dimension, I18nText, Question, QuestionType, Section, Template};
 pub use scoring::{score, Nps, Score, ScoreCard, Tally};
-pub use submission::{ResponseSubmission, StoreCode};
+pub use submission::{CheckIn, ResponseSubmission, StoreCode};

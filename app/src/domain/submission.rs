@@ -59,6 +59,43 @@ pub struct ResponseSubmission {
     /// when absent, so responses made before assignments existed keep their content hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<i64>,
+    /// When the visit started on the phone, and where if the shopper allowed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in: Option<CheckIn>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CheckIn {
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// Radius of the phone's uncertainty, in metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_m: Option<f64>,
+}
+
+impl CheckIn {
+    fn problems(
+        &self,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+    ) -> Option<&'static str> {
+        let in_range =
+            |v: Option<f64>, limit: f64| v.is_none_or(|v| v.is_finite() && v.abs() <= limit);
+        if self.latitude.is_some() != self.longitude.is_some() {
+            Some("give both latitude and longitude, or neither")
+        } else if !in_range(self.latitude, 90.0) || !in_range(self.longitude, 180.0) {
+            Some("latitude or longitude out of range")
+        } else if self.accuracy_m.is_some_and(|a| !a.is_finite() || a < 0.0) {
+            Some("accuracy_m must be a positive number of metres")
+        } else if self.at < started_at - Duration::minutes(5) || self.at > finished_at {
+            Some("the check-in must fall between the start and the end of the visit")
+        } else {
+            None
+        }
+    }
 }
 
 /// Clocks on phones drift; allow this much "future" before calling a time wrong.
@@ -119,6 +156,13 @@ impl ResponseSubmission {
         if self.finished_at > now + CLOCK_SKEW {
             errors.push(FieldError::new("finished_at", "is in the future"));
         }
+        if let Some(problem) = self
+            .check_in
+            .as_ref()
+            .and_then(|c| c.problems(self.started_at, self.finished_at))
+        {
+            errors.push(FieldError::new("check_in", problem));
+        }
         match check_answers(template, &self.answers) {
             Ok(set) if errors.is_empty() => Ok(set),
             Ok(_) => Err(errors),
@@ -170,6 +214,7 @@ mod tests {
                 },
             ],
             assignment: None,
+            check_in: None,
         }
     }
 
@@ -207,5 +252,31 @@ mod tests {
         assert!(StoreCode::try_from("SH-001".to_string()).is_ok());
         assert!(StoreCode::try_from("SH 001".to_string()).is_err());
         assert!(StoreCode::try_from(String::new()).is_err());
+    }
+
+    #[test]
+    fn a_check_in_needs_a_plausible_place_and_time() {
+        let now = Utc::now();
+        let mut s = submission(now);
+        s.channel = Channel::CustomerQr;
+        let check_in = |lat: Option<f64>, lon: Option<f64>, at: DateTime<Utc>| CheckIn {
+            at,
+            latitude: lat,
+            longitude: lon,
+            accuracy_m: Some(12.0),
+        };
+        s.check_in = Some(check_in(Some(51.5), Some(-0.12), s.started_at));
+        assert!(s.check(&pulse(), now).is_ok());
+        s.check_in = Some(check_in(None, None, s.started_at));
+        assert!(s.check(&pulse(), now).is_ok(), "location is optional");
+        for bad in [
+            check_in(Some(91.0), Some(0.0), s.started_at),
+            check_in(Some(51.5), None, s.started_at),
+            check_in(Some(51.5), Some(0.0), now + Duration::hours(1)),
+        ] {
+            s.check_in = Some(bad);
+            let errs = s.check(&pulse(), now).unwrap_err();
+            assert_eq!(errs[0].field, "check_in");
+        }
     }
 }

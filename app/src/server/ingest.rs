@@ -199,6 +199,12 @@ pub fn response_row(
         dimension_scores_json: serde_json::Value::Object(dimensions).to_string(),
         assignment_id: submission.assignment,
         photos: Vec::new(),
+        check_in_json: submission
+            .check_in
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
     })
 }
 

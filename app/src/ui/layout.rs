@@ -31,8 +31,15 @@ pub fn Header() -> impl IntoView {
                 <a href="/stores">{tr!(locale, "nav.stores")}</a>
                 <Suspense fallback=|| ()>
                     {move || {
-                        let is_admin = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == Role::Admin);
-                        is_admin.then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })
+                        let role = match me.get() {
+                            Some(Ok(Some(m))) => Some(m.role),
+                            _ => None,
+                        };
+                        view! {
+                            {(role == Some(Role::Shopper)).then(|| view! { <a href="/shopper">{tr!(locale, "nav.shopper")}</a> })}
+                            {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/assign">{tr!(locale, "nav.assign")}</a> })}
+                            {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })}
+                        }
                     }}
                 </Suspense>
             </nav>

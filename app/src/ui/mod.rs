@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod home;
 pub mod layout;
+pub mod shopper;
 pub mod signin;
 pub mod stores;
 
@@ -68,6 +69,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0f5c4d"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/{pkg}/servscope.css")/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -95,6 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login") view=signin::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("stores") view=stores::StoresPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/tokens") view=admin::tokens::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("shopper") view=shopper::ShopperPage ssr=SsrMode::Async/>
+                    <Route path=path!("assign") view=admin::assign::AssignPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -49,3 +49,7 @@ CREATE TABLE response_photos (
     PRIMARY KEY (response_id, photo_sha256)
 );
 CREATE INDEX response_photos_photo ON response_photos(photo_sha256);
+
+-- Where and when the shopper checked in (JSON: at, and latitude/longitude/accuracy_m when the
+-- shopper allowed the phone to share its location).
+ALTER TABLE responses ADD COLUMN check_in TEXT;

@@ -1,4 +1,4 @@
-//! Admin form posts: create and revoke API tokens.
+//! Admin form posts: create and revoke API tokens; make and cancel assignments.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use app::api::wire::Role;
 use app::api::NEW_TOKEN_COOKIE;
+use app::server::assign::{self, AssignmentRequest};
 use app::server::auth::{self, sha256_hex, Actor, Credential};
 use app::server::db::tokens;
 use app::server::error::ServiceError;
@@ -17,21 +18,33 @@ use app::server::state::AppState;
 use super::auth::IntoHtmlError;
 use super::forms::{cookie, csrf_matches, form_expired, same_origin, see_other};
 
-/// The signed-in admin behind a browser form, with its CSRF token checked.
-async fn admin_form(
+/// The signed-in user behind a browser form, with its CSRF token and origin checked.
+/// Without a session: back to sign-in, then to `next`.
+pub async fn session_form(
     state: &AppState,
     headers: &HeaderMap,
     csrf_given: &str,
+    next: &str,
 ) -> Result<Actor, Response> {
     let auth = auth::authenticate(&state.db, headers)
         .await
         .map_err(|e| e.into_html_error())?;
     let Some((actor, Credential::Session { csrf })) = auth else {
-        return Err(see_other("/login?next=/admin/tokens", vec![]));
+        return Err(see_other(&format!("/login?next={next}"), vec![]));
     };
     if !same_origin(headers) || !csrf_matches(&csrf, csrf_given) {
         return Err(form_expired());
     }
+    Ok(actor)
+}
+
+/// The signed-in admin behind a browser form.
+async fn admin_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf_given: &str,
+) -> Result<Actor, Response> {
+    let actor = session_form(state, headers, csrf_given, "/admin/tokens").await?;
     if actor.role != Role::Admin {
         return Err(ServiceError::Forbidden.into_html_error());
     }
@@ -104,5 +117,90 @@ pub async fn revoke_token(
             see_other("/admin/tokens", vec![])
         }
         Err(e) => ServiceError::from(e).into_html_error(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    csrf: String,
+    store: String,
+    template: String,
+    shopper: String,
+    window_start: String,
+    window_end: String,
+    #[serde(default)]
+    instructions: String,
+}
+
+fn back_to_assign(error: &str) -> Response {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("error", error)
+        .finish();
+    see_other(&format!("/assign?{query}"), vec![])
+}
+
+pub async fn create_assignment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<AssignForm>,
+) -> Response {
+    let actor = match session_form(&state, &headers, &form.csrf, "/assign").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let (Some(window_start), Some(window_end)) = (date(&form.window_start), date(&form.window_end))
+    else {
+        return back_to_assign("window: give both dates as YYYY-MM-DD");
+    };
+    let request = AssignmentRequest {
+        store: form.store,
+        template: form.template,
+        shopper: form.shopper,
+        window_start,
+        window_end,
+        instructions: form.instructions,
+    };
+    let today = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    match assign::create_assignment(
+        &state.db,
+        &actor,
+        &request,
+        state.settings.revisit_days,
+        today,
+        now_ms(),
+    )
+    .await
+    {
+        Ok(_) => see_other("/assign?created=1", vec![]),
+        Err(ServiceError::Invalid(fields)) => back_to_assign(
+            &fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(e) => e.into_html_error(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn cancel_assignment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let actor = match session_form(&state, &headers, &form.csrf, "/assign").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match assign::cancel_assignment(&state.db, &actor, id, now_ms()).await {
+        Ok(()) => see_other("/assign", vec![]),
+        Err(e) => e.into_html_error(),
     }
 }

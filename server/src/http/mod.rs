@@ -47,6 +47,8 @@ pub fn app(state: AppState) -> Router {
         .route("/lang", get(auth::set_lang))
         .route("/admin/tokens", post(admin::create_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/assign", post(admin::create_assignment))
+        .route("/assign/{id}/cancel", post(admin::cancel_assignment))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api_v1::routes())
         .nest_service("/pkg", pkg)

@@ -33,6 +33,7 @@ pub struct NewResponse {
     pub assignment_id: Option<i64>,
     /// Hashes of the (already uploaded) photos the answers show.
     pub photos: Vec<String>,
+    pub check_in_json: Option<String>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -79,8 +80,8 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
     let result = sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
-            critical_failed, recommend, dimension_scores)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            critical_failed, recommend, dimension_scores, check_in)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&r.id)
@@ -100,6 +101,7 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
     .bind(i64::from(r.critical_failed))
     .bind(r.recommend.map(i64::from))
     .bind(&r.dimension_scores_json)
+    .bind(&r.check_in_json)
     .execute(&mut *tx)
     .await?;
     if result.rows_affected() == 1 {

@@ -1,2 +1,3 @@
 //! Administration pages.
+pub mod assign;
 pub mod tokens;

@@ -1,0 +1,197 @@
+//! IndexedDB on the phone. One database, five object stores, keyed so that each user's data
+//! is separate (`owner` on every record) and a newer bundle keeps reading older records:
+//! stores are only ever added (a version bump with an upgrade that creates what is missing).
+//!
+//! Records are `{ owner, body }` with `body` the JSON of a Rust type; photos are stored as
+//! Blobs. The format is documented in docs/offline.md.
+
+use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{js_err, Result};
+use crate::api::wire::{ShopperFeed, TemplateVersionView};
+use crate::ui::shopper::draft::LocalResponse;
+
+pub const DB_NAME: &str = "servscope";
+const DB_VERSION: u32 = 1;
+pub const FEED: &str = "feed";
+pub const TEMPLATES: &str = "templates";
+pub const RESPONSES: &str = "responses";
+pub const PHOTOS: &str = "photos";
+pub const META: &str = "meta";
+const STORES: [&str; 5] = [FEED, TEMPLATES, RESPONSES, PHOTOS, META];
+
+pub async fn open() -> Result<Database> {
+    let factory = Factory::new().map_err(js_err)?;
+    let mut request = factory.open(DB_NAME, Some(DB_VERSION)).map_err(js_err)?;
+    request.on_upgrade_needed(|event| {
+        let Ok(db) = event.database() else { return };
+        let existing = db.store_names();
+        for name in STORES {
+            if !existing.iter().any(|n| n == name) {
+                let _ = db.create_object_store(name, ObjectStoreParams::new());
+            }
+        }
+    });
+    request.await.map_err(js_err)
+}
+
+fn record(owner: &str, body: &str) -> Result<JsValue> {
+    let o = Object::new();
+    Reflect::set(&o, &"owner".into(), &owner.into()).map_err(js_err)?;
+    Reflect::set(&o, &"body".into(), &body.into()).map_err(js_err)?;
+    Ok(o.into())
+}
+
+fn field(v: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(v, &name.into())
+        .ok()
+        .filter(|x| !x.is_undefined())
+}
+
+fn owner_and_body(v: &JsValue) -> Option<(String, String)> {
+    Some((
+        field(v, "owner")?.as_string()?,
+        field(v, "body")?.as_string()?,
+    ))
+}
+
+async fn put(db: &Database, store: &str, key: &str, value: &JsValue) -> Result<()> {
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadWrite)
+        .map_err(js_err)?;
+    let s = tx.object_store(store).map_err(js_err)?;
+    s.put(value, Some(&JsValue::from_str(key)))
+        .map_err(js_err)?
+        .await
+        .map_err(js_err)?;
+    tx.commit().map_err(js_err)?.await.map_err(js_err)?;
+    Ok(())
+}
+
+async fn get(db: &Database, store: &str, key: &str) -> Result<Option<JsValue>> {
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadOnly)
+        .map_err(js_err)?;
+    let s = tx.object_store(store).map_err(js_err)?;
+    let v = s
+        .get(JsValue::from_str(key))
+        .map_err(js_err)?
+        .await
+        .map_err(js_err)?;
+    Ok(v)
+}
+
+async fn all(db: &Database, store: &str) -> Result<Vec<JsValue>> {
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadOnly)
+        .map_err(js_err)?;
+    let s = tx.object_store(store).map_err(js_err)?;
+    s.get_all(None, None).map_err(js_err)?.await.map_err(js_err)
+}
+
+pub async fn save_feed(db: &Database, owner: &str, feed: &ShopperFeed) -> Result<()> {
+    // Template versions are kept apart and never deleted: a draft pinned to a version must
+    // stay fillable even after the feed stops listing it.
+    for t in &feed.templates {
+        let body = serde_json::to_string(t).map_err(js_err)?;
+        put(
+            db,
+            TEMPLATES,
+            &format!("{}@{}", t.key, t.version),
+            &record("", &body)?,
+        )
+        .await?;
+    }
+    let body = serde_json::to_string(&feed.assignments).map_err(js_err)?;
+    put(db, FEED, owner, &record(owner, &body)?).await
+}
+
+pub async fn load_feed(
+    db: &Database,
+    owner: &str,
+) -> Result<Vec<crate::api::wire::AssignmentView>> {
+    let Some(v) = get(db, FEED, owner).await? else {
+        return Ok(Vec::new());
+    };
+    match owner_and_body(&v) {
+        Some((o, body)) if o == owner => serde_json::from_str(&body).map_err(js_err),
+        _ => Ok(Vec::new()),
+    }
+}
+
+pub async fn load_template(
+    db: &Database,
+    key: &str,
+    version: u32,
+) -> Result<Option<TemplateVersionView>> {
+    let Some(v) = get(db, TEMPLATES, &format!("{key}@{version}")).await? else {
+        return Ok(None);
+    };
+    let Some((_, body)) = owner_and_body(&v) else {
+        return Ok(None);
+    };
+    serde_json::from_str(&body).map(Some).map_err(js_err)
+}
+
+pub async fn save_response(db: &Database, r: &LocalResponse) -> Result<()> {
+    let body = serde_json::to_string(r).map_err(js_err)?;
+    put(db, RESPONSES, &r.id, &record(&r.owner, &body)?).await
+}
+
+/// Every response of this owner, oldest first. Records that do not parse (never expected)
+/// are skipped rather than blocking the rest.
+pub async fn responses(db: &Database, owner: &str) -> Result<Vec<LocalResponse>> {
+    let mut list: Vec<LocalResponse> = all(db, RESPONSES)
+        .await?
+        .iter()
+        .filter_map(owner_and_body)
+        .filter(|(o, _)| o == owner)
+        .filter_map(|(_, body)| serde_json::from_str(&body).ok())
+        .collect();
+    list.sort_by_key(|r| r.started_at);
+    Ok(list)
+}
+
+pub async fn save_photo(
+    db: &Database,
+    owner: &str,
+    sha256: &str,
+    blob: &web_sys::Blob,
+) -> Result<()> {
+    let o = Object::new();
+    Reflect::set(&o, &"owner".into(), &owner.into()).map_err(js_err)?;
+    Reflect::set(&o, &"blob".into(), blob).map_err(js_err)?;
+    put(db, PHOTOS, sha256, &o.into()).await
+}
+
+pub async fn load_photo(db: &Database, sha256: &str) -> Result<Option<web_sys::Blob>> {
+    Ok(get(db, PHOTOS, sha256)
+        .await?
+        .and_then(|v| field(&v, "blob"))
+        .and_then(|b| b.dyn_into::<web_sys::Blob>().ok()))
+}
+
+/// Sync bookkeeping per user: last success, last error, failures in a row.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct SyncMeta {
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_error: Option<String>,
+    pub failures: u32,
+    pub next_attempt_ms: i64,
+}
+
+pub async fn load_meta(db: &Database, owner: &str) -> Result<SyncMeta> {
+    Ok(get(db, META, owner)
+        .await?
+        .as_ref()
+        .and_then(owner_and_body)
+        .and_then(|(_, body)| serde_json::from_str(&body).ok())
+        .unwrap_or_default())
+}
+
+pub async fn save_meta(db: &Database, owner: &str, meta: &SyncMeta) -> Result<()> {
+    let body = serde_json::to_string(meta).map_err(js_err)?;
+    put(db, META, owner, &record(owner, &body)?).await
+}

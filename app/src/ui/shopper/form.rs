@@ -1,0 +1,301 @@
+//! The checklist form, one section at a time: progress, back and forth, skip logic, required
+//! items and N/A, a live score from the shared scoring engine, and a review step that checks
+//! the response exactly as the server will before it goes to the outbox.
+
+use leptos::prelude::*;
+
+use super::app::Shop;
+use super::draft::{ItemState, LocalResponse};
+use super::inputs::{Change, QuestionField};
+use crate::domain::answers::{check_answers, is_visible};
+use crate::domain::{answers_so_far, score, without_hidden, Template};
+use crate::offline::{db, platform};
+use crate::tr;
+use crate::ui::use_locale;
+
+#[component]
+pub fn VisitForm(assignment: i64) -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    let template = RwSignal::new(None::<Template>);
+    let draft = RwSignal::new(None::<LocalResponse>);
+    let problem = RwSignal::new(None::<String>);
+    let started = StoredValue::new(false);
+
+    // Open the draft for this assignment, or start one (new uuid, check-in, pinned version).
+    Effect::new(move |_| {
+        if !shop.loaded.get() || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        leptos::task::spawn_local(async move {
+            let Some(a) = shop
+                .assignments
+                .get_untracked()
+                .into_iter()
+                .find(|a| a.id == assignment)
+            else {
+                problem.set(Some(tr!(locale, "shopper.form.unknown")));
+                return;
+            };
+            let mut existing: Vec<LocalResponse> = shop
+                .items
+                .get_untracked()
+                .into_iter()
+                .filter(|i| i.assignment == Some(assignment))
+                .collect();
+            existing.sort_by_key(|i| i.state == ItemState::Rejected);
+            let item = existing.into_iter().next();
+            let (key, version) = item
+                .as_ref()
+                .map(|i| (i.template.clone(), i.template_version))
+                .unwrap_or((a.template.clone(), a.template_version));
+            let loaded = match db::open().await {
+                Ok(database) => db::load_template(&database, &key, version)
+                    .await
+                    .ok()
+                    .flatten(),
+                Err(_) => None,
+            };
+            let Some(t) = loaded else {
+                problem.set(Some(tr!(locale, "shopper.form.no_template")));
+                return;
+            };
+            template.set(Some(t.template));
+            match item {
+                Some(i) => draft.set(Some(i)),
+                None => {
+                    let now = chrono::Utc::now();
+                    let fresh = LocalResponse {
+                        id: platform::new_uuid(),
+                        owner: shop.owner(),
+                        assignment: Some(a.id),
+                        store: a.store_code.clone(),
+                        store_name: a.store_name.clone(),
+                        channel: a.channel,
+                        template: key,
+                        template_version: version,
+                        started_at: now,
+                        finished_at: None,
+                        check_in: None,
+                        answers: Vec::new(),
+                        state: ItemState::Draft,
+                        message: None,
+                        receipt: None,
+                        section: 0,
+                        updated_at: now,
+                        photo_bytes: 0,
+                        timers: Default::default(),
+                    };
+                    shop.save(fresh.clone());
+                    draft.set(Some(fresh));
+                    // The check-in: time now, place if the shopper allows it.
+                    let check_in = platform::check_in().await;
+                    draft.update(|d| {
+                        if let Some(d) = d {
+                            d.check_in = Some(check_in);
+                        }
+                    });
+                    if let Some(d) = draft.get_untracked() {
+                        shop.save(d);
+                    }
+                }
+            }
+        });
+    });
+
+    let change = move |f: &dyn Fn(&mut LocalResponse)| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                f(d);
+                d.updated_at = chrono::Utc::now();
+            }
+        });
+        if let Some(d) = draft.get_untracked() {
+            shop.save(d);
+        }
+    };
+
+    view! {
+        <p><a href="/shopper">{tr!(locale, "shopper.back_to_list")}</a></p>
+        {move || problem.get().map(|p| view! { <p class="card error" role="alert">{p}</p> })}
+        {move || match (template.get(), draft.with(|d| d.as_ref().map(|d| d.state))) {
+            (Some(t), Some(ItemState::Draft)) => view! { <Steps t draft change/> }.into_any(),
+            (Some(_), Some(state)) => view! {
+                <section class="card" role="status">
+                    <p>{tr!(locale, "shopper.form.settled", state = super::state_label(locale, state))}</p>
+                </section>
+            }.into_any(),
+            _ => view! { <p class="muted">{tr!(locale, "shopper.loading")}</p> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Steps<F>(t: Template, draft: RwSignal<Option<LocalResponse>>, change: F) -> impl IntoView
+where
+    F: Fn(&dyn Fn(&mut LocalResponse)) + Copy + Send + Sync + 'static,
+{
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    let lang = locale.code();
+    let t = StoredValue::new(t);
+    let sections = t.with_value(|t| t.sections.len());
+    let step = move || {
+        draft
+            .with(|d| d.as_ref().map_or(0, |d| d.section))
+            .min(sections)
+    };
+    let answers = move || draft.with(|d| d.as_ref().map(|d| d.answers.clone()).unwrap_or_default());
+    let so_far = Memo::new(move |_| t.with_value(|t| answers_so_far(t, &answers())));
+    let card = Memo::new(move |_| t.with_value(|t| score(t, &so_far.get())));
+    let visible_count = move || {
+        t.with_value(|t| {
+            let s = so_far.get();
+            t.questions().filter(|(_, q)| is_visible(q, &s)).count()
+        })
+    };
+    let go = move |to: usize| {
+        change(&|d: &mut LocalResponse| d.section = to);
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    };
+    let errors = Memo::new(move |_| {
+        t.with_value(|t| match check_answers(t, &without_hidden(t, &answers())) {
+            Ok(_) => Vec::new(),
+            Err(errs) => errs,
+        })
+    });
+    let submit = move |_| {
+        if !errors.get_untracked().is_empty() {
+            return;
+        }
+        change(&|d: &mut LocalResponse| {
+            d.answers = t.with_value(|t| without_hidden(t, &d.answers));
+            d.finished_at = Some(chrono::Utc::now());
+            d.state = ItemState::Queued;
+            d.timers.clear();
+        });
+        shop.sync(true);
+        let navigate = leptos_router::hooks::use_navigate();
+        navigate("/shopper", Default::default());
+    };
+    let title = t.with_value(|t| t.title.get(lang).to_string());
+    view! {
+        <h1>{title}</h1>
+        <p class="progress-text" data-testid="progress">
+            {move || if step() < sections {
+                tr!(locale, "shopper.form.progress", section = step() + 1, sections = sections, answered = so_far.with(|s| s.len()), total = visible_count())
+            } else {
+                tr!(locale, "shopper.form.review")
+            }}
+        </p>
+        <progress max=sections value=step></progress>
+        {move || {
+            let i = step();
+            if i < sections {
+                let section = t.with_value(|t| t.sections[i].clone());
+                let questions = section.questions.clone();
+                view! {
+                    <section class="card form-section" aria-label=section.title.get(lang).to_string()>
+                        <h2>{section.title.get(lang).to_string()}</h2>
+                        {questions.into_iter().map(|q| {
+                            let qid = q.id.clone();
+                            let shown_q = q.clone();
+                            let shown = move || is_visible(&shown_q, &so_far.get());
+                            let (q1, q2, q3) = (qid.clone(), qid.clone(), qid.clone());
+                            let current = Signal::derive(move || draft.with(|d| d.as_ref().and_then(|d| d.answer(&q1).cloned())));
+                            let timer = Signal::derive(move || draft.with(|d| d.as_ref().and_then(|d| d.timers.get(&q2).copied())));
+                            let on_change = Callback::new(move |c: Change| {
+                                let qid = q3.clone();
+                                change(&move |d: &mut LocalResponse| apply(d, &qid, c.clone()));
+                            });
+                            view! { <Show when=shown><QuestionField q=q.clone() current timer on_change/></Show> }
+                        }).collect_view()}
+                    </section>
+                }.into_any()
+            } else {
+                view! {
+                    <section class="card" aria-label=tr!(locale, "shopper.form.review")>
+                        <h2>{tr!(locale, "shopper.form.review")}</h2>
+                        {move || {
+                            let errs = errors.get();
+                            if errs.is_empty() {
+                                view! { <p>{tr!(locale, "shopper.form.ready")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p role="alert">{tr!(locale, "shopper.form.missing", count = errs.len())}</p>
+                                    <ul class="errors">
+                                        {errs.into_iter().map(|e| {
+                                            let qid = e.field.trim_start_matches("answers.").to_string();
+                                            let (label, at) = t.with_value(|t| {
+                                                let at = t.sections.iter().position(|s| s.questions.iter().any(|q| q.id == qid)).unwrap_or(0);
+                                                (t.question(&qid).map(|q| q.text.get(lang).to_string()).unwrap_or(qid.clone()), at)
+                                            });
+                                            view! { <li><button type="button" class="link" on:click=move |_| go(at)>{label}</button>" — "{e.message}</li> }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }}
+                        <button type="button" class="button" disabled=move || !errors.get().is_empty() on:click=submit>
+                            {tr!(locale, "shopper.form.submit")}
+                        </button>
+                    </section>
+                }.into_any()
+            }
+        }}
+        <nav class="steps" aria-label=tr!(locale, "shopper.form.steps")>
+            <button type="button" class="button secondary" disabled=move || step() == 0 on:click=move |_| go(step().saturating_sub(1))>
+                {tr!(locale, "shopper.form.back")}
+            </button>
+            <Show when=move || { step() < sections }>
+                <button type="button" class="button" on:click=move |_| go(step() + 1)>
+                    {move || if step() + 1 == sections { tr!(locale, "shopper.form.to_review") } else { tr!(locale, "shopper.form.next") }}
+                </button>
+            </Show>
+        </nav>
+        <p class="score-preview" data-testid="score-preview" aria-live="polite">
+            {move || {
+                let c = card.get();
+                match c.overall.percent() {
+                    Some(p) => tr!(locale, "shopper.form.score", score = format!("{:.0}", p.value()), detail = c.overall.to_string()),
+                    None => tr!(locale, "shopper.form.no_score"),
+                }
+            }}
+        </p>
+    }
+}
+
+/// Apply one input change to the draft.
+fn apply(d: &mut LocalResponse, question: &str, change: Change) {
+    match change {
+        Change::Answer(a) => d.set_answer(question, a),
+        Change::Photo { sha256, size } => {
+            d.photo_bytes += size;
+            d.set_answer(
+                question,
+                Some(crate::domain::AnswerInput {
+                    question: question.to_string(),
+                    value: Some(serde_json::json!(sha256)),
+                    not_applicable: false,
+                }),
+            );
+        }
+        Change::TimerStarted(at) => {
+            d.timers.insert(question.to_string(), at);
+        }
+        Change::TimerStopped(seconds) => {
+            d.timers.remove(question);
+            d.set_answer(
+                question,
+                Some(crate::domain::AnswerInput {
+                    question: question.to_string(),
+                    value: Some(serde_json::json!(seconds)),
+                    not_applicable: false,
+                }),
+            );
+        }
+    }
+}

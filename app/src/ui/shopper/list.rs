@@ -1,0 +1,166 @@
+//! The shopper's assignments (due, overdue, upcoming, submitted) and the outbox.
+
+use leptos::prelude::*;
+
+use super::app::Shop;
+use super::draft::{ItemState, LocalResponse};
+use crate::api::wire::AssignmentView;
+use crate::domain::AssignmentStatus;
+use crate::i18n::Locale;
+use crate::offline::platform;
+use crate::tr;
+use crate::ui::use_locale;
+
+/// The assignment's standing on the phone: a response waiting in the outbox counts as
+/// submitted even before the server has it.
+fn status_of(a: &AssignmentView, items: &[LocalResponse]) -> AssignmentStatus {
+    let local = items.iter().any(|i| {
+        i.assignment == Some(a.id)
+            && matches!(
+                i.state,
+                ItemState::Queued | ItemState::Sending | ItemState::Sent
+            )
+    });
+    AssignmentStatus::on(
+        chrono::Local::now().date_naive(),
+        a.window_start,
+        a.window_end,
+        a.submitted || local,
+        a.cancelled,
+    )
+}
+
+#[component]
+pub fn AssignmentList() -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    let groups = [
+        (AssignmentStatus::Due, "shopper.group.due"),
+        (AssignmentStatus::Overdue, "shopper.group.overdue"),
+        (AssignmentStatus::Upcoming, "shopper.group.upcoming"),
+        (AssignmentStatus::Submitted, "shopper.group.submitted"),
+    ];
+    view! {
+        <h1>{tr!(locale, "shopper.title")}</h1>
+        {move || (shop.loaded.get() && shop.assignments.with(Vec::is_empty)).then(|| view! {
+            <p class="card">{tr!(locale, "shopper.none")}</p>
+        })}
+        {groups.into_iter().map(|(status, title)| {
+            let list = Memo::new(move |_| {
+                let items = shop.items.get();
+                shop.assignments.get().into_iter().filter(|a| status_of(a, &items) == status).collect::<Vec<_>>()
+            });
+            view! {
+                <Show when=move || list.with(|l| !l.is_empty())>
+                    <section aria-label=tr!(locale, title)>
+                        <h2>{tr!(locale, title)}</h2>
+                        <ul class="cards assignments">
+                            <For each=move || list.get() key=|a| a.id let:a>
+                                <AssignmentCard a=a status=status/>
+                            </For>
+                        </ul>
+                    </section>
+                </Show>
+            }
+        }).collect_view()}
+        <Outbox/>
+    }
+}
+
+fn window_text(locale: Locale, a: &AssignmentView) -> String {
+    if a.window_start == a.window_end {
+        tr!(
+            locale,
+            "shopper.window_one_day",
+            day = a.window_start.to_string()
+        )
+    } else {
+        tr!(
+            locale,
+            "shopper.window",
+            from = a.window_start.to_string(),
+            to = a.window_end.to_string()
+        )
+    }
+}
+
+#[component]
+fn AssignmentCard(a: AssignmentView, status: AssignmentStatus) -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    let id = a.id;
+    let has_draft = move || {
+        shop.items.with(|items| {
+            items
+                .iter()
+                .any(|i| i.assignment == Some(id) && i.state == ItemState::Draft)
+        })
+    };
+    let kind = tr!(
+        locale,
+        if a.channel == crate::domain::Channel::MysteryCall {
+            "shopper.kind.call"
+        } else {
+            "shopper.kind.visit"
+        }
+    );
+    let open = matches!(status, AssignmentStatus::Due | AssignmentStatus::Overdue);
+    let title = format!("{} · {}", a.store_name, kind);
+    view! {
+        <li class="card">
+            <h3>{title.clone()}</h3>
+            <p class="muted">{a.store_address.clone()}</p>
+            <p>{window_text(locale, &a)}</p>
+            {(!a.instructions.is_empty()).then(|| view! { <p class="instructions">{a.instructions.clone()}</p> })}
+            {open.then(|| view! {
+                <a class="button" href=format!("/shopper?a={id}") aria-label=move || format!("{} {}", if has_draft() { tr!(locale, "shopper.continue") } else { tr!(locale, "shopper.start") }, title.clone())>
+                    {move || if has_draft() { tr!(locale, "shopper.continue") } else { tr!(locale, "shopper.start") }}
+                </a>
+            })}
+        </li>
+    }
+}
+
+/// Every response on the phone with its state; rejected ones with the server's reason and a
+/// way to save them as a file.
+#[component]
+fn Outbox() -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    let shown = Memo::new(move |_| {
+        let mut items: Vec<LocalResponse> = shop
+            .items
+            .get()
+            .into_iter()
+            .filter(|i| i.state != ItemState::Draft)
+            .collect();
+        items.reverse();
+        items
+    });
+    view! {
+        <Show when=move || shown.with(|s| !s.is_empty())>
+            <section aria-label=tr!(locale, "shopper.outbox")>
+                <h2>{tr!(locale, "shopper.outbox")}</h2>
+                <ul class="outbox">
+                    <For each=move || shown.get() key=|i| (i.id.clone(), i.state.as_str()) let:item>
+                        <li class=format!("item {}", item.state.as_str()) data-state=item.state.as_str()>
+                            <span class="what">{format!("{} · {}", item.store_name, item.finished_at.unwrap_or(item.updated_at).with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"))}</span>
+                            <span class="state">{super::state_label(locale, item.state)}</span>
+                            {item.receipt.as_ref().map(|r| view! { <span class="muted">{r.summary.clone()}</span> })}
+                            {item.message.clone().filter(|_| item.state != ItemState::Sent).map(|m| view! { <span class="reason">{m}</span> })}
+                            {(item.state == ItemState::Rejected).then(|| {
+                                let it = item.clone();
+                                view! {
+                                    <button type="button" class="button secondary" on:click=move |_| {
+                                        let text = serde_json::to_string_pretty(&it).unwrap_or_default();
+                                        platform::download(&format!("servscope-{}.json", it.id), &text);
+                                    }>{tr!(locale, "shopper.export")}</button>
+                                }
+                            })}
+                        </li>
+                    </For>
+                </ul>
+            </section>
+        </Show>
+    }
+}

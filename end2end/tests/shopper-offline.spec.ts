@@ -1,0 +1,288 @@
+// The mystery shopper's phone: offline from cold, drafts in IndexedDB, the outbox and its
+// sync, photos in resumable chunks, and a new deployment in the middle of it all.
+//
+// These tests run their own server (own port, own SQLite file, own copy of the site) because
+// they stop it and start a new "deployment" on the same origin.
+import { test, expect, Page, BrowserContext, APIRequestContext, request as pwRequest } from "@playwright/test";
+import { spawn, ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as os from "node:os";
+import { DEMO_PASSWORD } from "./helpers";
+
+const PORT = Number(process.env.E2E_SHOPPER_PORT ?? 3198);
+const BASE = `http://127.0.0.1:${PORT}`;
+const mobile = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: "en-GB" };
+
+let server: ChildProcess | undefined;
+let work: string;
+
+function siteRoot() {
+  return path.join(work, "site");
+}
+
+async function startServer() {
+  server = spawn("../target/debug/server", ["--demo", "true"], {
+    env: {
+      ...process.env,
+      SERVSCOPE_BIND: `127.0.0.1:${PORT}`,
+      SERVSCOPE_DATA_DIR: path.join(work, "data"),
+      SERVSCOPE_SITE_ROOT: siteRoot(),
+      SERVSCOPE_LOGIN_RATE: "1000",
+      SERVSCOPE_LOG: "warn",
+    },
+    stdio: "inherit",
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${BASE}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the server did not start");
+}
+
+async function stopServer() {
+  if (!server) return;
+  const exited = new Promise((r) => server!.once("exit", r));
+  server.kill("SIGTERM");
+  await exited;
+  server = undefined;
+}
+
+/** A "new deployment": the same app under a new content hash, as a rebuild would give. */
+function deployNewBundle(): string {
+  const pkg = path.join(siteRoot(), "pkg");
+  const current = fs.readFileSync(path.join(pkg, "CURRENT"), "utf8").trim();
+  const next = (BigInt("0x" + current) ^ 0xfn).toString(16).padStart(current.length, "0");
+  fs.cpSync(path.join(pkg, current), path.join(pkg, next), { recursive: true });
+  for (const ext of [".br", ".gz"]) fs.rmSync(path.join(pkg, next, "servscope.js" + ext), { force: true });
+  fs.appendFileSync(path.join(pkg, next, "servscope.js"), "\n// redeployed\n");
+  fs.writeFileSync(path.join(pkg, "CURRENT"), next + "\n");
+  return next;
+}
+
+test.beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "servscope-shopper-e2e-"));
+  fs.cpSync("../target/site", siteRoot(), { recursive: true });
+  await startServer();
+});
+
+test.afterAll(async () => {
+  await stopServer();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test.describe.configure({ mode: "serial" });
+
+/** The admin's API session, to look at what the server holds. */
+async function admin(): Promise<APIRequestContext> {
+  const ctx = await pwRequest.newContext({ baseURL: BASE });
+  const r = await ctx.post("/auth/login", { form: { username: "admin", password: DEMO_PASSWORD, next: "/" }, maxRedirects: 0 });
+  expect(r.status()).toBe(303);
+  return ctx;
+}
+
+async function visitsAt(api: APIRequestContext, store: string) {
+  const r = await api.get(`/api/v1/stores/${store}/responses?limit=500`);
+  expect(r.ok()).toBeTruthy();
+  const list = (await r.json()) as { id: string; template: string }[];
+  return list.filter((x) => x.template === "instore-visit");
+}
+
+async function openShopperApp(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${BASE}/login?next=/shopper`);
+  await page.getByLabel("Username").fill("shopper.anna");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${BASE}/shopper`);
+  await hydrated(page);
+  // Ready for offline: the worker controls the page and keeps the shell.
+  await expect.poll(() => page.evaluate(async () => !!(await caches.match("/shopper"))), { timeout: 20_000 }).toBe(true);
+  return page;
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
+}
+
+/** A real JPEG with noise, so it stays large after the phone's compression. */
+async function noisyJpeg(page: Page, width: number, height: number): Promise<Buffer> {
+  const b64 = await page.evaluate(([w, h]) => {
+    const c = document.createElement("canvas");
+    c.width = w;
+    c.height = h;
+    const ctx = c.getContext("2d")!;
+    const img = ctx.createImageData(w, h);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 2654435761) % 251;
+    ctx.putImageData(img, 0, 0);
+    return c.toDataURL("image/jpeg", 0.95).split(",")[1];
+  }, [width, height]);
+  return Buffer.from(b64, "base64");
+}
+
+/** Answer every shown question of the current section with a passing answer. */
+async function answerSection(page: Page, photo: Buffer) {
+  const questions = page.locator("fieldset.question");
+  for (let i = 0; i < (await questions.count()); i++) {
+    const q = questions.nth(i);
+    const pressed = q.locator('button.choice[aria-pressed="true"]');
+    if ((await q.getByRole("button", { name: "Yes", exact: true }).count()) > 0) {
+      await q.getByRole("button", { name: "Yes", exact: true }).click();
+    } else if ((await q.getByRole("button", { name: "Start stopwatch" }).count()) > 0) {
+      await q.getByRole("button", { name: "Start stopwatch" }).click();
+      await page.waitForTimeout(1200);
+      await q.getByRole("button", { name: "Stop" }).click();
+      await expect(q.getByLabel("Seconds")).not.toHaveValue("");
+    } else if ((await q.getByRole("button", { name: "Add one" }).count()) > 0) {
+      await q.getByRole("button", { name: "Add one" }).click();
+    } else if ((await q.getByText("Take or choose a photo").count()) > 0) {
+      await q.locator('input[type="file"]').setInputFiles({ name: "shelf.jpg", mimeType: "image/jpeg", buffer: photo });
+      await expect(q.getByRole("img", { name: "The photo kept for this item" })).toBeVisible({ timeout: 15_000 });
+    } else if ((await q.getByRole("button", { name: "5", exact: true }).count()) > 0) {
+      await q.getByRole("button", { name: "5", exact: true }).click();
+    } else if ((await q.getByRole("textbox").count()) > 0) {
+      await q.getByRole("textbox").fill("Friendly and quick.");
+    } else if ((await q.locator("button.choice:not(.na)").count()) > 0 && (await pressed.count()) === 0) {
+      await q.locator("button.choice:not(.na)").first().click();
+    }
+  }
+}
+
+async function completeVisit(page: Page, store: string, photo: Buffer) {
+  await page.getByRole("link", { name: new RegExp(`(Start|Continue) ${store}`) }).click();
+  await expect(page.getByTestId("progress")).toContainText("Section 1 of");
+  for (let s = 0; s < 20; s++) {
+    await answerSection(page, photo);
+    const next = page.getByRole("button", { name: /^(Next|Review)$/ });
+    if ((await next.count()) === 0) break;
+    await next.click();
+  }
+  await expect(page.getByText("Everything required is answered")).toBeVisible();
+  await expect(page.getByTestId("score-preview")).toContainText("Score so far");
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.getByRole("heading", { name: "My visits and calls" })).toBeVisible();
+}
+
+test("a visit done offline from a cold start is sent once, with its photo, when the phone is back online @hydrated", async ({ browser }, info) => {
+  test.skip(info.project.name !== "hydrated-mobile", "one phone is enough");
+  test.setTimeout(180_000);
+  const api = await admin();
+  const before = (await visitsAt(api, "SH-001")).length;
+  const context = await browser.newContext(mobile);
+  const page = await openShopperApp(context);
+  await expect(page.getByRole("heading", { name: "Due now" })).toBeVisible();
+  const photo = await noisyJpeg(page, 800, 600);
+
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("sync-status")).toContainText("Offline");
+  await completeVisit(page, "Nanjing Road", photo);
+  await expect(page.getByTestId("unsent")).toContainText("1 waiting to send");
+  await expect(page.locator('.outbox [data-state="queued"]')).toContainText("Waiting to send");
+  expect((await visitsAt(api, "SH-001")).length).toBe(before);
+
+  await context.setOffline(false);
+  await expect(page.locator('.outbox [data-state="sent"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("unsent")).toContainText("Nothing waiting to send");
+  const after = await visitsAt(api, "SH-001");
+  expect(after.length).toBe(before + 1);
+  const newest = await (await api.get(`/api/v1/responses/${after[0].id}`)).json();
+  const photoAnswer = newest.answers.find((a: { question: string }) => a.question === "receipt_photo");
+  expect(photoAnswer?.value).toMatch(/^[0-9a-f]{64}$/);
+  const stored = await api.get(`/api/v1/photos/${photoAnswer.value}`);
+  expect(stored.status()).toBe(200);
+  expect(stored.headers()["content-type"]).toBe("image/jpeg");
+
+  // "Sync now" again changes nothing on the server: the PUT is idempotent.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled();
+  expect((await visitsAt(api, "SH-001")).length).toBe(before + 1);
+  await context.close();
+});
+
+test("a connection that drops in the middle of a photo upload resumes and stores one response and one photo @hydrated", async ({ browser }, info) => {
+  test.skip(info.project.name !== "hydrated-mobile", "one phone is enough");
+  test.setTimeout(180_000);
+  const api = await admin();
+  const before = (await visitsAt(api, "SH-002")).length;
+  const context = await browser.newContext(mobile);
+  const page = await openShopperApp(context);
+  const photo = await noisyJpeg(page, 2000, 1500);
+
+  // The first chunk gets through, then the connection drops.
+  const chunkOffsets: string[] = [];
+  let dropped = false;
+  await context.route("**/api/v1/photos/*/upload?*", async (route) => {
+    const offset = new URL(route.request().url()).searchParams.get("offset")!;
+    chunkOffsets.push(offset);
+    if (offset !== "0" && !dropped) {
+      dropped = true;
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  await completeVisit(page, "Xujiahui", photo);
+  await expect(page.getByTestId("sync-status")).toContainText("Last problem", { timeout: 30_000 });
+  await expect(page.getByTestId("unsent")).toContainText("1 waiting to send");
+  expect((await visitsAt(api, "SH-002")).length).toBe(before);
+
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.locator('.outbox [data-state="sent"]')).toBeVisible({ timeout: 30_000 });
+  // The upload resumed where it broke instead of starting again.
+  expect(chunkOffsets.filter((o) => o === "0").length).toBe(1);
+  expect(chunkOffsets.length).toBeGreaterThanOrEqual(3);
+  const after = await visitsAt(api, "SH-002");
+  expect(after.length).toBe(before + 1);
+  const detail = await (await api.get(`/api/v1/responses/${after[0].id}`)).json();
+  const hash = detail.answers.find((a: { question: string }) => a.question === "receipt_photo").value;
+  const stored = await api.get(`/api/v1/photos/${hash}`);
+  expect(stored.status()).toBe(200);
+  const bytes = await stored.body();
+  const digest = await page.evaluate(async (b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const d = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+    return Array.from(d, (x) => x.toString(16).padStart(2, "0")).join("");
+  }, bytes.toString("base64"));
+  expect(digest).toBe(hash);
+  await context.close();
+});
+
+test("a draft survives a reload and a new deployment of the bundle, and the new shell works offline @hydrated", async ({ browser }, info) => {
+  test.skip(info.project.name !== "hydrated-mobile", "one phone is enough");
+  test.setTimeout(180_000);
+  const context = await browser.newContext(mobile);
+  const page = await openShopperApp(context);
+  await page.getByRole("link", { name: /Start Hubin/ }).click();
+  const greeted = () => page.getByRole("group", { name: /answered with a greeting and the store's name/ });
+  await greeted().getByRole("button", { name: "Yes", exact: true }).click();
+  await page.getByRole("group", { name: /How many rings/ }).getByRole("button", { name: "Add one" }).click();
+  await page.reload();
+  await hydrated(page);
+  await expect(greeted().getByRole("button", { name: "Yes", exact: true })).toHaveAttribute("aria-pressed", "true");
+
+  const oldBundle = await page.evaluate(() => document.querySelector('link[rel="modulepreload"]')?.getAttribute("href"));
+  await stopServer();
+  const next = deployNewBundle();
+  await startServer();
+  await page.reload();
+  await hydrated(page);
+  const newBundle = await page.evaluate(() => document.querySelector('link[rel="modulepreload"]')?.getAttribute("href"));
+  expect(newBundle).toContain(next);
+  expect(newBundle).not.toBe(oldBundle);
+  await expect(greeted().getByRole("button", { name: "Yes", exact: true })).toHaveAttribute("aria-pressed", "true");
+
+  // The worker now keeps the new shell with the new bundle: offline from cold still works.
+  await expect.poll(() => page.evaluate(async (hash) => {
+    const shell = await caches.match("/shopper");
+    return !!shell && (await shell.text()).includes(hash);
+  }, next), { timeout: 20_000 }).toBe(true);
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(greeted().getByRole("button", { name: "Yes", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await context.close();
+});
