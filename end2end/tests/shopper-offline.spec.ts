@@ -90,10 +90,10 @@ async function visitsAt(api: APIRequestContext, store: string) {
   return list.filter((x) => x.template === "instore-visit");
 }
 
-async function openShopperApp(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
+async function openShopperApp(context: BrowserContext, username = "shopper.anna", existing?: Page): Promise<Page> {
+  const page = existing ?? (await context.newPage());
   await page.goto(`${BASE}/login?next=/shopper`);
-  await page.getByLabel("Username").fill("shopper.anna");
+  await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${BASE}/shopper`);
@@ -284,5 +284,57 @@ test("a draft survives a reload and a new deployment of the bundle, and the new 
   await page.reload();
   await hydrated(page);
   await expect(greeted().getByRole("button", { name: "Yes", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await context.close();
+});
+
+test("one shopper's drafts stay hidden from the next user, sign-out warns about unsent work, and a refused response stays on the phone with the reason @hydrated", async ({ browser }, info) => {
+  test.skip(info.project.name !== "hydrated-mobile", "one phone is enough");
+  test.setTimeout(180_000);
+  const api = await admin();
+  const before = (await visitsAt(api, "LDN-001")).length;
+  const context = await browser.newContext(mobile);
+
+  // Anna starts a visit on this phone and signs out with nothing unsent.
+  const page = await openShopperApp(context);
+  await page.getByRole("link", { name: /Start MSK-001|Start Xujiahui|Start Nanjing Road|Start Hubin/ }).first().click();
+  await page.locator("fieldset.question button.choice:not(.na)").first().click();
+  await page.getByRole("link", { name: /All my visits/ }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  // Chen, on the same phone, sees only his own work.
+  await openShopperApp(context, "shopper.chen", page);
+  await expect(page.getByRole("link", { name: /Continue/ })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: /Nanjing Road|Xujiahui|Hubin/ })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: /Oxford Street/ })).toBeVisible();
+
+  // Chen completes his visit offline; meanwhile the manager cancels the assignment.
+  const feed = await (await page.request.get("/api/v1/shopper/assignments")).json();
+  const assignment = feed.assignments.find((a: { store_code: string }) => a.store_code === "LDN-001");
+  const photo = await noisyJpeg(page, 640, 480);
+  await context.setOffline(true);
+  await completeVisit(page, "Oxford Street", photo);
+  await expect(page.getByTestId("unsent")).toContainText("1 waiting to send");
+
+  // Signing out now asks first; declining keeps the user signed in.
+  let asked = "";
+  page.once("dialog", async (d) => {
+    asked = d.message();
+    await d.dismiss();
+  });
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect.poll(() => asked).toContain("not sent yet");
+  await expect(page.getByTestId("unsent")).toContainText("1 waiting to send");
+
+  const cancelled = await api.post(`/api/v1/assignments/${assignment.id}/cancel`, { headers: { "Content-Type": "application/json" }, data: {} });
+  expect(cancelled.status()).toBe(204);
+  await context.setOffline(false);
+  const rejected = page.locator('.outbox [data-state="rejected"]');
+  await expect(rejected).toBeVisible({ timeout: 30_000 });
+  await expect(rejected).toContainText("cancelled");
+  await expect(page.getByTestId("unsent")).toContainText("Nothing waiting to send");
+  const download = page.waitForEvent("download");
+  await rejected.getByRole("button", { name: "Save as a file" }).click();
+  expect((await download).suggestedFilename()).toMatch(/^servscope-.*\.json$/);
+  expect((await visitsAt(api, "LDN-001")).length).toBe(before);
   await context.close();
 });

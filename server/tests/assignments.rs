@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use common::{fake_jpeg, visit, TestApp};
+use common::{fake_jpeg, form_post, get_with_cookie, visit, TestApp};
 use serde_json::{json, Value};
 
 fn day(offset: i64) -> String {
@@ -164,5 +164,40 @@ both_backends! {
         assert_eq!(got, bytes);
         let s1 = app.token("manager.s1").await;
         assert_eq!(app.get(&format!("/api/v1/photos/{hash}"), &s1).await.0, StatusCode::NOT_FOUND);
+    }
+
+    async fn the_assignment_page_works_without_javascript_and_checks_its_forms(app: TestApp) {
+        publish_builtins(&app).await;
+        let cookie = app.login("regional.north").await;
+        let (status, _, body) = app.send(get_with_cookie("/assign", &cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = String::from_utf8(body).expect("utf8");
+        assert!(page.contains("<form method=\"post\" action=\"/assign\""), "a real form");
+        assert!(page.contains("N-1 · North One") && !page.contains("S-1 · South One"), "only the manager's stores");
+        let csrf: String = page.split_once("name=\"csrf\" value=\"").expect("csrf").1.chars().take_while(|c| *c != '"').collect();
+        let fields = format!(
+            "store=N-1&template=instore-visit&shopper=shopper&window_start={}&window_end={}&instructions=Ask+about+boots",
+            day(0), day(3)
+        );
+        let (status, _, _) = app.send(form_post("/assign", &format!("csrf=wrong&{fields}"), Some(&cookie))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a forged form is refused");
+        assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 0);
+        let (status, headers, _) = app.send(form_post("/assign", &format!("csrf={csrf}&{fields}"), Some(&cookie))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers.get("location").expect("location"), "/assign?created=1");
+        // The same again breaks the revisit rule: back to the page with the reason.
+        let (_, headers, _) = app.send(form_post("/assign", &format!("csrf={csrf}&{fields}"), Some(&cookie))).await;
+        let location = headers.get("location").expect("location").to_str().expect("ascii").to_string();
+        assert!(location.starts_with("/assign?error="), "{location}");
+        let (_, _, body) = app.send(get_with_cookie(&location, &cookie)).await;
+        assert!(String::from_utf8(body).expect("utf8").contains("more than 30 days apart"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 1);
+        let id = app.count("SELECT MAX(id) FROM assignments").await;
+        let (status, _, _) = app.send(form_post(&format!("/assign/{id}/cancel"), &format!("csrf={csrf}"), Some(&cookie))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT COUNT(*) FROM assignments WHERE cancelled_at IS NOT NULL").await, 1);
+        let manager = app.login("manager.n1").await;
+        let (_, _, body) = app.send(get_with_cookie("/assign", &manager)).await;
+        assert!(String::from_utf8(body).expect("utf8").contains("Only administrators and regional managers"));
     }
 }

@@ -22,7 +22,21 @@ pub const PHOTOS: &str = "photos";
 pub const META: &str = "meta";
 const STORES: [&str; 5] = [FEED, TEMPLATES, RESPONSES, PHOTOS, META];
 
-pub async fn open() -> Result<Database> {
+thread_local! {
+    // One connection for the life of the page: opening costs a round trip per call.
+    static OPEN: std::cell::RefCell<Option<std::rc::Rc<Database>>> = const { std::cell::RefCell::new(None) };
+}
+
+pub async fn open() -> Result<std::rc::Rc<Database>> {
+    if let Some(db) = OPEN.with(|o| o.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = std::rc::Rc::new(connect().await?);
+    OPEN.with(|o| *o.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+async fn connect() -> Result<Database> {
     let factory = Factory::new().map_err(js_err)?;
     let mut request = factory.open(DB_NAME, Some(DB_VERSION)).map_err(js_err)?;
     request.on_upgrade_needed(|event| {

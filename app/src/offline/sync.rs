@@ -36,9 +36,9 @@ enum Settled {
     Rejected(String),
 }
 
-/// Run a pass unless one is already running. `changed` is called after every state change
-/// so the page can redraw. Returns how many items were sent.
-pub async fn run_pass(owner: &str, changed: &dyn Fn()) -> Result<usize, Stop> {
+/// Run a pass unless one is already running. `changed` gets every item whose state changed,
+/// so the page can redraw it. Returns how many items were sent.
+pub async fn run_pass(owner: &str, changed: &dyn Fn(&LocalResponse)) -> Result<usize, Stop> {
     if RUNNING.with(|r| r.replace(true)) {
         return Ok(0);
     }
@@ -47,7 +47,7 @@ pub async fn run_pass(owner: &str, changed: &dyn Fn()) -> Result<usize, Stop> {
     result
 }
 
-async fn pass(owner: &str, changed: &dyn Fn()) -> Result<usize, Stop> {
+async fn pass(owner: &str, changed: &dyn Fn(&LocalResponse)) -> Result<usize, Stop> {
     let database = db::open().await.map_err(Stop::Transient)?;
     let items = db::responses(&database, owner)
         .await
@@ -57,7 +57,7 @@ async fn pass(owner: &str, changed: &dyn Fn()) -> Result<usize, Stop> {
         item.state = ItemState::Sending;
         item.message = None;
         let _ = db::save_response(&database, &item).await;
-        changed();
+        changed(&item);
         let outcome = send_one(&database, &item).await;
         match outcome {
             Ok(Settled::Sent(receipt)) => {
@@ -73,14 +73,14 @@ async fn pass(owner: &str, changed: &dyn Fn()) -> Result<usize, Stop> {
                 item.state = ItemState::Queued;
                 item.message = Some(why.clone());
                 let _ = db::save_response(&database, &item).await;
-                changed();
+                changed(&item);
                 return Err(Stop::Transient(why));
             }
         }
         db::save_response(&database, &item)
             .await
             .map_err(Stop::Transient)?;
-        changed();
+        changed(&item);
     }
     Ok(sent)
 }

@@ -41,13 +41,18 @@ impl Shop {
         });
     }
 
-    /// Save one response and update the in-memory list at once.
-    pub fn save(self, item: LocalResponse) {
+    /// Put one response into the in-memory list (what the page shows).
+    pub fn show(self, item: &LocalResponse) {
         self.items
             .update(|items| match items.iter_mut().find(|i| i.id == item.id) {
                 Some(existing) => *existing = item.clone(),
                 None => items.push(item.clone()),
             });
+    }
+
+    /// Save one response and update the in-memory list at once.
+    pub fn save(self, item: LocalResponse) {
+        self.show(&item);
         leptos::task::spawn_local(async move {
             if let Ok(database) = db::open().await {
                 let _ = db::save_response(&database, &item).await;
@@ -85,7 +90,7 @@ impl Shop {
         self.syncing.set(true);
         leptos::task::spawn_local(async move {
             let owner = self.owner();
-            let changed = move || self.reload_items();
+            let changed = move |item: &LocalResponse| self.show(item);
             let outcome = sync::run_pass(&owner, &changed).await;
             let mut meta = self.meta.get_untracked();
             match outcome {
