@@ -308,7 +308,7 @@ test("one shopper's drafts stay hidden from the next user, sign-out warns about 
   await expect(page.getByRole("heading", { name: /Oxford Street/ })).toBeVisible();
 
   // Chen completes his visit offline; meanwhile the manager cancels the assignment.
-  const feed = await (await page.request.get("/api/v1/shopper/assignments")).json();
+  const feed = await (await page.request.get(`${BASE}/api/v1/shopper/assignments`)).json();
   const assignment = feed.assignments.find((a: { store_code: string }) => a.store_code === "LDN-001");
   const photo = await noisyJpeg(page, 640, 480);
   await context.setOffline(true);
