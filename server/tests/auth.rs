@@ -69,6 +69,15 @@ both_backends! {
         assert_eq!(location(&headers), "/stores");
     }
 
+    async fn without_a_page_to_return_to_shoppers_start_at_their_visits(app: TestApp) {
+        let (_, headers, _) = app.send(form_post("/auth/login", &format!("username=shopper&password={PASSWORD}&next="), None)).await;
+        assert_eq!(location(&headers), "/shopper");
+        let (_, headers, _) = app.send(form_post("/auth/login", &format!("username=manager.n1&password={PASSWORD}"), None)).await;
+        assert_eq!(location(&headers), "/stores");
+        let (_, headers, _) = app.send(form_post("/auth/login", &format!("username=shopper&password={PASSWORD}&next=/stores"), None)).await;
+        assert_eq!(location(&headers), "/stores", "an explicit page wins");
+    }
+
     async fn api_tokens_are_created_in_the_admin_page_shown_once_and_revocable(app: TestApp) {
         let cookie = app.login("admin").await;
         let (_, _, page) = app.send(get_with_cookie("/admin/tokens", &cookie)).await;

@@ -31,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
                         view! {
                             <p class="signed-in">{tr!(locale, "home.signed_in_as", name = m.display_name.clone(), role = role)}</p>
                             {action.then(|| view! { <a class="button" href="/stores">{tr!(locale, "home.manager.action")}</a> })}
+                            {(m.role == Role::Shopper).then(|| view! { <a class="button" href="/shopper">{tr!(locale, "nav.shopper")}</a> })}
                         }.into_any()
                     }
                     _ => view! { <a class="button" href="/login" rel="external">{tr!(locale, "nav.sign_in")}</a> }.into_any(),

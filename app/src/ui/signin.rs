@@ -14,7 +14,8 @@ pub fn SignInPage() -> impl IntoView {
         query
             .with(|q| q.get("next"))
             .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-            .unwrap_or_else(|| "/stores".into())
+            // Empty: the server picks the user's own start page.
+            .unwrap_or_default()
     };
     let message = move || {
         query.with(|q| {

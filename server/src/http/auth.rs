@@ -44,7 +44,8 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let next = safe_next(form.next.as_deref(), "/stores");
+    let asked = form.next.as_deref().filter(|n| !n.is_empty());
+    let next = safe_next(asked, "/stores");
     let back = |error: &str| {
         see_other(
             &format!(
@@ -94,6 +95,14 @@ pub async fn login(
         return ServiceError::from(e).into_html_error();
     }
     tracing::info!(user_id, "signed in");
+    // Without a page to return to, each role starts where its work is.
+    let next = match asked {
+        Some(_) => next,
+        None => match users::actor_by_username(&state.db, &username).await {
+            Ok(Some(a)) if a.role == app::api::wire::Role::Shopper => "/shopper".to_string(),
+            _ => next,
+        },
+    };
     let session = cookie(
         SESSION_COOKIE,
         &token,

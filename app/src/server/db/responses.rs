@@ -75,9 +75,21 @@ pub fn receipt(
     }
 }
 
-pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let result = sqlx::query(
+fn created(r: &NewResponse) -> InsertOutcome {
+    InsertOutcome::Created(receipt(
+        &r.id,
+        r.received_at,
+        r.score_pct,
+        r.critical_failed,
+        r.points_earned,
+        r.points_possible,
+        r.not_applicable,
+    ))
+}
+
+/// The INSERT of one response row; a second insert of the same id does nothing.
+fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
             critical_failed, recommend, dimension_scores, check_in)
@@ -102,8 +114,19 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
     .bind(r.recommend.map(i64::from))
     .bind(&r.dimension_scores_json)
     .bind(&r.check_in_json)
-    .execute(&mut *tx)
-    .await?;
+}
+
+pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
+    if r.assignment_id.is_none() && r.photos.is_empty() {
+        // Nothing linked: one statement, no transaction (the common, fast path).
+        let result = insert_row(&r).execute(&db.pool).await?;
+        if result.rows_affected() == 1 {
+            return Ok(created(&r));
+        }
+        return replayed_or_conflict(db, &r).await;
+    }
+    let mut tx = db.pool.begin().await?;
+    let result = insert_row(&r).execute(&mut *tx).await?;
     if result.rows_affected() == 1 {
         if let Some(assignment) = r.assignment_id {
             // Claim the assignment; if another response (or a cancellation) got there
@@ -132,17 +155,14 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
             .await?;
         }
         tx.commit().await?;
-        return Ok(InsertOutcome::Created(receipt(
-            &r.id,
-            r.received_at,
-            r.score_pct,
-            r.critical_failed,
-            r.points_earned,
-            r.points_possible,
-            r.not_applicable,
-        )));
+        return Ok(created(&r));
     }
     tx.commit().await?;
+    replayed_or_conflict(db, &r).await
+}
+
+/// The id was stored before: the same content is a replay (same receipt), other content a conflict.
+async fn replayed_or_conflict(db: &Db, r: &NewResponse) -> Result<InsertOutcome, sqlx::Error> {
     let row = sqlx::query(
         "SELECT body_hash, received_at, score_pct, critical_failed, points_earned, points_possible, not_applicable
          FROM responses WHERE id = $1",

@@ -165,12 +165,19 @@ pub fn ShopperApp(owner: String) -> impl IntoView {
     }
     platform::every(TICK_MS, move || {
         shop.online.set(platform::online());
-        if figures(shop.items.get_untracked().iter()).unsent > 0 {
+        if shop
+            .items
+            .with_untracked(|items| figures(items.iter()).unsent)
+            > 0
+        {
             shop.sync(false);
         }
     });
     platform::guard_sign_out(
-        move || figures(shop.items.get_untracked().iter()).unsent,
+        move || {
+            shop.items
+                .with_untracked(|items| figures(items.iter()).unsent)
+        },
         move |n| tr!(locale, "shopper.sign_out_unsent", count = n),
     );
 
@@ -190,7 +197,7 @@ pub fn ShopperApp(owner: String) -> impl IntoView {
 fn SyncStatus() -> impl IntoView {
     let shop = expect_context::<Shop>();
     let locale = use_locale();
-    let f = Memo::new(move |_| figures(shop.items.get().iter()));
+    let f = Memo::new(move |_| shop.items.with(|items| figures(items.iter())));
     view! {
         <section class="sync card" aria-label=tr!(locale, "shopper.sync.title") data-testid="sync-status">
             <p class="sync-line">

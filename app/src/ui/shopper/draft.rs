@@ -75,6 +75,9 @@ pub struct LocalResponse {
     /// draft so a stopwatch survives moving between sections, a reload or a crash.
     #[serde(default)]
     pub timers: std::collections::BTreeMap<String, i64>,
+    /// Size of the answers as JSON, measured when the response is queued.
+    #[serde(default)]
+    pub body_bytes: u64,
 }
 
 impl LocalResponse {
@@ -105,9 +108,14 @@ impl LocalResponse {
         }
     }
 
-    /// Approximate bytes still to send: the JSON plus the photos.
+    /// Bytes still to send: the JSON (measured at queueing; the status bar redraws often,
+    /// so it is not re-serialised every time) plus the photos.
     pub fn size_bytes(&self) -> u64 {
-        let json = serde_json::to_string(&self.answers).map_or(0, |s| s.len() as u64);
+        let json = if self.body_bytes > 0 {
+            self.body_bytes
+        } else {
+            serde_json::to_string(&self.answers).map_or(0, |s| s.len() as u64)
+        };
         json + 400 + self.photo_bytes
     }
 }
@@ -196,6 +204,7 @@ mod tests {
             updated_at: now,
             photo_bytes,
             timers: Default::default(),
+            body_bytes: 0,
         }
     }
 

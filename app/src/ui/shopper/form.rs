@@ -86,6 +86,7 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
                         updated_at: now,
                         photo_bytes: 0,
                         timers: Default::default(),
+                        body_bytes: 0,
                     };
                     shop.save(fresh.clone());
                     draft.set(Some(fresh));
@@ -176,6 +177,7 @@ where
             d.finished_at = Some(chrono::Utc::now());
             d.state = ItemState::Queued;
             d.timers.clear();
+            d.body_bytes = serde_json::to_string(&d.answers).map_or(0, |s| s.len() as u64);
         });
         shop.sync(true);
         let navigate = leptos_router::hooks::use_navigate();

@@ -46,10 +46,9 @@ pub fn AssignmentList() -> impl IntoView {
             <p class="card">{tr!(locale, "shopper.none")}</p>
         })}
         {groups.into_iter().map(|(status, title)| {
-            let list = Memo::new(move |_| {
-                let items = shop.items.get();
-                shop.assignments.get().into_iter().filter(|a| status_of(a, &items) == status).collect::<Vec<_>>()
-            });
+            let list = Memo::new(move |_| shop.items.with(|items| {
+                shop.assignments.get().into_iter().filter(|a| status_of(a, items) == status).collect::<Vec<_>>()
+            }));
             view! {
                 <Show when=move || list.with(|l| !l.is_empty())>
                     <section aria-label=tr!(locale, title)>
@@ -121,21 +120,25 @@ fn AssignmentCard(a: AssignmentView, status: AssignmentStatus) -> impl IntoView 
     }
 }
 
-/// Every response on the phone with its state; rejected ones with the server's reason and a
+const OUTBOX_SHOWN: usize = 30;
+
+/// The newest responses on the phone with their state; rejected ones with the server's reason and a
 /// way to save them as a file.
 #[component]
 fn Outbox() -> impl IntoView {
     let shop = expect_context::<Shop>();
     let locale = use_locale();
+    // The newest items only: a phone that was offline for a week may hold hundreds.
     let shown = Memo::new(move |_| {
-        let mut items: Vec<LocalResponse> = shop
-            .items
-            .get()
-            .into_iter()
-            .filter(|i| i.state != ItemState::Draft)
-            .collect();
-        items.reverse();
-        items
+        shop.items.with(|items| {
+            items
+                .iter()
+                .rev()
+                .filter(|i| i.state != ItemState::Draft)
+                .take(OUTBOX_SHOWN)
+                .cloned()
+                .collect::<Vec<LocalResponse>>()
+        })
     });
     view! {
         <Show when=move || shown.with(|s| !s.is_empty())>
