@@ -23,7 +23,17 @@ async function signIn(page, user) {
   await page.getByLabel(/Username|用户名|Имя/).fill(user);
   await page.getByLabel(/Password|密码|Пароль/).fill("servscope-demo");
   await page.getByRole("button", { name: /Sign in|登录|Войти/ }).click();
-  await page.waitForURL(/\/stores/);
+  await page.waitForURL(/\/(stores|shopper)/);
+}
+
+async function shopperForm(p) {
+  await signIn(p, "shopper.anna");
+  await p.getByRole("link", { name: /Start Nanjing Road/ }).click();
+  await p.getByRole("button", { name: "Yes", exact: true }).first().click();
+  await p.getByRole("button", { name: "Next" }).click();
+  await p.getByRole("button", { name: "Yes", exact: true }).first().click();
+  await p.getByRole("button", { name: "Start stopwatch" }).click();
+  await p.waitForTimeout(2200);
 }
 
 for (const size of ["mobile", "desktop"]) {
@@ -34,4 +44,8 @@ await shoot("home-zh", "mobile", (p) => p.goto(base), "zh-CN");
 await shoot("stores-ru", "mobile", (p) => signIn(p, "regional.russia"), "ru-RU");
 await shoot("signin", "mobile", (p) => p.goto(`${base}/login`));
 await shoot("tokens", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/tokens`); });
+await shoot("shopper", "mobile", async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "Due now" }).waitFor(); });
+await shoot("shopper-form", "mobile", shopperForm);
+await shoot("shopper-zh", "mobile", async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "今日可做" }).waitFor(); }, "zh-CN");
+await shoot("assign", "desktop", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/assign`); });
 await browser.close();
