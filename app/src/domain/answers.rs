@@ -43,6 +43,26 @@ pub enum Answer {
     NotApplicable,
 }
 
+impl AnswerInput {
+    /// An answer with a value.
+    pub fn with_value(question: &str, value: serde_json::Value) -> AnswerInput {
+        AnswerInput {
+            question: question.to_string(),
+            value: Some(value),
+            not_applicable: false,
+        }
+    }
+
+    /// "Not applicable" for a question that allows it.
+    pub fn not_applicable(question: &str) -> AnswerInput {
+        AnswerInput {
+            question: question.to_string(),
+            value: None,
+            not_applicable: true,
+        }
+    }
+}
+
 /// Answers of one response keyed by question id.
 pub type AnswerSet = BTreeMap<String, Answer>;
 

@@ -13,7 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::db;
 use super::net::{self, Reply};
-use crate::api::wire::Receipt;
+use crate::api::wire::{PhotoUploadStatus, Receipt};
 use crate::domain::without_hidden;
 use crate::ui::shopper::draft::{ItemState, LocalResponse};
 
@@ -154,10 +154,11 @@ async fn upload_photo(database: &Database, hash: &str) -> Result<Option<String>,
     if let Some(stop) = transient(&reply) {
         return Err(stop);
     }
-    let mut received = received_of(&reply.text);
-    if reply.ok() && complete_of(&reply.text) {
+    let current = upload_status(&reply.text);
+    if reply.ok() && current.as_ref().is_some_and(|s| s.complete) {
         return Ok(None);
     }
+    let mut received = current.map_or(0.0, |s| s.received as f64);
     while received < size {
         let end = (received + CHUNK_BYTES).min(size);
         let chunk = blob
@@ -173,34 +174,24 @@ async fn upload_photo(database: &Database, hash: &str) -> Result<Option<String>,
         if let Some(stop) = transient(&reply) {
             return Err(stop);
         }
-        match reply.status {
-            200 => {
-                if complete_of(&reply.text) {
-                    return Ok(None);
-                }
-                received = received_of(&reply.text);
-            }
-            // The server stands elsewhere (an acknowledgement was lost): continue from there.
-            409 => {
-                let v: serde_json::Value = serde_json::from_str(&reply.text).unwrap_or_default();
-                received = v["status"]["received"].as_f64().unwrap_or(0.0);
-            }
+        // 200: the chunk is in. 409: the server stands elsewhere (an acknowledgement was
+        // lost); continue from there.
+        match (reply.status, upload_status(&reply.text)) {
+            (200, Some(s)) if s.complete => return Ok(None),
+            (200 | 409, Some(s)) => received = s.received as f64,
             _ => return Ok(Some(reply.reason())),
         }
     }
     Ok(None)
 }
 
-fn received_of(text: &str) -> f64 {
-    serde_json::from_str::<serde_json::Value>(text)
+/// The server's answer about an upload: the body of a 200, or `status` inside a 409.
+fn upload_status(text: &str) -> Option<PhotoUploadStatus> {
+    serde_json::from_str::<PhotoUploadStatus>(text)
         .ok()
-        .and_then(|v| v["received"].as_f64())
-        .unwrap_or(0.0)
-}
-
-fn complete_of(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v["complete"].as_bool())
-        .unwrap_or(false)
+        .or_else(|| {
+            serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| serde_json::from_value(v["status"].clone()).ok())
+        })
 }

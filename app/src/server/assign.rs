@@ -30,6 +30,13 @@ const MAX_INSTRUCTIONS: usize = 2000;
 /// How long after its window the phone keeps showing a settled assignment.
 const FEED_HISTORY_DAYS: i64 = 30;
 
+/// "Today" for checking that a window is not in the past. The store-local date is not known
+/// here (stores span time zones), so a window counts as past only when it ended before
+/// yesterday in UTC.
+pub fn lenient_today() -> NaiveDate {
+    (chrono::Utc::now() - Duration::days(1)).date_naive()
+}
+
 pub fn may_assign(role: Role) -> bool {
     matches!(role, Role::Admin | Role::RegionalManager)
 }

@@ -52,6 +52,16 @@ pub fn use_locale() -> Locale {
 #[derive(Clone, Copy)]
 pub struct MeResource(pub Resource<Result<Option<Me>, AppError>>);
 
+impl MeResource {
+    /// The session's CSRF token for a form (empty when signed out), read reactively.
+    pub fn csrf(self) -> String {
+        match self.0.get() {
+            Some(Ok(Some(m))) => m.csrf,
+            _ => String::new(),
+        }
+    }
+}
+
 pub fn use_me() -> MeResource {
     expect_context::<MeResource>()
 }

@@ -161,13 +161,12 @@ pub async fn create_assignment(
         window_end,
         instructions: form.instructions,
     };
-    let today = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
     match assign::create_assignment(
         &state.db,
         &actor,
         &request,
         state.settings.revisit_days,
-        today,
+        assign::lenient_today(),
         now_ms(),
     )
     .await

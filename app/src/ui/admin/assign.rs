@@ -10,12 +10,9 @@ use crate::ui::{use_locale, use_me, SignInPrompt};
 #[component]
 pub fn AssignPage() -> impl IntoView {
     let locale = use_locale();
-    let me = use_me().0;
     let page = Resource::new(|| (), |_| assign_page());
-    let csrf = move || match me.get() {
-        Some(Ok(Some(m))) => m.csrf,
-        _ => String::new(),
-    };
+    let me = use_me();
+    let csrf = move || me.csrf();
     let today = chrono::Utc::now().date_naive();
     let in_a_week = today + chrono::Duration::days(7);
     view! {

@@ -10,12 +10,9 @@ use crate::ui::{use_locale, use_me, SignInPrompt};
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let locale = use_locale();
-    let me = use_me().0;
     let page = Resource::new(|| (), |_| list_api_tokens());
-    let csrf = move || match me.get() {
-        Some(Ok(Some(m))) => m.csrf,
-        _ => String::new(),
-    };
+    let me = use_me();
+    let csrf = move || me.csrf();
     view! {
         <h1>{tr!(locale, "tokens.title")}</h1>
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>

@@ -278,11 +278,10 @@ fn apply(d: &mut LocalResponse, question: &str, change: Change) {
             d.photo_bytes += size;
             d.set_answer(
                 question,
-                Some(crate::domain::AnswerInput {
-                    question: question.to_string(),
-                    value: Some(serde_json::json!(sha256)),
-                    not_applicable: false,
-                }),
+                Some(crate::domain::AnswerInput::with_value(
+                    question,
+                    serde_json::json!(sha256),
+                )),
             );
         }
         Change::TimerStarted(at) => {
@@ -292,11 +291,10 @@ fn apply(d: &mut LocalResponse, question: &str, change: Change) {
             d.timers.remove(question);
             d.set_answer(
                 question,
-                Some(crate::domain::AnswerInput {
-                    question: question.to_string(),
-                    value: Some(serde_json::json!(seconds)),
-                    not_applicable: false,
-                }),
+                Some(crate::domain::AnswerInput::with_value(
+                    question,
+                    serde_json::json!(seconds),
+                )),
             );
         }
     }

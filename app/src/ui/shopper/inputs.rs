@@ -22,11 +22,7 @@ pub enum Change {
 }
 
 fn value(q: &Question, v: Value) -> Change {
-    Change::Answer(Some(AnswerInput {
-        question: q.id.clone(),
-        value: Some(v),
-        not_applicable: false,
-    }))
+    Change::Answer(Some(AnswerInput::with_value(&q.id, v)))
 }
 
 #[component]
@@ -47,7 +43,7 @@ pub fn QuestionField(
         view! {
             <button type="button" class="choice na" aria-pressed=move || is_na().to_string()
                 on:click=move |_| on_change.run(if is_na() { Change::Answer(None) } else {
-                    Change::Answer(Some(AnswerInput { question: q.id.clone(), value: None, not_applicable: true }))
+                    Change::Answer(Some(AnswerInput::not_applicable(&q.id)))
                 })>
                 {tr!(locale, "shopper.na")}
             </button>

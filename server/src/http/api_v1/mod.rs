@@ -206,12 +206,6 @@ async fn get_template_version(
         .into_response())
 }
 
-/// The store-local "today" is unknown here (stores span time zones), so a window counts as
-/// past only when it ended before yesterday in UTC.
-fn lenient_today() -> chrono::NaiveDate {
-    (chrono::Utc::now() - chrono::Duration::days(1)).date_naive()
-}
-
 /// Whether a request body is JSON: required for state-changing JSON endpoints, which keeps
 /// them CSRF-safe for session cookies (a cross-site page cannot send JSON without a
 /// CORS preflight).
@@ -241,7 +235,7 @@ async fn create_assignment(
         &actor,
         &req,
         state.settings.revisit_days,
-        lenient_today(),
+        assign::lenient_today(),
         now_ms(),
     )
     .await?;
