@@ -44,8 +44,10 @@ await shoot("home-zh", "mobile", (p) => p.goto(base), "zh-CN");
 await shoot("stores-ru", "mobile", (p) => signIn(p, "regional.russia"), "ru-RU");
 await shoot("signin", "mobile", (p) => p.goto(`${base}/login`));
 await shoot("tokens", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/tokens`); });
-await shoot("shopper", "mobile", async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "Due now" }).waitFor(); });
+for (const size of ["mobile", "desktop"]) {
+  await shoot("shopper", size, async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "Due now" }).waitFor(); });
+  await shoot("assign", size, async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/assign`); });
+}
 await shoot("shopper-form", "mobile", shopperForm);
 await shoot("shopper-zh", "mobile", async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "今日可做" }).waitFor(); }, "zh-CN");
-await shoot("assign", "desktop", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/assign`); });
 await browser.close();
