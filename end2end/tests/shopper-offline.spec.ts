@@ -135,6 +135,10 @@ async function answerSection(page: Page, photo: Buffer) {
       await page.waitForTimeout(1200);
       await q.getByRole("button", { name: "Stop" }).click();
       await expect(q.getByLabel("Seconds")).not.toHaveValue("");
+      // The measured time stays editable: the box's number becomes the answer.
+      await q.getByLabel("Seconds").fill("75");
+      await q.getByLabel("Seconds").press("Enter");
+      await expect(q.locator("output.watch")).toHaveText("1:15");
     } else if ((await q.getByRole("button", { name: "Add one" }).count()) > 0) {
       await q.getByRole("button", { name: "Add one" }).click();
     } else if ((await q.getByText("Take or choose a photo").count()) > 0) {

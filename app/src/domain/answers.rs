@@ -135,8 +135,10 @@ pub fn parse_answer(q: &Question, input: &AnswerInput) -> Result<Answer, String>
             if q.min.is_some_and(|lo| n < lo) || q.max.is_some_and(|hi| n > hi) {
                 return Err(format!(
                     "expected a number from {} to {}",
-                    q.min.map_or("any".into(), |x| x.to_string()),
-                    q.max.map_or("any".into(), |x| x.to_string())
+                    q.min
+                        .map_or("any".into(), |x| super::display::trimmed(x, 3)),
+                    q.max
+                        .map_or("any".into(), |x| super::display::trimmed(x, 3))
                 ));
             }
             AnswerValue::Number(n)

@@ -35,7 +35,10 @@ impl TryFrom<f64> for Score {
         if v.is_finite() && (0.0..=100.0).contains(&v) {
             Ok(Score(v))
         } else {
-            Err(format!("{v} is not a percentage"))
+            Err(format!(
+                "{} is not a percentage",
+                super::display::trimmed(v, 3)
+            ))
         }
     }
 }
@@ -48,7 +51,7 @@ impl From<Score> for f64 {
 
 impl fmt::Display for Score {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.0}%", self.0)
+        write!(f, "{}%", super::display::fixed(self.0, 0))
     }
 }
 
@@ -129,12 +132,7 @@ impl fmt::Display for Tally {
 
 /// Points as a person writes them: 12, 12.5, never 12.000000001.
 pub fn fmt_points(p: f64) -> String {
-    let rounded = (p * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
+    super::display::trimmed(p, 1)
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -1,5 +1,6 @@
 //! The home page: what the app is, and where each kind of user goes.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::{use_locale, use_me};
@@ -28,13 +29,13 @@ pub fn HomePage() -> impl IntoView {
                         let role_key = format!("role.{}", m.role.as_str());
                         let role = tr!(locale, role_key.as_str());
                         let action = m.role.reads_scores() || m.role == Role::Employee;
-                        view! {
+                        Either::Left(view! {
                             <p class="signed-in">{tr!(locale, "home.signed_in_as", name = m.display_name.clone(), role = role)}</p>
                             {action.then(|| view! { <a class="button" href="/stores">{tr!(locale, "home.manager.action")}</a> })}
                             {(m.role == Role::Shopper).then(|| view! { <a class="button" href="/shopper">{tr!(locale, "nav.shopper")}</a> })}
-                        }.into_any()
+                        })
                     }
-                    _ => view! { <a class="button" href="/login" rel="external">{tr!(locale, "nav.sign_in")}</a> }.into_any(),
+                    _ => Either::Right(view! { <a class="button" href="/login" rel="external">{tr!(locale, "nav.sign_in")}</a> }),
                 }}
             </Suspense>
         </section>

@@ -1,5 +1,6 @@
 //! The header: brand, main navigation, the user's name with sign-out, and the language switch.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -46,14 +47,14 @@ pub fn Header() -> impl IntoView {
             <div class="account">
                 <Suspense fallback=|| ()>
                     {move || match me.get() {
-                        Some(Ok(Some(m))) => view! {
+                        Some(Ok(Some(m))) => Either::Left(view! {
                             <span class="who">{m.display_name.clone()}</span>
                             <form method="post" action="/auth/logout" class="inline">
                                 <input type="hidden" name="csrf" value=m.csrf.clone()/>
                                 <button type="submit" class="link">{tr!(locale, "nav.sign_out")}</button>
                             </form>
-                        }.into_any(),
-                        _ => view! { <a href="/login" rel="external">{tr!(locale, "nav.sign_in")}</a> }.into_any(),
+                        }),
+                        _ => Either::Right(view! { <a href="/login" rel="external">{tr!(locale, "nav.sign_in")}</a> }),
                     }}
                 </Suspense>
             </div>

@@ -1,6 +1,7 @@
 //! The store list of the signed-in user. The search works as a plain GET form without
 //! JavaScript; once hydrated, the list also narrows as you type.
 
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -10,11 +11,24 @@ use crate::api::{list_stores, AppError};
 use crate::tr;
 
 fn matches(store: &StoreView, needle: &str) -> bool {
-    let needle = needle.trim().to_lowercase();
+    let needle = lowercase(needle.trim());
     needle.is_empty()
         || [&store.code, &store.name, &store.address, &store.region]
             .iter()
-            .any(|f| f.to_lowercase().contains(&needle))
+            .any(|f| lowercase(f).contains(&needle))
+}
+
+/// Unicode lower case. The browser asks JavaScript, which applies the same Unicode mapping
+/// as Rust, so the bundle need not carry Rust's case tables.
+fn lowercase(s: &str) -> String {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        String::from(js_sys::JsString::from(s).to_lower_case())
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        s.to_lowercase()
+    }
 }
 
 #[component]
@@ -38,24 +52,24 @@ pub fn StoresPage() -> impl IntoView {
         </form>
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || stores.get().map(|result| match result {
-                Err(AppError::Unauthenticated) => view! { <SignInPrompt next="/stores"/> }.into_any(),
-                Err(_) => view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }.into_any(),
+                Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/stores"/> }),
+                Err(_) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }),
                 Ok(all) if all.is_empty() => {
                     let shopper = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == Role::Shopper);
                     let text = if shopper { tr!(locale, "stores.shopper_note") }
                         else if url_search().is_empty() { tr!(locale, "stores.none") }
                         else { tr!(locale, "stores.no_match") };
-                    view! { <p class="notice">{text}</p> }.into_any()
+                    EitherOf4::C(view! { <p class="notice">{text}</p> })
                 }
                 Ok(all) => {
                     let total = all.len();
                     let shown = Memo::new(move |_| all.iter().filter(|s| matches(s, &filter.get())).cloned().collect::<Vec<_>>());
-                    view! {
+                    EitherOf4::D(view! {
                         <p class="count" aria-live="polite">{move || tr!(locale, "stores.count", count = shown.with(Vec::len), total = total)}</p>
                         <ul class="store-list">
                             {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s/> }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 }
             })}
         </Suspense>
@@ -69,7 +83,7 @@ fn StoreItem(store: StoreView) -> impl IntoView {
         Some(at) => tr!(
             locale,
             "stores.last",
-            date = at.format("%Y-%m-%d").to_string()
+            date = crate::domain::display::date(&at.naive_utc())
         ),
         None => tr!(locale, "stores.never"),
     };

@@ -1,6 +1,7 @@
 //! Assign a mystery visit or call (admins and regional managers): a plain form that works
 //! without JavaScript, and the latest assignments with a way to cancel an open one.
 
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 use crate::api::{assign_page, AppError};
@@ -19,10 +20,10 @@ pub fn AssignPage() -> impl IntoView {
         <h1>{tr!(locale, "assign.title")}</h1>
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
-                Err(AppError::Unauthenticated) => view! { <SignInPrompt next="/assign"/> }.into_any(),
-                Err(AppError::Forbidden) => view! { <p class="notice alert" role="alert">{tr!(locale, "assign.forbidden")}</p> }.into_any(),
-                Err(_) => view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }.into_any(),
-                Ok(p) => view! {
+                Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/assign"/> }),
+                Err(AppError::Forbidden) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "assign.forbidden")}</p> }),
+                Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }),
+                Ok(p) => EitherOf4::D(view! {
                     <p class="lead">{tr!(locale, "assign.lead", days = p.revisit_days)}</p>
                     {p.created.then(|| view! { <p class="notice status" role="status">{tr!(locale, "assign.created")}</p> })}
                     {p.error.map(|e| view! { <p class="notice alert" role="alert">{e}</p> })}
@@ -56,9 +57,9 @@ pub fn AssignPage() -> impl IntoView {
                     </form>
                     <h2>{tr!(locale, "assign.recent")}</h2>
                     {if p.recent.is_empty() {
-                        view! { <p>{tr!(locale, "assign.none")}</p> }.into_any()
+                        Either::Left(view! { <p>{tr!(locale, "assign.none")}</p> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <table class="table">
                                 <thead><tr>
                                     <th scope="col">{tr!(locale, "assign.store")}</th>
@@ -90,9 +91,9 @@ pub fn AssignPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any()
+                        })
                     }}
-                }.into_any(),
+                }),
             })}
         </Suspense>
     }

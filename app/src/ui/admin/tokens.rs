@@ -1,6 +1,7 @@
 //! API tokens: create (shown once), list, revoke. Forms post to plain axum handlers with the
 //! session's CSRF token, so the page works with JavaScript off.
 
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 use crate::api::{list_api_tokens, AppError};
@@ -17,10 +18,10 @@ pub fn TokensPage() -> impl IntoView {
         <h1>{tr!(locale, "tokens.title")}</h1>
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
-                Err(AppError::Unauthenticated) => view! { <SignInPrompt next="/admin/tokens"/> }.into_any(),
-                Err(AppError::Forbidden) => view! { <p class="notice alert" role="alert">{tr!(locale, "tokens.admin_only")}</p> }.into_any(),
-                Err(_) => view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }.into_any(),
-                Ok(p) => view! {
+                Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/admin/tokens"/> }),
+                Err(AppError::Forbidden) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "tokens.admin_only")}</p> }),
+                Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }),
+                Ok(p) => EitherOf4::D(view! {
                     <p class="lead">{tr!(locale, "tokens.lead")}</p>
                     {p.new_token.map(|t| view! {
                         <div class="notice status" role="status">
@@ -36,13 +37,13 @@ pub fn TokensPage() -> impl IntoView {
                         <button type="submit" class="button">{tr!(locale, "tokens.create")}</button>
                     </form>
                     {if p.tokens.is_empty() {
-                        view! { <p>{tr!(locale, "tokens.empty")}</p> }.into_any()
+                        Either::Left(view! { <p>{tr!(locale, "tokens.empty")}</p> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <ul class="token-list">
                                 {p.tokens.into_iter().map(|t| {
                                     let used = match t.last_used_at {
-                                        Some(at) => tr!(locale, "tokens.last_used", date = at.format("%Y-%m-%d %H:%M").to_string()),
+                                        Some(at) => tr!(locale, "tokens.last_used", date = crate::domain::display::date_time(&at.naive_utc())),
                                         None => tr!(locale, "tokens.never_used"),
                                     };
                                     let label = format!("{} {}", tr!(locale, "tokens.revoke"), t.name);
@@ -51,22 +52,22 @@ pub fn TokensPage() -> impl IntoView {
                                             <strong>{t.name.clone()}</strong>
                                             <p class="meta"><code>{format!("{}…", t.prefix)}</code>" · "{t.owner.clone()}" · "{used}</p>
                                             {if t.revoked {
-                                                view! { <p class="tag">{tr!(locale, "tokens.revoked")}</p> }.into_any()
+                                                Either::Left(view! { <p class="tag">{tr!(locale, "tokens.revoked")}</p> })
                                             } else {
-                                                view! {
+                                                Either::Right(view! {
                                                     <form method="post" action=format!("/admin/tokens/{}/revoke", t.id) class="inline">
                                                         <input type="hidden" name="csrf" value=csrf/>
                                                         <button type="submit" class="button danger" aria-label=label>{tr!(locale, "tokens.revoke")}</button>
                                                     </form>
-                                                }.into_any()
+                                                })
                                             }}
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
-                        }.into_any()
+                        })
                     }}
-                }.into_any(),
+                }),
             })}
         </Suspense>
     }

@@ -1,6 +1,7 @@
 //! The client-side shopper app: state shared by the list and the form, and the sync driver
 //! (on start, on `online`, on a timer with capped backoff, and on "Sync now").
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -61,9 +62,20 @@ impl Shop {
     }
 
     /// Fetch the assignment feed, keep it, and have the service worker re-cache the shell.
+    /// Whether the request got through also decides what the status line says:
+    /// `navigator.onLine` can claim a connection that is not there (captive portals, a
+    /// signal too weak to carry data, and Chromium after reloading a page it emulates as
+    /// offline), so a failed request is the better witness.
     async fn refresh_feed(self) {
-        let Ok(reply) = net::get_json("/api/v1/shopper/assignments").await else {
-            return;
+        let reply = match net::get_json("/api/v1/shopper/assignments").await {
+            Ok(reply) => {
+                self.online.set(true);
+                reply
+            }
+            Err(_) => {
+                self.online.set(false);
+                return;
+            }
         };
         if !reply.ok() {
             return;
@@ -117,8 +129,22 @@ impl Shop {
     }
 }
 
+/// Build the app into `parent` under the current reactive owner (so it sees the page's
+/// contexts: locale, router), and take it down with that owner.
+pub fn mount(parent: &web_sys::HtmlDivElement, owner: String) {
+    use leptos::tachys::view::{Mountable, Render};
+    let mut state = view! { <ShopperApp owner/> }.build();
+    state.mount(parent, None);
+    let state = StoredValue::new_local(Some(state));
+    on_cleanup(move || {
+        if let Some(mut state) = state.try_update_value(Option::take).flatten() {
+            state.unmount();
+        }
+    });
+}
+
 #[component]
-pub fn ShopperApp(owner: String) -> impl IntoView {
+fn ShopperApp(owner: String) -> impl IntoView {
     let shop = Shop {
         owner: StoredValue::new(owner.clone()),
         assignments: RwSignal::new(Vec::new()),
@@ -164,7 +190,19 @@ pub fn ShopperApp(owner: String) -> impl IntoView {
         cb.forget();
     }
     platform::every(TICK_MS, move || {
-        shop.online.set(platform::online());
+        if !platform::online() {
+            shop.online.set(false);
+        } else if !shop.online.get_untracked() {
+            // The browser says online but the last request failed: try again, and send
+            // what waits as soon as one gets through.
+            leptos::task::spawn_local(async move {
+                shop.refresh_feed().await;
+                if shop.online.get_untracked() {
+                    shop.sync(true);
+                }
+            });
+            return;
+        }
         if shop
             .items
             .with_untracked(|items| figures(items.iter()).unsent)
@@ -186,8 +224,8 @@ pub fn ShopperApp(owner: String) -> impl IntoView {
     view! {
         <SyncStatus/>
         {move || match open() {
-            Some(id) => view! { <super::form::VisitForm assignment=id/> }.into_any(),
-            None => view! { <super::list::AssignmentList/> }.into_any(),
+            Some(id) => Either::Left(view! { <super::form::VisitForm assignment=id/> }),
+            None => Either::Right(view! { <super::list::AssignmentList/> }),
         }}
     }
 }
@@ -217,7 +255,7 @@ fn SyncStatus() -> impl IntoView {
             </p>
             <p class="muted">
                 {move || match shop.meta.get().last_success {
-                    Some(at) => tr!(locale, "shopper.sync.last_success", at = at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()),
+                    Some(at) => tr!(locale, "shopper.sync.last_success", at = crate::domain::display::date_time(&at.with_timezone(&chrono::Local).naive_local())),
                     None => tr!(locale, "shopper.sync.never"),
                 }}
             </p>

@@ -148,7 +148,10 @@ pub fn figures<'a>(items: impl IntoIterator<Item = &'a LocalResponse>) -> Outbox
 /// "1.2 MB", "340 KB", "800 B".
 pub fn human_bytes(n: u64) -> String {
     if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+        format!(
+            "{} MB",
+            crate::domain::display::fixed(n as f64 / (1024.0 * 1024.0), 1)
+        )
     } else if n >= 1024 {
         format!("{} KB", n / 1024)
     } else {

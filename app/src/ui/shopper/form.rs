@@ -2,6 +2,7 @@
 //! items and N/A, a live score from the shared scoring engine, and a review step that checks
 //! the response exactly as the server will before it goes to the outbox.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::app::Shop;
@@ -121,13 +122,13 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
         <p><a href="/shopper">{tr!(locale, "shopper.back_to_list")}</a></p>
         {move || problem.get().map(|p| view! { <p class="card error" role="alert">{p}</p> })}
         {move || match (template.get(), draft.with(|d| d.as_ref().map(|d| d.state))) {
-            (Some(t), Some(ItemState::Draft)) => view! { <Steps t draft change/> }.into_any(),
-            (Some(_), Some(state)) => view! {
+            (Some(t), Some(ItemState::Draft)) => EitherOf3::A(view! { <Steps t draft change/> }),
+            (Some(_), Some(state)) => EitherOf3::B(view! {
                 <section class="card" role="status">
                     <p>{tr!(locale, "shopper.form.settled", state = super::state_label(locale, state))}</p>
                 </section>
-            }.into_any(),
-            _ => view! { <p class="muted">{tr!(locale, "shopper.loading")}</p> }.into_any(),
+            }),
+            _ => EitherOf3::C(view! { <p class="muted">{tr!(locale, "shopper.loading")}</p> }),
         }}
     }
 }
@@ -199,13 +200,15 @@ where
             if i < sections {
                 let section = t.with_value(|t| t.sections[i].clone());
                 let questions = section.questions.clone();
-                view! {
+                Either::Left(view! {
                     <section class="card form-section" aria-label=section.title.get(lang).to_string()>
                         <h2>{section.title.get(lang).to_string()}</h2>
                         {questions.into_iter().map(|q| {
                             let qid = q.id.clone();
                             let shown_q = q.clone();
-                            let shown = move || is_visible(&shown_q, &so_far.get());
+                            // A memo: answering another question rebuilds this one only when
+                            // its visibility flips (a rebuild would drop the input's focus).
+                            let shown = Memo::new(move |_| is_visible(&shown_q, &so_far.get()));
                             let (q1, q2, q3) = (qid.clone(), qid.clone(), qid.clone());
                             let current = Signal::derive(move || draft.with(|d| d.as_ref().and_then(|d| d.answer(&q1).cloned())));
                             let timer = Signal::derive(move || draft.with(|d| d.as_ref().and_then(|d| d.timers.get(&q2).copied())));
@@ -213,20 +216,20 @@ where
                                 let qid = q3.clone();
                                 change(&move |d: &mut LocalResponse| apply(d, &qid, c.clone()));
                             });
-                            view! { <Show when=shown><QuestionField q=q.clone() current timer on_change/></Show> }
+                            move || shown.get().then(|| view! { <QuestionField q=q.clone() current timer on_change/> })
                         }).collect_view()}
                     </section>
-                }.into_any()
+                })
             } else {
-                view! {
+                Either::Right(view! {
                     <section class="card" aria-label=tr!(locale, "shopper.form.review")>
                         <h2>{tr!(locale, "shopper.form.review")}</h2>
                         {move || {
                             let errs = errors.get();
                             if errs.is_empty() {
-                                view! { <p>{tr!(locale, "shopper.form.ready")}</p> }.into_any()
+                                Either::Left(view! { <p>{tr!(locale, "shopper.form.ready")}</p> })
                             } else {
-                                view! {
+                                Either::Right(view! {
                                     <p role="alert">{tr!(locale, "shopper.form.missing", count = errs.len())}</p>
                                     <ul class="errors">
                                         {errs.into_iter().map(|e| {
@@ -238,31 +241,31 @@ where
                                             view! { <li><button type="button" class="link" on:click=move |_| go(at)>{label}</button>" — "{e.message}</li> }
                                         }).collect_view()}
                                     </ul>
-                                }.into_any()
+                                })
                             }
                         }}
                         <button type="button" class="button" disabled=move || !errors.get().is_empty() on:click=submit>
                             {tr!(locale, "shopper.form.submit")}
                         </button>
                     </section>
-                }.into_any()
+                })
             }
         }}
         <nav class="steps" aria-label=tr!(locale, "shopper.form.steps")>
             <button type="button" class="button secondary" disabled=move || step() == 0 on:click=move |_| go(step().saturating_sub(1))>
                 {tr!(locale, "shopper.form.back")}
             </button>
-            <Show when=move || { step() < sections }>
+            {move || (step() < sections).then(|| view! {
                 <button type="button" class="button" on:click=move |_| go(step() + 1)>
                     {move || if step() + 1 == sections { tr!(locale, "shopper.form.to_review") } else { tr!(locale, "shopper.form.next") }}
                 </button>
-            </Show>
+            })}
         </nav>
         <p class="score-preview" data-testid="score-preview" aria-live="polite">
             {move || {
                 let c = card.get();
                 match c.overall.percent() {
-                    Some(p) => tr!(locale, "shopper.form.score", score = format!("{:.0}", p.value()), detail = c.overall.to_string()),
+                    Some(p) => tr!(locale, "shopper.form.score", score = crate::domain::display::fixed(p.value(), 0), detail = c.overall.to_string()),
                     None => tr!(locale, "shopper.form.no_score"),
                 }
             }}

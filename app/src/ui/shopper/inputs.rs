@@ -2,6 +2,7 @@
 //! choices, a stopwatch for durations, a tap counter for counts, the camera for photos.
 //! Every change is handed to `set` at once (and saved to IndexedDB by the form).
 
+use leptos::either::{Either, EitherOf7};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
@@ -69,7 +70,7 @@ fn choice_buttons(
     current: Signal<Option<AnswerInput>>,
     on_change: Callback<Change>,
     options: Vec<(Value, String)>,
-) -> AnyView {
+) -> impl IntoView {
     view! {
         <div class="choices" role="group">
             {options.into_iter().map(|(v, label)| {
@@ -83,7 +84,6 @@ fn choice_buttons(
             }).collect_view()}
         </div>
     }
-    .into_any()
 }
 
 fn number_box(
@@ -102,10 +102,16 @@ fn number_box(
             <span>{label}</span>
             <input type="number" inputmode="decimal" prop:value=shown
                 on:change=move |ev| {
-                    let raw = event_target_value(&ev);
-                    let change = match raw.trim().parse::<f64>() {
-                        Ok(n) if q.kind == QuestionType::Number => value(&q, json!(n)),
-                        Ok(n) if n >= 0.0 && n.fract() == 0.0 => value(&q, json!(n as u64)),
+                    // The browser parses the number box (NaN when empty or not a number),
+                    // which also keeps Rust's float parser out of the bundle.
+                    let n = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .map_or(f64::NAN, |input| input.value_as_number());
+                    let change = match n {
+                        n if !n.is_finite() => Change::Answer(None),
+                        n if q.kind == QuestionType::Number => value(&q, json!(n)),
+                        n if n >= 0.0 && n.fract() == 0.0 => value(&q, json!(n as u64)),
                         _ => Change::Answer(None),
                     };
                     on_change.run(change);
@@ -120,10 +126,10 @@ fn input_for(
     timer: Signal<Option<i64>>,
     on_change: Callback<Change>,
     locale: Locale,
-) -> AnyView {
+) -> impl IntoView {
     let lang = locale.code();
     match q.kind {
-        QuestionType::YesNo => choice_buttons(
+        QuestionType::YesNo => EitherOf7::A(choice_buttons(
             q,
             current,
             on_change,
@@ -131,14 +137,14 @@ fn input_for(
                 (json!(true), tr!(locale, "shopper.yes")),
                 (json!(false), tr!(locale, "shopper.no")),
             ],
-        ),
+        )),
         QuestionType::Scale5 => {
             let options = (1..=5).map(|n| (json!(n), n.to_string())).collect();
-            choice_buttons(q, current, on_change, options)
+            EitherOf7::A(choice_buttons(q, current, on_change, options))
         }
         QuestionType::Recommend => {
             let options = (0..=10).map(|n| (json!(n), n.to_string())).collect();
-            choice_buttons(q, current, on_change, options)
+            EitherOf7::A(choice_buttons(q, current, on_change, options))
         }
         QuestionType::SingleChoice => {
             let options = q
@@ -146,11 +152,11 @@ fn input_for(
                 .iter()
                 .map(|o| (json!(o.id), o.label.get(lang).to_string()))
                 .collect();
-            choice_buttons(q, current, on_change, options)
+            EitherOf7::A(choice_buttons(q, current, on_change, options))
         }
         QuestionType::MultipleChoice => {
             let opts = q.options.clone();
-            view! {
+            EitherOf7::B(view! {
                 <div class="choices" role="group">
                     {opts.into_iter().map(|o| {
                         let q = q.clone();
@@ -174,18 +180,21 @@ fn input_for(
                         }
                     }).collect_view()}
                 </div>
-            }.into_any()
+            })
         }
-        QuestionType::Number => {
-            number_box(q, current, on_change, tr!(locale, "shopper.number")).into_any()
-        }
+        QuestionType::Number => EitherOf7::C(number_box(
+            q,
+            current,
+            on_change,
+            tr!(locale, "shopper.number"),
+        )),
         QuestionType::DurationSeconds => {
-            view! { <Stopwatch q current timer on_change/> }.into_any()
+            EitherOf7::D(view! { <Stopwatch q current timer on_change/> })
         }
         QuestionType::Count => {
             let count = move || current_value(current).and_then(|v| v.as_u64()).unwrap_or(0);
             let (qa, qb) = (q.clone(), q.clone());
-            view! {
+            EitherOf7::E(view! {
                 <div class="counter">
                     <button type="button" class="choice" aria-label=tr!(locale, "shopper.count_down")
                         on:click=move |_| on_change.run(value(&qa, json!(count().saturating_sub(1))))>"−"</button>
@@ -193,7 +202,7 @@ fn input_for(
                     <button type="button" class="choice big" aria-label=tr!(locale, "shopper.count_up")
                         on:click=move |_| on_change.run(value(&qb, json!(count() + 1)))>"+1"</button>
                 </div>
-            }.into_any()
+            })
         }
         QuestionType::FreeText => {
             let shown = move || {
@@ -201,15 +210,15 @@ fn input_for(
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default()
             };
-            view! {
+            EitherOf7::F(view! {
                 <textarea rows="3" aria-label=tr!(locale, "shopper.note") prop:value=shown
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
                         on_change.run(if text.trim().is_empty() { Change::Answer(None) } else { value(&q, json!(text)) });
                     }></textarea>
-            }.into_any()
+            })
         }
-        QuestionType::Photo => view! { <PhotoInput current on_change/> }.into_any(),
+        QuestionType::Photo => EitherOf7::G(view! { <PhotoInput current on_change/> }),
     }
 }
 
@@ -240,9 +249,9 @@ fn Stopwatch(
                 }}
             </output>
             {move || if timer.get().is_some() {
-                view! { <button type="button" class="choice big" on:click=move |_| on_change.run(Change::TimerStopped(elapsed().unwrap_or(0)))>{tr!(locale, "shopper.stop")}</button> }.into_any()
+                Either::Left(view! { <button type="button" class="choice big" on:click=move |_| on_change.run(Change::TimerStopped(elapsed().unwrap_or(0)))>{tr!(locale, "shopper.stop")}</button> })
             } else {
-                view! { <button type="button" class="choice big" on:click=move |_| on_change.run(Change::TimerStarted(platform::now_ms()))>{tr!(locale, "shopper.start_watch")}</button> }.into_any()
+                Either::Right(view! { <button type="button" class="choice big" on:click=move |_| on_change.run(Change::TimerStarted(platform::now_ms()))>{tr!(locale, "shopper.start_watch")}</button> })
             }}
         </div>
         {number_box(q, current, on_change, tr!(locale, "shopper.seconds"))}

@@ -49,8 +49,10 @@ pub fn AssignmentList() -> impl IntoView {
             let list = Memo::new(move |_| shop.items.with(|items| {
                 shop.assignments.get().into_iter().filter(|a| status_of(a, items) == status).collect::<Vec<_>>()
             }));
-            view! {
-                <Show when=move || list.with(|l| !l.is_empty())>
+            // Built only when the group has something (a memo, so a list that merely
+            // changes does not rebuild the section).
+            let any = Memo::new(move |_| list.with(|l| !l.is_empty()));
+            move || any.get().then(|| view! {
                     <section aria-label=tr!(locale, title)>
                         <h2>{tr!(locale, title)}</h2>
                         <ul class="cards assignments">
@@ -59,8 +61,7 @@ pub fn AssignmentList() -> impl IntoView {
                             </For>
                         </ul>
                     </section>
-                </Show>
-            }
+            })
         }).collect_view()}
         <Outbox/>
     }
@@ -140,14 +141,15 @@ fn Outbox() -> impl IntoView {
                 .collect::<Vec<LocalResponse>>()
         })
     });
-    view! {
-        <Show when=move || shown.with(|s| !s.is_empty())>
+    let any = Memo::new(move |_| shown.with(|s| !s.is_empty()));
+    move || {
+        any.get().then(|| view! {
             <section aria-label=tr!(locale, "shopper.outbox")>
                 <h2>{tr!(locale, "shopper.outbox")}</h2>
                 <ul class="outbox">
                     <For each=move || shown.get() key=|i| (i.id.clone(), i.state.as_str()) let:item>
                         <li class=format!("item {}", item.state.as_str()) data-state=item.state.as_str()>
-                            <span class="what">{format!("{} · {}", item.store_name, item.finished_at.unwrap_or(item.updated_at).with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"))}</span>
+                            <span class="what">{format!("{} · {}", item.store_name, crate::domain::display::date_time(&item.finished_at.unwrap_or(item.updated_at).with_timezone(&chrono::Local).naive_local()))}</span>
                             <span class="state">{super::state_label(locale, item.state)}</span>
                             {item.receipt.as_ref().map(|r| view! { <span class="muted">{r.summary.clone()}</span> })}
                             {item.message.clone().filter(|_| item.state != ItemState::Sent).map(|m| view! { <span class="reason">{m}</span> })}
@@ -164,6 +166,6 @@ fn Outbox() -> impl IntoView {
                     </For>
                 </ul>
             </section>
-        </Show>
+    })
     }
 }

@@ -17,6 +17,7 @@ mod inputs;
 #[cfg(feature = "hydrate")]
 mod list;
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use super::{use_locale, use_me, SignInPrompt};
@@ -27,27 +28,43 @@ use crate::tr;
 pub fn ShopperPage() -> impl IntoView {
     let locale = use_locale();
     let me = use_me().0;
-    // True only in the browser after hydration: the server and the hydrating client render
-    // the same placeholder, then the client app takes over.
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
     view! {
         <Suspense fallback=|| ()>
             {move || match me.get() {
                 Some(Ok(Some(m))) if m.role == Role::Shopper => {
-                    let username = m.username.clone();
-                    view! {
-                        <Show when=move || mounted.get() fallback=move || view! { <ShellPlaceholder/> }>
-                            {client_app(username.clone())}
-                        </Show>
-                    }.into_any()
+                    EitherOf3::A(view! { <ShopperMount owner=m.username/> })
                 }
-                Some(Ok(Some(_))) => view! {
+                Some(Ok(Some(_))) => EitherOf3::B(view! {
                     <section class="card" role="status"><p>{tr!(locale, "shopper.only_shoppers")}</p></section>
-                }.into_any(),
-                _ => view! { <SignInPrompt next="/shopper"/> }.into_any(),
+                }),
+                _ => EitherOf3::C(view! { <SignInPrompt next="/shopper"/> }),
             }}
         </Suspense>
+    }
+}
+
+/// The server and the hydrating browser render the same placeholder and an empty mount
+/// point; once hydrated, the browser builds the client app into the mount point. The app
+/// is built, never hydrated, so the bundle carries no hydration code for it (design.md
+/// section 2: the shopper's bundle is kept small).
+#[component]
+fn ShopperMount(owner: String) -> impl IntoView {
+    let mounted = RwSignal::new(false);
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(el) = root.get() {
+            if !mounted.get_untracked() {
+                app::mount(&el, owner.clone());
+                mounted.set(true);
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = owner;
+    view! {
+        {move || (!mounted.get()).then(|| view! { <ShellPlaceholder/> })}
+        <div class="shopper-root" node_ref=root></div>
     }
 }
 
@@ -68,14 +85,4 @@ fn ShellPlaceholder() -> impl IntoView {
 pub fn state_label(locale: crate::i18n::Locale, state: draft::ItemState) -> String {
     let key = format!("shopper.state.{}", state.as_str());
     tr!(locale, key.as_str())
-}
-
-#[cfg(feature = "hydrate")]
-fn client_app(owner: String) -> AnyView {
-    view! { <app::ShopperApp owner/> }.into_any()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn client_app(_owner: String) -> AnyView {
-    ().into_any()
 }
