@@ -13,7 +13,7 @@ async function shoot(name, size, steps, lang = "en-GB") {
   const context = await browser.newContext({ viewport: sizes[size], deviceScaleFactor: 1, locale: lang });
   const page = await context.newPage();
   await steps(page);
-  await page.locator("body[data-hydrated]").waitFor({ timeout: 15000 });
+  await page.locator("body[data-hydrated], body[data-server-only]").waitFor({ timeout: 15000 });
   await page.screenshot({ path: `${out}/${name}-${size}.png`, fullPage: size === "mobile" });
   await context.close();
 }
@@ -49,5 +49,8 @@ for (const size of ["mobile", "desktop"]) {
   await shoot("assign", size, async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/assign`); });
 }
 await shoot("shopper-form", "mobile", shopperForm);
+await shoot("survey-qr", "mobile", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/stores/SH-001/qr?lang=zh-CN&ch=till`); });
+await shoot("survey-qr", "desktop", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/stores/SH-001/qr`); });
+await shoot("poster-a4", "desktop", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/stores/SH-001/poster?size=a4&lang=ru`); });
 await shoot("shopper-zh", "mobile", async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "今日可做" }).waitFor(); }, "zh-CN");
 await browser.close();

@@ -6,10 +6,11 @@ export function isHydrated(info: TestInfo): boolean {
   return info.project.name.startsWith("hydrated");
 }
 
-/** With JavaScript on, wait until the wasm bundle has hydrated the page before interacting. */
+/** With JavaScript on, wait until the wasm bundle has hydrated the page before interacting;
+ * form-only pages never load it and say so (`data-server-only`). */
 export async function ready(page: Page, info: TestInfo) {
   if (isHydrated(info)) {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
+    await expect(page.locator('body[data-hydrated="true"], body[data-server-only="true"]')).toHaveCount(1, { timeout: 15_000 });
   }
 }
 

@@ -80,6 +80,11 @@ pub struct Config {
     )]
     pub revisit_days: u32,
 
+    /// The address customers reach, printed into survey QR codes (for example
+    /// https://survey.example.com). Default: the address each request came to.
+    #[arg(long, env = "SERVSCOPE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
     /// Load the demo organisation, users and responses when the database is empty.
     #[arg(long, env = "SERVSCOPE_DEMO", action = ArgAction::Set, default_value_t = false, global = true)]
     pub demo: bool,
@@ -170,7 +175,7 @@ pub enum TokensCommand {
     List,
 }
 
-const FILE_KEYS: [(&str, &str); 9] = [
+const FILE_KEYS: [(&str, &str); 10] = [
     ("database_url", "DATABASE_URL"),
     ("bind", "SERVSCOPE_BIND"),
     ("data_dir", "SERVSCOPE_DATA_DIR"),
@@ -179,6 +184,7 @@ const FILE_KEYS: [(&str, &str); 9] = [
     ("site_root", "SERVSCOPE_SITE_ROOT"),
     ("login_attempts_per_minute", "SERVSCOPE_LOGIN_RATE"),
     ("revisit_days", "SERVSCOPE_REVISIT_DAYS"),
+    ("public_url", "SERVSCOPE_PUBLIC_URL"),
     ("demo", "SERVSCOPE_DEMO"),
 ];
 

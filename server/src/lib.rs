@@ -34,6 +34,7 @@ pub fn state_for(config: &Config, db: Db) -> AppState {
             secure_cookies: config.secure_cookies,
             login_attempts_per_minute: config.login_attempts_per_minute,
             revisit_days: config.revisit_days,
+            public_url: config.public_url.clone(),
         },
     )
 }

@@ -74,3 +74,35 @@ async fn bundle_files_are_served_compressed_with_immutable_caching_and_pages_poi
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// Pages with nothing for a script to do never load the bundle; the others hydrate.
+#[tokio::test]
+async fn form_only_pages_load_no_bundle_and_the_others_do() {
+    let root = std::env::temp_dir().join(format!("servscope-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(root.join("pkg").join("0123abcd")).expect("dirs");
+    std::fs::write(root.join("pkg").join("CURRENT"), "0123abcd\n").expect("current");
+    let app = TestApp::with_site(app::server::db::Backend::Sqlite, &root)
+        .await
+        .expect("sqlite");
+    let cookie = app.login("admin").await;
+    for (path, hydrated) in [
+        ("/", true),
+        ("/stores", true),
+        ("/shopper", true),
+        ("/assign", false),
+        ("/admin/tokens", false),
+        ("/stores/N-1/qr", false),
+        ("/stores/N-1/poster?size=card", false),
+    ] {
+        let (status, _, body) = app.send(common::get_with_cookie(path, &cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let page = String::from_utf8(body).expect("utf8");
+        assert_eq!(page.contains("\"pkg/0123abcd\""), hydrated, "{path}");
+        assert_eq!(
+            page.contains("data-server-only=\"true\""),
+            !hydrated,
+            "{path}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(root);
+}

@@ -234,3 +234,46 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
         created: query.iter().any(|(k, _)| k == "created"),
     })
 }
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SurveyLinkData {
+    pub store_code: String,
+    pub store_name: String,
+    /// The address the QR code holds, with the chosen language and placement.
+    pub url: String,
+    /// The query (`lang=..&ch=..`) that gives this link; empty when none was chosen.
+    pub query: String,
+    pub lang: Option<crate::i18n::Locale>,
+    pub tag: Option<crate::domain::survey_link::ChannelTag>,
+}
+
+/// A store's customer survey link, for the managers who may see the store.
+#[server(endpoint = "survey-link")]
+pub async fn survey_link_page(
+    code: String,
+    lang: String,
+    ch: String,
+) -> Result<SurveyLinkData, AppError> {
+    use crate::domain::survey_link::ChannelTag;
+    use crate::i18n::Locale;
+    use crate::server::{now_ms, qr, survey_link};
+    let (state, actor, _) = ssr::require_actor().await?;
+    let parts = ssr::request_parts()?;
+    let link = survey_link::link_for(&state.db, &actor, &code, now_ms()).await?;
+    let lang = Locale::from_code(&lang);
+    let tag = ChannelTag::parse(&ch);
+    let base = survey_link::public_base(&state.settings, &parts.headers);
+    let url = qr::survey_url(&base, &link.store_code, &link.key, lang, tag);
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| q.to_string())
+        .unwrap_or_default();
+    Ok(SurveyLinkData {
+        store_code: link.store_code,
+        store_name: link.store_name,
+        url,
+        query,
+        lang,
+        tag,
+    })
+}

@@ -11,6 +11,7 @@ pub mod display;
 pub mod model;
 pub mod scoring;
 pub mod submission;
+pub mod survey_link;
 pub mod template_check;
 
 #[cfg(test)]

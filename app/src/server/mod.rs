@@ -6,7 +6,9 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod ingest;
+pub mod qr;
 pub mod state;
+pub mod survey_link;
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored (see the migrations).
 pub fn now_ms() -> i64 {

@@ -20,6 +20,9 @@ pub struct Settings {
     pub login_attempts_per_minute: u32,
     /// Minimum days between two assignments of one shopper to one store.
     pub revisit_days: u32,
+    /// The address customers reach (printed into QR codes), e.g. `https://survey.example.com`.
+    /// None: taken from each request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -28,6 +31,7 @@ impl Default for Settings {
             secure_cookies: false,
             login_attempts_per_minute: 10,
             revisit_days: 30,
+            public_url: None,
         }
     }
 }

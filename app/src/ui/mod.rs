@@ -7,6 +7,7 @@ pub mod layout;
 pub mod shopper;
 pub mod signin;
 pub mod stores;
+pub mod survey;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -66,11 +67,53 @@ pub fn use_me() -> MeResource {
     expect_context::<MeResource>()
 }
 
+/// Pages that are plain server-rendered HTML with forms and nothing for a script to do: the
+/// browser never loads the bundle on them, so they cost the shopper's phone (which downloads
+/// one bundle for every page) nothing. Their routes exist in the browser only to turn a
+/// client-side navigation into a page load (`ServerOnly`).
+pub fn is_server_only(path: &str) -> bool {
+    let store_page = path
+        .strip_prefix("/stores/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, page)| matches!(page, "qr" | "poster"));
+    store_page || path == "/assign" || path == "/admin/tokens"
+}
+
+/// The route's page on the server; in the browser, a stand-in that loads it from the server.
+macro_rules! server_only {
+    ($page:path) => {{
+        #[cfg(feature = "ssr")]
+        {
+            $page
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            ServerOnly
+        }
+    }};
+}
+
+/// Reached only when the router navigates to a server-only page inside the browser (a link
+/// without `rel="external"`): the address is already the new one, so load it from the server.
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn ServerOnly() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
     let locale = request_locale();
     let pkg = options.site_pkg_dir.clone();
+    #[cfg(feature = "ssr")]
+    let server_only =
+        use_context::<http::request::Parts>().is_some_and(|parts| is_server_only(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let server_only = false;
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -82,10 +125,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/{pkg}/servscope.css")/>
-                <HydrationScripts options/>
+                {(!server_only).then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
-            <body>
+            // End-to-end tests wait for `data-hydrated` on other pages, for this mark on these.
+            <body data-server-only=server_only.then_some("true")>
                 <App/>
             </body>
         </html>
@@ -107,9 +151,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=signin::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("stores") view=stores::StoresPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin/tokens") view=admin::tokens::TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("shopper") view=shopper::ShopperPage ssr=SsrMode::Async/>
-                    <Route path=path!("assign") view=admin::assign::AssignPage ssr=SsrMode::Async/>
+                    // Server-only pages (`is_server_only`).
+                    <Route path=path!("stores/:code/qr") view=server_only!(survey::qr_page::SurveyLinkPage) ssr=SsrMode::Async/>
+                    <Route path=path!("stores/:code/poster") view=server_only!(survey::poster::PosterPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/tokens") view=server_only!(admin::tokens::TokensPage) ssr=SsrMode::Async/>
+                    <Route path=path!("assign") view=server_only!(admin::assign::AssignPage) ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -63,11 +63,12 @@ pub fn StoresPage() -> impl IntoView {
                 }
                 Ok(all) => {
                     let total = all.len();
+                    let manage = matches!(me.get(), Some(Ok(Some(ref m))) if m.role.reads_scores());
                     let shown = Memo::new(move |_| all.iter().filter(|s| matches(s, &filter.get())).cloned().collect::<Vec<_>>());
                     EitherOf4::D(view! {
                         <p class="count" aria-live="polite">{move || tr!(locale, "stores.count", count = shown.with(Vec::len), total = total)}</p>
                         <ul class="store-list">
-                            {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s/> }).collect_view()}
+                            {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s manage/> }).collect_view()}
                         </ul>
                     })
                 }
@@ -77,7 +78,7 @@ pub fn StoresPage() -> impl IntoView {
 }
 
 #[component]
-fn StoreItem(store: StoreView) -> impl IntoView {
+fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
     let locale = use_locale();
     let last = match store.last_response_at {
         Some(at) => tr!(
@@ -93,6 +94,9 @@ fn StoreItem(store: StoreView) -> impl IntoView {
             <p class="meta"><span class="code">{store.code.clone()}</span>" · "{store.region.clone()}" · "{store.timezone.clone()}</p>
             <p>{store.address.clone()}</p>
             <p class="figures">{tr!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
+            {manage.then(|| view! {
+                <p><a href=format!("/stores/{}/qr", store.code) aria-label=tr!(locale, "stores.qr_for", store = store.name.clone())>{tr!(locale, "stores.qr")}</a></p>
+            })}
         </li>
     }
 }

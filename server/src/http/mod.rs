@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_v1;
 pub mod auth;
 pub mod forms;
+pub mod survey_links;
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request};
@@ -49,6 +50,9 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/assign", post(admin::create_assignment))
         .route("/assign/{id}/cancel", post(admin::cancel_assignment))
+        .route("/stores/{code}/qr.svg", get(survey_links::qr_svg))
+        .route("/stores/{code}/qr.png", get(survey_links::qr_png))
+        .route("/stores/{code}/survey-link/rotate", post(survey_links::rotate))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api_v1::routes())
         .nest_service("/pkg", pkg)

@@ -7,6 +7,7 @@ pub mod org;
 pub mod photos;
 pub mod responses;
 pub mod sessions;
+pub mod survey_links;
 pub mod templates;
 pub mod tokens;
 pub mod users;

@@ -1,0 +1,77 @@
+//! The survey link use cases for managers: see a store's link (made on first use) and rotate
+//! it. Scoped like every store read: only managers and admins who may see the store.
+
+use http::HeaderMap;
+
+use super::auth::Actor;
+use super::db::{org, survey_links, Db};
+use super::error::{ServiceError, ServiceResult};
+use super::state::Settings;
+
+pub struct StoreLink {
+    pub store_code: String,
+    pub store_name: String,
+    pub key: String,
+}
+
+/// The store, if the actor manages it (or oversees it). A store the actor may not see is
+/// "not found", so codes cannot be probed.
+async fn managed_store(db: &Db, actor: &Actor, code: &str) -> ServiceResult<(i64, String)> {
+    if !actor.role.reads_scores() {
+        return Err(ServiceError::Forbidden);
+    }
+    let visible = org::visible_store(db, actor, code, 0).await?;
+    let store = org::store_by_code(db, code).await?;
+    match (visible, store) {
+        (Some(v), Some(s)) => Ok((s.id, v.name)),
+        _ => Err(ServiceError::NotFound),
+    }
+}
+
+pub async fn link_for(db: &Db, actor: &Actor, code: &str, now_ms: i64) -> ServiceResult<StoreLink> {
+    let (store_id, store_name) = managed_store(db, actor, code).await?;
+    let key = survey_links::current_key(db, store_id, now_ms).await?;
+    Ok(StoreLink {
+        store_code: code.to_string(),
+        store_name,
+        key,
+    })
+}
+
+pub async fn rotate_for(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    now_ms: i64,
+) -> ServiceResult<StoreLink> {
+    let (store_id, store_name) = managed_store(db, actor, code).await?;
+    let key = survey_links::rotate(db, store_id, now_ms).await?;
+    tracing::info!(user_id = actor.user_id, store = code, "survey link rotated");
+    Ok(StoreLink {
+        store_code: code.to_string(),
+        store_name,
+        key,
+    })
+}
+
+/// Where customers reach this server: the configured public address, else the address this
+/// request came to (fine on a local network; set `SERVSCOPE_PUBLIC_URL` behind a proxy).
+pub fn public_base(settings: &Settings, headers: &HeaderMap) -> String {
+    if let Some(url) = &settings.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}

@@ -1,0 +1,136 @@
+//! A store's customer survey link for its managers: the QR code as SVG and PNG, and rotation.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use app::domain::survey_link::ChannelTag;
+use app::i18n::Locale;
+use app::server::auth;
+use app::server::error::ServiceError;
+use app::server::state::AppState;
+use app::server::survey_link::{self, StoreLink};
+use app::server::{now_ms, qr};
+
+use super::admin::session_form;
+use super::auth::IntoHtmlError;
+use super::forms::see_other;
+
+/// `?lang=zh-CN&ch=till`: what the printed link carries. Unknown values are left out.
+#[derive(Deserialize, Default)]
+pub struct LinkQuery {
+    lang: Option<String>,
+    ch: Option<String>,
+}
+
+impl LinkQuery {
+    fn url(&self, base: &str, link: &StoreLink) -> String {
+        qr::survey_url(
+            base,
+            &link.store_code,
+            &link.key,
+            self.lang.as_deref().and_then(Locale::from_code),
+            self.ch.as_deref().and_then(ChannelTag::parse),
+        )
+    }
+}
+
+async fn link_of(state: &AppState, headers: &HeaderMap, code: &str) -> Result<StoreLink, Response> {
+    let actor = match auth::authenticate(&state.db, headers).await {
+        Ok(Some((actor, _))) => actor,
+        Ok(None) => return Err(ServiceError::Unauthenticated.into_html_error()),
+        Err(e) => return Err(e.into_html_error()),
+    };
+    survey_link::link_for(&state.db, &actor, code, now_ms())
+        .await
+        .map_err(|e| e.into_html_error())
+}
+
+fn download(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /stores/{code}/qr.svg`: scales to any print size.
+pub async fn qr_svg(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<LinkQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let link = match link_of(&state, &headers, &code).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let url = q.url(&survey_link::public_base(&state.settings, &headers), &link);
+    match qr::svg(&url) {
+        Ok(svg) => download(
+            "image/svg+xml",
+            format!("servscope-{}-qr.svg", link.store_code),
+            svg.into_bytes(),
+        ),
+        Err(e) => ServiceError::Internal(format!("QR code for {url}: {e}")).into_html_error(),
+    }
+}
+
+/// `GET /stores/{code}/qr.png`: 10 pixels per module, about 5 cm at 300 dpi.
+pub async fn qr_png(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<LinkQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let link = match link_of(&state, &headers, &code).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let url = q.url(&survey_link::public_base(&state.settings, &headers), &link);
+    match qr::png(&url, 10) {
+        Ok(png) => download(
+            "image/png",
+            format!("servscope-{}-qr.png", link.store_code),
+            png,
+        ),
+        Err(e) => ServiceError::Internal(format!("QR code for {url}: {e}")).into_html_error(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RotateForm {
+    csrf: String,
+}
+
+/// `POST /stores/{code}/survey-link/rotate`: the printed codes stop taking answers.
+pub async fn rotate(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RotateForm>,
+) -> Response {
+    let back = format!(
+        "/stores/{}/qr",
+        form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+    );
+    let actor = match session_form(&state, &headers, &form.csrf, &back).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match survey_link::rotate_for(&state.db, &actor, &code, now_ms()).await {
+        Ok(_) => see_other(&format!("{back}?rotated=1"), vec![]),
+        Err(e) => e.into_html_error(),
+    }
+}
