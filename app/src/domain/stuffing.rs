@@ -1,0 +1,316 @@
+//! Signs that a customer survey was not filled by a real customer on their own.
+//!
+//! Staff may fill surveys themselves or hand them only to happy customers (domain.md). A
+//! response with such signs is still kept, but flagged and left out of scorecards unless a
+//! manager includes it; only a filled honeypot (a field people never see) marks a bot, whose
+//! answer is not stored at all. The rules are plain and explained to managers, so the
+//! thresholds are settings, not learned numbers.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::answers::{Answer, AnswerSet, AnswerValue};
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// Answered faster than a person can read the questions.
+    TooFast,
+    /// Many responses for the store within a few minutes.
+    Burst,
+    /// The same answers as several other recent responses for the store.
+    IdenticalAnswers,
+    /// Sent while the store was closed (store's local time).
+    OutsideOpeningHours,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::TooFast => "too_fast",
+            Flag::Burst => "burst",
+            Flag::IdenticalAnswers => "identical_answers",
+            Flag::OutsideOpeningHours => "outside_opening_hours",
+        }
+    }
+}
+
+/// The thresholds. Defaults suit the seven-question customer pulse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rules {
+    /// Fewer seconds than this between opening the form and sending it is too fast.
+    pub min_seconds: i64,
+    /// This many responses (this one included) within `burst_minutes` is a burst.
+    pub burst_count: usize,
+    pub burst_minutes: i64,
+    /// This many responses (this one included) with identical answers within
+    /// `identical_hours` are suspicious.
+    pub identical_count: usize,
+    pub identical_hours: i64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            min_seconds: 10,
+            burst_count: 5,
+            burst_minutes: 10,
+            identical_count: 3,
+            identical_hours: 24,
+        }
+    }
+}
+
+/// A recent response of the same store, as far as the rules need it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recent {
+    pub received_at: DateTime<Utc>,
+    pub fingerprint: String,
+}
+
+/// What is known about the response being judged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sent {
+    pub opened_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub fingerprint: String,
+    /// The store's local time of `received_at`, and its opening hours (None: always open).
+    pub local_time: NaiveTime,
+    pub opening_hours: Option<(NaiveTime, NaiveTime)>,
+}
+
+/// The answers reduced to what a person chooses (scales, scores, choices), in question
+/// order. Free text and photos are left out: copied answers with different comments are
+/// still copies.
+pub fn fingerprint(answers: &AnswerSet) -> String {
+    let picked: BTreeMap<&str, String> = answers
+        .iter()
+        .filter_map(|(q, a)| {
+            let v = match a {
+                Answer::NotApplicable => "na".to_string(),
+                Answer::Value(AnswerValue::YesNo(b)) => b.to_string(),
+                Answer::Value(AnswerValue::Scale(n) | AnswerValue::Recommend(n)) => n.to_string(),
+                Answer::Value(AnswerValue::Choice(c)) => c.clone(),
+                Answer::Value(AnswerValue::Choices(cs)) => cs.join("+"),
+                Answer::Value(AnswerValue::Count(n) | AnswerValue::DurationSeconds(n)) => {
+                    n.to_string()
+                }
+                Answer::Value(
+                    AnswerValue::Text(_) | AnswerValue::Photo(_) | AnswerValue::Number(_),
+                ) => return None,
+            };
+            Some((q.as_str(), v))
+        })
+        .collect();
+    picked
+        .iter()
+        .map(|(q, v)| format!("{q}={v}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Within opening hours; hours that pass midnight (e.g. 18:00–02:00) wrap around.
+fn is_open(at: NaiveTime, (opens, closes): (NaiveTime, NaiveTime)) -> bool {
+    if opens <= closes {
+        opens <= at && at < closes
+    } else {
+        at >= opens || at < closes
+    }
+}
+
+/// The flags of a response given the store's recent responses (any order; those older than
+/// the rules' windows are ignored). Sorted, without repeats.
+pub fn flags(rules: &Rules, sent: &Sent, recent: &[Recent]) -> Vec<Flag> {
+    let mut out = Vec::new();
+    if (sent.received_at - sent.opened_at).num_seconds() < rules.min_seconds {
+        out.push(Flag::TooFast);
+    }
+    let within = |r: &Recent, d: chrono::Duration| {
+        r.received_at <= sent.received_at && sent.received_at - r.received_at <= d
+    };
+    let burst = recent
+        .iter()
+        .filter(|r| within(r, chrono::Duration::minutes(rules.burst_minutes)))
+        .count();
+    if burst + 1 >= rules.burst_count {
+        out.push(Flag::Burst);
+    }
+    let same = recent
+        .iter()
+        .filter(|r| {
+            r.fingerprint == sent.fingerprint
+                && within(r, chrono::Duration::hours(rules.identical_hours))
+        })
+        .count();
+    if !sent.fingerprint.is_empty() && same + 1 >= rules.identical_count {
+        out.push(Flag::IdenticalAnswers);
+    }
+    if let Some(hours) = sent.opening_hours {
+        if !is_open(sent.local_time, hours) {
+            out.push(Flag::OutsideOpeningHours);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+            .single()
+            .expect("valid")
+            + chrono::Duration::minutes(min)
+    }
+
+    fn time(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).expect("valid")
+    }
+
+    fn sent(fingerprint: &str, seconds_taken: i64) -> Sent {
+        Sent {
+            opened_at: at(0) - chrono::Duration::seconds(seconds_taken),
+            received_at: at(0),
+            fingerprint: fingerprint.to_string(),
+            local_time: time(12, 0),
+            opening_hours: Some((time(9, 0), time(21, 0))),
+        }
+    }
+
+    fn recent(minutes_ago: i64, fingerprint: &str) -> Recent {
+        Recent {
+            received_at: at(-minutes_ago),
+            fingerprint: fingerprint.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_calm_response_has_no_flags() {
+        let history = [recent(30, "a=5"), recent(200, "a=4")];
+        assert!(flags(&Rules::default(), &sent("a=3", 45), &history).is_empty());
+    }
+
+    #[test]
+    fn nine_seconds_is_too_fast_and_ten_is_not() {
+        assert_eq!(
+            flags(&Rules::default(), &sent("a=3", 9), &[]),
+            vec![Flag::TooFast]
+        );
+        assert!(flags(&Rules::default(), &sent("a=3", 10), &[]).is_empty());
+    }
+
+    #[test]
+    fn the_fifth_response_within_ten_minutes_is_a_burst() {
+        let four = [
+            recent(1, "a=1"),
+            recent(3, "a=2"),
+            recent(6, "a=3"),
+            recent(10, "a=4"),
+        ];
+        assert_eq!(
+            flags(&Rules::default(), &sent("a=5", 60), &four[..3]),
+            vec![]
+        );
+        assert_eq!(
+            flags(&Rules::default(), &sent("a=5", 60), &four),
+            vec![Flag::Burst]
+        );
+        // Eleven minutes ago is outside the window.
+        let spread = [
+            recent(1, "a=1"),
+            recent(3, "a=2"),
+            recent(6, "a=3"),
+            recent(11, "a=4"),
+        ];
+        assert_eq!(flags(&Rules::default(), &sent("a=5", 60), &spread), vec![]);
+    }
+
+    #[test]
+    fn the_third_identical_answer_set_within_a_day_is_flagged() {
+        let history = [
+            recent(60, "a=5;b=5"),
+            recent(600, "a=5;b=5"),
+            recent(30, "a=4;b=5"),
+        ];
+        assert_eq!(
+            flags(&Rules::default(), &sent("a=5;b=5", 60), &history[..1]),
+            vec![]
+        );
+        assert_eq!(
+            flags(&Rules::default(), &sent("a=5;b=5", 60), &history),
+            vec![Flag::IdenticalAnswers]
+        );
+        // Only free text answered: nothing to compare.
+        let empty = [recent(60, ""), recent(70, "")];
+        assert_eq!(flags(&Rules::default(), &sent("", 60), &empty), vec![]);
+    }
+
+    #[test]
+    fn opening_hours_may_pass_midnight() {
+        let mut s = sent("a=1", 60);
+        s.local_time = time(22, 30);
+        assert_eq!(
+            flags(&Rules::default(), &s, &[]),
+            vec![Flag::OutsideOpeningHours]
+        );
+        s.opening_hours = Some((time(18, 0), time(2, 0)));
+        assert!(flags(&Rules::default(), &s, &[]).is_empty());
+        s.local_time = time(3, 0);
+        assert_eq!(
+            flags(&Rules::default(), &s, &[]),
+            vec![Flag::OutsideOpeningHours]
+        );
+        s.opening_hours = None;
+        assert!(flags(&Rules::default(), &s, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_fingerprint_keeps_choices_and_drops_free_text() {
+        let mut a = AnswerSet::new();
+        a.insert("recommend".into(), Answer::Value(AnswerValue::Recommend(9)));
+        a.insert("tidy".into(), Answer::Value(AnswerValue::Scale(4)));
+        a.insert("served".into(), Answer::NotApplicable);
+        a.insert(
+            "comment".into(),
+            Answer::Value(AnswerValue::Text("Great!".into())),
+        );
+        assert_eq!(fingerprint(&a), "recommend=9;served=na;tidy=4");
+        let mut b = a.clone();
+        b.insert(
+            "comment".into(),
+            Answer::Value(AnswerValue::Text("Fine.".into())),
+        );
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+    }
+
+    proptest! {
+        /// More history never takes a flag away, and flags come sorted without repeats.
+        #[test]
+        fn more_history_only_adds_flags(
+            ages in proptest::collection::vec((0i64..2000, 0u8..3), 0..12),
+            extra in proptest::collection::vec((0i64..2000, 0u8..3), 0..6),
+            taken in 0i64..60,
+            mine in 0u8..3,
+        ) {
+            let to_recent = |v: &Vec<(i64, u8)>| v.iter().map(|(m, f)| recent(*m, &format!("a={f}"))).collect::<Vec<_>>();
+            let before = to_recent(&ages);
+            let mut after = before.clone();
+            after.extend(to_recent(&extra));
+            let s = sent(&format!("a={mine}"), taken);
+            let f1 = flags(&Rules::default(), &s, &before);
+            let f2 = flags(&Rules::default(), &s, &after);
+            prop_assert!(f1.iter().all(|f| f2.contains(f)));
+            let mut sorted = f2.clone();
+            sorted.sort();
+            sorted.dedup();
+            prop_assert_eq!(sorted, f2);
+        }
+    }
+}
