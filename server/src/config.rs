@@ -82,7 +82,7 @@ pub struct Config {
 
     /// The address customers reach, printed into survey QR codes (for example
     /// https://survey.example.com). Default: the address each request came to.
-    #[arg(long, env = "SERVSCOPE_PUBLIC_URL", global = true)]
+    #[arg(long, env = "SERVSCOPE_PUBLIC_URL", global = true, value_parser = public_url)]
     pub public_url: Option<String>,
 
     /// Load the demo organisation, users and responses when the database is empty.
@@ -93,6 +93,20 @@ pub struct Config {
     /// with underscores). Flags and environment variables win over the file.
     #[arg(long, env = "SERVSCOPE_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+}
+
+/// An absolute http(s) address without query or fragment; printed into QR codes, so a typo
+/// must stop the start, not end up on posters.
+fn public_url(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || s.contains(['?', '#', ' ']) {
+        return Err("must be an address like https://survey.example.com".into());
+    }
+    Ok(s.trim_end_matches('/').to_string())
 }
 
 impl Config {
@@ -221,4 +235,24 @@ pub fn apply_config_file(args: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_address_must_be_an_absolute_http_url() {
+        assert_eq!(
+            public_url("https://survey.example.com/").as_deref(),
+            Ok("https://survey.example.com")
+        );
+        assert_eq!(
+            public_url("http://10.0.0.5:3000/servscope").as_deref(),
+            Ok("http://10.0.0.5:3000/servscope")
+        );
+        assert!(public_url("survey.example.com").is_err());
+        assert!(public_url("https://").is_err());
+        assert!(public_url("https://x.example/?a=1").is_err());
+    }
 }
