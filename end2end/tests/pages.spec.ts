@@ -88,3 +88,22 @@ test("an admin creates an API token, sees it once, and revokes it", async ({ pag
   const refused = await request.get("/api/v1/stores", { headers: { Authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);
 });
+
+test("links from a hydrated page open the form-only pages, which load no bundle", async ({ page }, info) => {
+  await signIn(page, info, "regional.east");
+  await expect(page).toHaveURL(/\/stores$/);
+  await ready(page, info);
+  await page.getByRole("link", { name: "Assignments" }).click();
+  await expect(page).toHaveURL(/\/assign$/);
+  await expect(page.getByRole("heading", { name: "Assign visits and calls" })).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-server-only", "true");
+
+  await page.goto("/stores");
+  await ready(page, info);
+  await page.getByRole("link", { name: "Customer survey QR code of Nanjing Road" }).click();
+  await expect(page).toHaveURL(/\/stores\/SH-001\/qr$/);
+  await expect(page.getByRole("heading", { name: "Customer survey link · Nanjing Road" })).toBeVisible();
+  const qr = await page.request.get("/stores/SH-001/qr.png");
+  expect(qr.status()).toBe(200);
+  expect(qr.headers()["content-type"]).toBe("image/png");
+});

@@ -94,13 +94,22 @@ macro_rules! server_only {
 }
 
 /// Reached only when the router navigates to a server-only page inside the browser (a link
-/// without `rel="external"`): the address is already the new one, so load it from the server.
+/// without `rel="external"`): load that address from the server. The router's URL, not the
+/// address bar: the router updates the address bar only after the new page has rendered.
 #[cfg(not(feature = "ssr"))]
 #[component]
 fn ServerOnly() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().reload();
+    {
+        let url = leptos_router::hooks::use_url().get_untracked();
+        let target = if url.search().is_empty() {
+            url.path().to_string()
+        } else {
+            format!("{}?{}", url.path(), url.search())
+        };
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(&target);
+        }
     }
 }
 
