@@ -254,16 +254,12 @@ pub async fn survey_link_page(
     lang: String,
     ch: String,
 ) -> Result<SurveyLinkData, AppError> {
-    use crate::domain::survey_link::ChannelTag;
-    use crate::i18n::Locale;
-    use crate::server::{now_ms, qr, survey_link};
+    use crate::server::{now_ms, survey_link};
     let (state, actor, _) = ssr::require_actor().await?;
     let parts = ssr::request_parts()?;
     let link = survey_link::link_for(&state.db, &actor, &code, now_ms()).await?;
-    let lang = Locale::from_code(&lang);
-    let tag = ChannelTag::parse(&ch);
     let base = survey_link::public_base(&state.settings, &parts.headers);
-    let url = qr::survey_url(&base, &link.store_code, &link.key, lang, tag);
+    let (url, lang, tag) = link.url(&base, &lang, &ch);
     let query = url
         .split_once('?')
         .map(|(_, q)| q.to_string())

@@ -6,12 +6,34 @@ use http::HeaderMap;
 use super::auth::Actor;
 use super::db::{org, survey_links, Db};
 use super::error::{ServiceError, ServiceResult};
+use super::qr;
 use super::state::Settings;
+use crate::domain::survey_link::ChannelTag;
+use crate::i18n::Locale;
 
 pub struct StoreLink {
     pub store_code: String,
     pub store_name: String,
     pub key: String,
+}
+
+impl StoreLink {
+    /// The address a code holds, with the language and placement asked for (`lang`, `ch`
+    /// as in the link's query; unknown values are left out), and what was understood of them.
+    pub fn url(
+        &self,
+        base: &str,
+        lang: &str,
+        ch: &str,
+    ) -> (String, Option<Locale>, Option<ChannelTag>) {
+        let lang = Locale::from_code(lang);
+        let tag = ChannelTag::parse(ch);
+        (
+            qr::survey_url(base, &self.store_code, &self.key, lang, tag),
+            lang,
+            tag,
+        )
+    }
 }
 
 /// The store, if the actor manages it (or oversees it). A store the actor may not see is
@@ -20,12 +42,10 @@ async fn managed_store(db: &Db, actor: &Actor, code: &str) -> ServiceResult<(i64
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
     }
-    let visible = org::visible_store(db, actor, code, 0).await?;
-    let store = org::store_by_code(db, code).await?;
-    match (visible, store) {
-        (Some(v), Some(s)) => Ok((s.id, v.name)),
-        _ => Err(ServiceError::NotFound),
-    }
+    org::visible_store_row(db, actor, code)
+        .await?
+        .map(|s| (s.id, s.name))
+        .ok_or(ServiceError::NotFound)
 }
 
 pub async fn link_for(db: &Db, actor: &Actor, code: &str, now_ms: i64) -> ServiceResult<StoreLink> {

@@ -6,8 +6,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use app::domain::survey_link::ChannelTag;
-use app::i18n::Locale;
 use app::server::auth;
 use app::server::error::ServiceError;
 use app::server::state::AppState;
@@ -21,20 +19,10 @@ use super::forms::see_other;
 /// `?lang=zh-CN&ch=till`: what the printed link carries. Unknown values are left out.
 #[derive(Deserialize, Default)]
 pub struct LinkQuery {
-    lang: Option<String>,
-    ch: Option<String>,
-}
-
-impl LinkQuery {
-    fn url(&self, base: &str, link: &StoreLink) -> String {
-        qr::survey_url(
-            base,
-            &link.store_code,
-            &link.key,
-            self.lang.as_deref().and_then(Locale::from_code),
-            self.ch.as_deref().and_then(ChannelTag::parse),
-        )
-    }
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    ch: String,
 }
 
 async fn link_of(state: &AppState, headers: &HeaderMap, code: &str) -> Result<StoreLink, Response> {
@@ -65,6 +53,47 @@ fn download(content_type: &'static str, filename: String, body: Vec<u8>) -> Resp
         .into_response()
 }
 
+#[derive(Clone, Copy)]
+enum Format {
+    Svg,
+    Png,
+}
+
+/// The store's QR code as a file, holding the link with the query's language and placement.
+async fn qr_file(
+    state: &AppState,
+    headers: &HeaderMap,
+    code: &str,
+    q: &LinkQuery,
+    format: Format,
+) -> Response {
+    let link = match link_of(state, headers, code).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let base = survey_link::public_base(&state.settings, headers);
+    let (url, _, _) = link.url(&base, &q.lang, &q.ch);
+    let (content_type, ext, body) = match format {
+        Format::Svg => (
+            "image/svg+xml",
+            "svg",
+            qr::svg(&url)
+                .map(String::into_bytes)
+                .map_err(|e| e.to_string()),
+        ),
+        // 10 pixels per module: about 5 cm at 300 dpi.
+        Format::Png => ("image/png", "png", qr::png(&url, 10)),
+    };
+    match body {
+        Ok(body) => download(
+            content_type,
+            format!("servscope-{}-qr.{ext}", link.store_code),
+            body,
+        ),
+        Err(e) => ServiceError::Internal(format!("QR code for {url}: {e}")).into_html_error(),
+    }
+}
+
 /// `GET /stores/{code}/qr.svg`: scales to any print size.
 pub async fn qr_svg(
     State(state): State<AppState>,
@@ -72,41 +101,17 @@ pub async fn qr_svg(
     Query(q): Query<LinkQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let link = match link_of(&state, &headers, &code).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let url = q.url(&survey_link::public_base(&state.settings, &headers), &link);
-    match qr::svg(&url) {
-        Ok(svg) => download(
-            "image/svg+xml",
-            format!("servscope-{}-qr.svg", link.store_code),
-            svg.into_bytes(),
-        ),
-        Err(e) => ServiceError::Internal(format!("QR code for {url}: {e}")).into_html_error(),
-    }
+    qr_file(&state, &headers, &code, &q, Format::Svg).await
 }
 
-/// `GET /stores/{code}/qr.png`: 10 pixels per module, about 5 cm at 300 dpi.
+/// `GET /stores/{code}/qr.png`.
 pub async fn qr_png(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<LinkQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let link = match link_of(&state, &headers, &code).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let url = q.url(&survey_link::public_base(&state.settings, &headers), &link);
-    match qr::png(&url, 10) {
-        Ok(png) => download(
-            "image/png",
-            format!("servscope-{}-qr.png", link.store_code),
-            png,
-        ),
-        Err(e) => ServiceError::Internal(format!("QR code for {url}: {e}")).into_html_error(),
-    }
+    qr_file(&state, &headers, &code, &q, Format::Png).await
 }
 
 #[derive(Deserialize)]

@@ -77,6 +77,15 @@ pub async fn create_store(db: &Db, s: NewStore<'_>) -> Result<i64, sqlx::Error> 
         .try_get(0)
 }
 
+fn store_row(r: &sqlx::any::AnyRow) -> Result<StoreRow, sqlx::Error> {
+    Ok(StoreRow {
+        id: r.try_get(0)?,
+        region_id: r.try_get(1)?,
+        code: r.try_get(2)?,
+        name: r.try_get(3)?,
+    })
+}
+
 /// Unscoped lookup, for the ingest path (which checks the actor's right to submit itself).
 pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx::Error> {
     let row =
@@ -84,15 +93,26 @@ pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx
             .bind(code)
             .fetch_optional(&db.pool)
             .await?;
-    row.map(|r| {
-        Ok(StoreRow {
-            id: r.try_get(0)?,
-            region_id: r.try_get(1)?,
-            code: r.try_get(2)?,
-            name: r.try_get(3)?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(store_row).transpose()
+}
+
+/// An active store by code, only if the actor may see it (without the figures of
+/// `visible_store`).
+pub async fn visible_store_row(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+) -> Result<Option<StoreRow>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        "SELECT id, region_id, code, name FROM stores WHERE code = $3 AND active = 1 AND id IN ",
+        visible_store_ids!()
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(store_row).transpose()
 }
 
 /// Is this store one the actor is attached to (store managers and employees)?
