@@ -85,6 +85,35 @@ pub struct Config {
     #[arg(long, env = "SERVSCOPE_PUBLIC_URL", global = true, value_parser = public_url)]
     pub public_url: Option<String>,
 
+    /// One answer per phone and store to the customer survey within this many hours; a
+    /// second one is thanked and not stored.
+    #[arg(
+        long,
+        env = "SERVSCOPE_SURVEY_REPEAT_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub survey_repeat_hours: u32,
+
+    /// Customer survey answers accepted per network address per hour (a store's guest
+    /// Wi-Fi puts many customers behind one address).
+    #[arg(
+        long,
+        env = "SERVSCOPE_SURVEY_RATE_ADDRESS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub survey_posts_per_hour_per_address: u32,
+
+    /// Customer survey answers accepted per phone per hour (corrected mistakes included).
+    #[arg(
+        long,
+        env = "SERVSCOPE_SURVEY_RATE_DEVICE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub survey_posts_per_hour_per_device: u32,
+
     /// Load the demo organisation, users and responses when the database is empty.
     #[arg(long, env = "SERVSCOPE_DEMO", action = ArgAction::Set, default_value_t = false, global = true)]
     pub demo: bool,
@@ -189,7 +218,7 @@ pub enum TokensCommand {
     List,
 }
 
-const FILE_KEYS: [(&str, &str); 10] = [
+const FILE_KEYS: [(&str, &str); 13] = [
     ("database_url", "DATABASE_URL"),
     ("bind", "SERVSCOPE_BIND"),
     ("data_dir", "SERVSCOPE_DATA_DIR"),
@@ -199,6 +228,15 @@ const FILE_KEYS: [(&str, &str); 10] = [
     ("login_attempts_per_minute", "SERVSCOPE_LOGIN_RATE"),
     ("revisit_days", "SERVSCOPE_REVISIT_DAYS"),
     ("public_url", "SERVSCOPE_PUBLIC_URL"),
+    ("survey_repeat_hours", "SERVSCOPE_SURVEY_REPEAT_HOURS"),
+    (
+        "survey_posts_per_hour_per_address",
+        "SERVSCOPE_SURVEY_RATE_ADDRESS",
+    ),
+    (
+        "survey_posts_per_hour_per_device",
+        "SERVSCOPE_SURVEY_RATE_DEVICE",
+    ),
     ("demo", "SERVSCOPE_DEMO"),
 ];
 

@@ -35,6 +35,10 @@ pub fn state_for(config: &Config, db: Db) -> AppState {
             login_attempts_per_minute: config.login_attempts_per_minute,
             revisit_days: config.revisit_days,
             public_url: config.public_url.clone(),
+            survey_repeat_hours: config.survey_repeat_hours,
+            survey_posts_per_hour_per_address: config.survey_posts_per_hour_per_address,
+            survey_posts_per_hour_per_device: config.survey_posts_per_hour_per_device,
+            ..Settings::default()
         },
     )
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod scoring;
 pub mod stuffing;
 pub mod submission;
+pub mod survey_form;
 pub mod survey_link;
 pub mod template_check;
 

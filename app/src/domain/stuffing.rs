@@ -37,6 +37,26 @@ impl Flag {
     }
 }
 
+impl Flag {
+    pub const ALL: [Flag; 4] = [
+        Flag::TooFast,
+        Flag::Burst,
+        Flag::IdenticalAnswers,
+        Flag::OutsideOpeningHours,
+    ];
+
+    pub fn parse(s: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// Opening hours as stored, `HH:MM-HH:MM` (closing may be after midnight: `18:00-02:00`).
+pub fn parse_opening_hours(s: &str) -> Option<(NaiveTime, NaiveTime)> {
+    let (opens, closes) = s.trim().split_once('-')?;
+    let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+    Some((time(opens)?, time(closes)?))
+}
+
 /// The thresholds. Defaults suit the seven-question customer pulse.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
@@ -250,6 +270,23 @@ mod tests {
         // Only free text answered: nothing to compare.
         let empty = [recent(60, ""), recent(70, "")];
         assert_eq!(flags(&Rules::default(), &sent("", 60), &empty), vec![]);
+    }
+
+    #[test]
+    fn opening_hours_read_from_text_and_flags_from_their_names() {
+        assert_eq!(
+            parse_opening_hours("08:30-22:00"),
+            Some((time(8, 30), time(22, 0)))
+        );
+        assert_eq!(
+            parse_opening_hours(" 18:00 - 02:00 "),
+            Some((time(18, 0), time(2, 0)))
+        );
+        assert_eq!(parse_opening_hours("8-22"), None);
+        assert_eq!(parse_opening_hours("25:00-26:00"), None);
+        for f in Flag::ALL {
+            assert_eq!(Flag::parse(f.as_str()), Some(f));
+        }
     }
 
     #[test]

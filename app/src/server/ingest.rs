@@ -114,6 +114,10 @@ pub async fn submit_response(
         InsertOutcome::AssignmentClosed => Err(ServiceError::Conflict(
             "the assignment was answered by another response or cancelled meanwhile".into(),
         )),
+        // Only customer survey answers carry a device claim.
+        InsertOutcome::DeviceAnsweredRecently => Err(ServiceError::Conflict(
+            "this device answered this store's survey recently".into(),
+        )),
     }
 }
 
@@ -205,6 +209,12 @@ pub fn response_row(
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| ServiceError::Internal(e.to_string()))?,
+        channel_tag: None,
+        device_hash: None,
+        fingerprint: None,
+        flags: String::new(),
+        device_claim: None,
+        contact: None,
     })
 }
 

@@ -3,10 +3,12 @@
 
 pub mod assign;
 pub mod auth;
+pub mod customer_survey;
 pub mod db;
 pub mod error;
 pub mod ingest;
 pub mod qr;
+pub mod signing;
 pub mod state;
 pub mod survey_link;
 

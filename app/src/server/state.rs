@@ -10,6 +10,7 @@ use leptos::prelude::LeptosOptions;
 
 use super::db::templates::TemplateCache;
 use super::db::Db;
+use super::signing::{load_key, SigningKey};
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -23,6 +24,15 @@ pub struct Settings {
     /// The address customers reach (printed into QR codes), e.g. `https://survey.example.com`.
     /// None: taken from each request's Host.
     pub public_url: Option<String>,
+    /// A device answers one store's customer survey at most once within this many hours.
+    pub survey_repeat_hours: u32,
+    /// Customer survey answers accepted per network address per hour (a store's guest
+    /// Wi-Fi puts many customers behind one address).
+    pub survey_posts_per_hour_per_address: u32,
+    /// Customer survey answers accepted per device per hour (mistakes corrected included).
+    pub survey_posts_per_hour_per_device: u32,
+    /// The thresholds of the stuffing flags.
+    pub stuffing: crate::domain::stuffing::Rules,
 }
 
 impl Default for Settings {
@@ -32,6 +42,10 @@ impl Default for Settings {
             login_attempts_per_minute: 10,
             revisit_days: 30,
             public_url: None,
+            survey_repeat_hours: 24,
+            survey_posts_per_hour_per_address: 60,
+            survey_posts_per_hour_per_device: 10,
+            stuffing: crate::domain::stuffing::Rules::default(),
         }
     }
 }
@@ -41,6 +55,18 @@ impl Default for Settings {
 pub struct Limits {
     pub login_by_ip: DefaultKeyedRateLimiter<IpAddr>,
     pub login_by_user: DefaultKeyedRateLimiter<String>,
+    pub survey_posts_by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    pub survey_posts_by_device: DefaultKeyedRateLimiter<String>,
+    /// Survey pages shown per address: generous, it only stops scripted floods.
+    pub survey_pages_by_ip: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn per_hour(n: u32) -> Quota {
+    let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+    // Refill evenly over the hour, with the whole hour's allowance available at once.
+    Quota::with_period(std::time::Duration::from_secs(3600) / n.get())
+        .unwrap_or_else(|| Quota::per_hour(n))
+        .allow_burst(n)
 }
 
 impl Limits {
@@ -51,6 +77,15 @@ impl Limits {
         Limits {
             login_by_ip: RateLimiter::keyed(Quota::per_minute(per_ip)),
             login_by_user: RateLimiter::keyed(Quota::per_minute(per_user)),
+            survey_posts_by_ip: RateLimiter::keyed(per_hour(
+                settings.survey_posts_per_hour_per_address,
+            )),
+            survey_posts_by_device: RateLimiter::keyed(per_hour(
+                settings.survey_posts_per_hour_per_device,
+            )),
+            survey_pages_by_ip: RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(120).unwrap_or(NonZeroU32::MIN),
+            )),
         }
     }
 }
@@ -62,6 +97,7 @@ pub struct AppState {
     pub templates: TemplateCache,
     pub settings: Arc<Settings>,
     pub limits: Arc<Limits>,
+    form_key: Arc<tokio::sync::OnceCell<SigningKey>>,
 }
 
 impl AppState {
@@ -73,6 +109,15 @@ impl AppState {
             templates: TemplateCache::default(),
             settings: Arc::new(settings),
             limits,
+            form_key: Arc::default(),
         }
+    }
+
+    /// The key that signs values customer forms carry back (loaded once, made on first use).
+    pub async fn form_key(&self) -> Result<SigningKey, sqlx::Error> {
+        self.form_key
+            .get_or_try_init(|| load_key(&self.db, "forms", super::now_ms()))
+            .await
+            .cloned()
     }
 }

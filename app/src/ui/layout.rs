@@ -24,7 +24,10 @@ pub fn Header() -> impl IntoView {
             format!("{path}?{search}")
         }
     };
-    view! {
+    if super::is_customer_page(&location.pathname.get_untracked()) {
+        return None;
+    }
+    Some(view! {
         <header class="topbar">
             <a class="brand" href="/">{tr!(locale, "app.name")}</a>
             <nav class="mainnav" aria-label=tr!(locale, "nav.main")>
@@ -68,7 +71,7 @@ pub fn Header() -> impl IntoView {
                 }).collect_view()}
             </nav>
         </header>
-    }
+    })
 }
 
 /// Percent-encode a path for use as a query value.

@@ -25,6 +25,15 @@ pub fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
+            // A language in the address wins: a survey QR code may carry one.
+            let asked = parts.uri.query().and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "lang")
+                    .and_then(|(_, v)| Locale::from_code(&v))
+            });
+            if let Some(l) = asked {
+                return l;
+            }
             let accept = parts
                 .headers
                 .get(http::header::ACCEPT_LANGUAGE)
@@ -76,7 +85,13 @@ pub fn is_server_only(path: &str) -> bool {
         .strip_prefix("/stores/")
         .and_then(|rest| rest.split_once('/'))
         .is_some_and(|(_, page)| matches!(page, "qr" | "poster"));
-    store_page || path == "/assign" || path == "/admin/tokens"
+    store_page || is_customer_page(path) || path == "/assign" || path == "/admin/tokens"
+}
+
+/// The customer survey (`/s/{code}/{key}` and its thank-you page): no app header, nothing
+/// of the staff app, the lightest page we serve.
+pub fn is_customer_page(path: &str) -> bool {
+    path.starts_with("/s/")
 }
 
 /// The route's page on the server; in the browser, a stand-in that loads it from the server.
@@ -164,6 +179,8 @@ pub fn App() -> impl IntoView {
                     // Server-only pages (`is_server_only`).
                     <Route path=path!("stores/:code/qr") view=server_only!(survey::qr_page::SurveyLinkPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/poster") view=server_only!(survey::poster::PosterPage) ssr=SsrMode::Async/>
+                    <Route path=path!("s/:code/:key") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("s/:code/:key/thanks") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/tokens") view=server_only!(admin::tokens::TokensPage) ssr=SsrMode::Async/>
                     <Route path=path!("assign") view=server_only!(admin::assign::AssignPage) ssr=SsrMode::Async/>
                 </Routes>

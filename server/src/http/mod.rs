@@ -3,10 +3,12 @@
 pub mod admin;
 pub mod api_v1;
 pub mod auth;
+pub mod customer_survey;
 pub mod forms;
 pub mod survey_links;
 
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,7 +27,12 @@ use app::ui::{shell, App};
 /// Build the whole application router for a state. Tests drive it with `oneshot`.
 pub fn app(state: AppState) -> Router {
     let options = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    // The customer survey pages have their own handlers (they render the app with a view
+    // prepared from the database and the posted form).
+    let routes: Vec<_> = generate_route_list(App)
+        .into_iter()
+        .filter(|r| !app::ui::is_customer_page(r.path()))
+        .collect();
     let pkg_root = std::path::Path::new(options.site_root.as_ref()).join("pkg");
 
     // Bundle files live under a content-hashed folder (pkg/<hash>/...), so they can be
@@ -53,6 +60,13 @@ pub fn app(state: AppState) -> Router {
         .route("/stores/{code}/qr.svg", get(survey_links::qr_svg))
         .route("/stores/{code}/qr.png", get(survey_links::qr_png))
         .route("/stores/{code}/survey-link/rotate", post(survey_links::rotate))
+        .route(
+            "/s/{code}/{key}",
+            get(customer_survey::page)
+                .post(customer_survey::submit)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route("/s/{code}/{key}/thanks", get(customer_survey::thanks))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api_v1::routes())
         .nest_service("/pkg", pkg)

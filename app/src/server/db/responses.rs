@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::Db;
 use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
+use crate::domain::survey_form::Contact;
 use crate::domain::Tally;
 use crate::server::auth::Actor;
 use crate::server::from_ms;
@@ -34,6 +35,23 @@ pub struct NewResponse {
     /// Hashes of the (already uploaded) photos the answers show.
     pub photos: Vec<String>,
     pub check_in_json: Option<String>,
+    /// Customer survey only: where the code was placed, the device, the answer fingerprint
+    /// and the stuffing flags (space-separated, '' when none).
+    pub channel_tag: Option<&'static str>,
+    pub device_hash: Option<String>,
+    pub fingerprint: Option<String>,
+    pub flags: String,
+    /// Customer survey only: the device may not have answered this store since then.
+    pub device_claim: Option<DeviceClaim>,
+    /// Customer survey only: a request to be called back, stored beside the response.
+    pub contact: Option<Contact>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DeviceClaim {
+    pub device_hash: String,
+    /// Epoch ms: an answer of this device to this store at or after this instant blocks.
+    pub not_since: i64,
 }
 
 #[derive(Debug, PartialEq)]
@@ -45,6 +63,8 @@ pub enum InsertOutcome {
     Conflict,
     /// The assignment was answered by another response, or cancelled, meanwhile.
     AssignmentClosed,
+    /// The device answered this store's survey recently (`DeviceClaim`).
+    DeviceAnsweredRecently,
 }
 
 pub fn receipt(
@@ -92,8 +112,8 @@ fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::A
     sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
-            critical_failed, recommend, dimension_scores, check_in)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            critical_failed, recommend, dimension_scores, check_in, channel_tag, device_hash, fingerprint, flags)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&r.id)
@@ -114,10 +134,18 @@ fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::A
     .bind(r.recommend.map(i64::from))
     .bind(&r.dimension_scores_json)
     .bind(&r.check_in_json)
+    .bind(r.channel_tag)
+    .bind(&r.device_hash)
+    .bind(&r.fingerprint)
+    .bind(&r.flags)
 }
 
 pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
-    if r.assignment_id.is_none() && r.photos.is_empty() {
+    let linked = r.assignment_id.is_some()
+        || !r.photos.is_empty()
+        || r.device_claim.is_some()
+        || r.contact.is_some();
+    if !linked {
         // Nothing linked: one statement, no transaction (the common, fast path).
         let result = insert_row(&r).execute(&db.pool).await?;
         if result.rows_affected() == 1 {
@@ -143,6 +171,39 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
                 tx.rollback().await?;
                 return Ok(InsertOutcome::AssignmentClosed);
             }
+        }
+        if let Some(claim) = &r.device_claim {
+            // Take the device's slot for this store unless it answered since `not_since`.
+            // One statement, so two answers sent at once cannot both get it.
+            let claimed = sqlx::query(
+                "INSERT INTO survey_devices (store_id, device_hash, answered_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (store_id, device_hash) DO UPDATE SET answered_at = excluded.answered_at
+                 WHERE survey_devices.answered_at < $4",
+            )
+            .bind(r.store_id)
+            .bind(&claim.device_hash)
+            .bind(r.received_at)
+            .bind(claim.not_since)
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(InsertOutcome::DeviceAnsweredRecently);
+            }
+        }
+        if let Some(c) = &r.contact {
+            sqlx::query(
+                "INSERT INTO response_contacts (response_id, store_id, name, phone, email, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&r.id)
+            .bind(r.store_id)
+            .bind(&c.name)
+            .bind(&c.phone)
+            .bind(&c.email)
+            .bind(r.received_at)
+            .execute(&mut *tx)
+            .await?;
         }
         for photo in &r.photos {
             sqlx::query(
@@ -270,4 +331,29 @@ pub async fn count_responses(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_one(&db.pool)
         .await?
         .try_get(0)
+}
+
+/// Received time and answer fingerprint of a store's customer responses since `since_ms`:
+/// what the burst and identical-answer flags compare a new answer with.
+pub async fn recent_customer_answers(
+    db: &Db,
+    store_id: i64,
+    since_ms: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT received_at, fingerprint FROM responses
+         WHERE store_id = $1 AND channel = 'customer_qr' AND received_at >= $2",
+    )
+    .bind(store_id)
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            ))
+        })
+        .collect()
 }

@@ -13,11 +13,23 @@ fn new_key() -> String {
     hex::encode(bytes)
 }
 
+/// The store behind a link in use, as far as the survey needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SurveyStore {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// IANA time zone, e.g. `Asia/Shanghai`.
+    pub timezone: String,
+    /// `HH:MM-HH:MM` local time, if known.
+    pub opening_hours: Option<String>,
+}
+
 /// What a scanned link leads to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LinkTarget {
     /// The store's link in use.
-    InUse { store_id: i64, store_name: String },
+    InUse(SurveyStore),
     /// A rotated link: the store is named, the survey is not offered.
     Retired { store_name: String },
     /// No such store code and key.
@@ -77,7 +89,7 @@ pub async fn rotate(db: &Db, store_id: i64, now_ms: i64) -> Result<String, sqlx:
 /// Where a scanned `/s/{code}/{key}` leads. Only active stores take answers.
 pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT s.id, s.name, l.retired_at, s.active FROM survey_links l
+        "SELECT s.id, s.name, l.retired_at, s.active, s.code, s.timezone, s.opening_hours FROM survey_links l
          JOIN stores s ON s.id = l.store_id
          WHERE s.code = $1 AND l.link_key = $2",
     )
@@ -94,9 +106,12 @@ pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget,
     Ok(if retired || !active {
         LinkTarget::Retired { store_name }
     } else {
-        LinkTarget::InUse {
-            store_id: row.try_get(0)?,
-            store_name,
-        }
+        LinkTarget::InUse(SurveyStore {
+            id: row.try_get(0)?,
+            code: row.try_get(4)?,
+            name: store_name,
+            timezone: row.try_get(5)?,
+            opening_hours: row.try_get(6)?,
+        })
     })
 }

@@ -145,6 +145,18 @@ impl TemplateCache {
     }
 }
 
+/// The newest version number of a template, if it was ever published.
+pub async fn latest_version_number(db: &Db, key: &str) -> Result<Option<u32>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT MAX(v.version) FROM template_versions v JOIN templates t ON t.id = v.template_id
+         WHERE t.template_key = $1",
+    )
+    .bind(key)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(row.try_get::<Option<i64>, _>(0)?.map(|v| v as u32))
+}
+
 /// The newest version of every template.
 pub async fn latest_versions(db: &Db) -> Result<Vec<(TemplateSummary, String)>, sqlx::Error> {
     let rows = sqlx::query(

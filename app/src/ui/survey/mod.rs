@@ -1,6 +1,8 @@
-//! Customer survey pages: the store's survey link and QR code for managers, and the printable
-//! poster and table card.
+//! Customer survey pages: the survey customers reach by QR code, the store's survey link and
+//! QR code for managers, and the printable poster and table card.
 
+#[cfg(feature = "ssr")]
+pub mod customer;
 pub mod poster;
 pub mod qr_page;
 

@@ -1,0 +1,269 @@
+//! The customer survey behind a store's QR code: open the form, and take a posted answer
+//! once. Anonymous customers, so the guards here are the stuffing rules (domain/stuffing.rs),
+//! one answer per device and store within the repeat window, and the honeypot; rate limits
+//! per address and device sit in the HTTP layer in front of this.
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+
+use super::db::responses::{insert_response, recent_customer_answers, DeviceClaim, InsertOutcome};
+use super::db::survey_links::SurveyStore;
+use super::db::templates::{latest_version_number, StoredVersion, TemplateCache};
+use super::db::Db;
+use super::error::ServiceResult;
+use super::ingest::response_row;
+use super::signing::SigningKey;
+use super::state::Settings;
+use crate::domain::stuffing::{self, Flag, Recent, Sent};
+use crate::domain::survey_form::{self, first_value, Problem, Problems, HONEYPOT};
+use crate::domain::survey_link::ChannelTag;
+use crate::domain::{score, Channel, ResponseSubmission};
+
+/// The template customers answer.
+pub const TEMPLATE_KEY: &str = "customer-pulse";
+
+/// Hidden fields of the form.
+pub const RESPONSE_ID: &str = "rid";
+pub const OPENED: &str = "opened";
+/// Set by survey.js to the moment the customer pressed "Send", so an answer kept through a
+/// network failure and sent later keeps its real time.
+pub const SENT_AT: &str = "sent";
+
+/// The newest published version of the customer template (None: not installed).
+pub async fn current_template(
+    db: &Db,
+    cache: &TemplateCache,
+) -> Result<Option<StoredVersion>, sqlx::Error> {
+    match latest_version_number(db, TEMPLATE_KEY).await? {
+        Some(v) => cache.get(db, TEMPLATE_KEY, v).await,
+        None => Ok(None),
+    }
+}
+
+/// A new form: its response id (the idempotency key of the answer) and the signed moment
+/// it was opened.
+pub struct NewForm {
+    pub response_id: String,
+    pub opened: String,
+}
+
+fn opened_message(response_id: &str, store_id: i64, at_ms: i64) -> String {
+    format!("opened:{store_id}:{response_id}:{at_ms}")
+}
+
+pub fn new_form(key: &SigningKey, store_id: i64, now: DateTime<Utc>) -> NewForm {
+    let response_id = uuid::Uuid::new_v4().to_string();
+    let at = now.timestamp_millis();
+    let signature = key.sign(&opened_message(&response_id, store_id, at));
+    NewForm {
+        opened: format!("{at}.{signature}"),
+        response_id,
+    }
+}
+
+/// When the form was opened, if the token is ours, for this response and store.
+pub fn opened_at(key: &SigningKey, token: &str, response_id: &str, store_id: i64) -> Option<i64> {
+    let (at, signature) = token.split_once('.')?;
+    let at: i64 = at.parse().ok()?;
+    key.verify(&opened_message(response_id, store_id, at), signature)
+        .then_some(at)
+}
+
+/// One posted answer, as the HTTP layer saw it.
+pub struct Posted {
+    pub fields: Vec<(String, String)>,
+    /// SHA-256 of the device cookie (or of address and browser without cookies).
+    pub device_hash: String,
+    pub tag: Option<ChannelTag>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Stored, with its flags (empty for a plain answer).
+    Stored(Vec<Flag>),
+    /// This very answer had been stored before (a resend): nothing new.
+    Replayed,
+    /// The device answered this store within the repeat window, or sent other answers under
+    /// an id already used: thanked, not stored.
+    AlreadyAnswered,
+    /// The honeypot was filled: thanked, not stored.
+    Bot,
+    /// Problems per field; nothing stored.
+    Invalid(Problems),
+}
+
+/// The field under which a form-level problem (a broken or foreign form) is reported.
+pub const FORM_FIELD: &str = "form";
+
+/// Check a posted answer and store it once.
+pub async fn submit(
+    db: &Db,
+    settings: &Settings,
+    key: &SigningKey,
+    store: &SurveyStore,
+    version: &StoredVersion,
+    posted: Posted,
+) -> ServiceResult<Outcome> {
+    let fields = &posted.fields;
+    if first_value(fields, HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
+        tracing::info!(store = %store.code, "survey honeypot filled; not stored");
+        return Ok(Outcome::Bot);
+    }
+    let template = &version.template;
+    let mut problems = Problems::new();
+    let response_id = first_value(fields, RESPONSE_ID)
+        .and_then(|v| uuid::Uuid::parse_str(v).ok())
+        .map(|u| u.to_string());
+    if response_id.is_none() {
+        problems.insert(FORM_FIELD.into(), Problem::NotAChoice);
+    }
+    let answers = survey_form::read_answers(template, fields).unwrap_or_else(|p| {
+        problems.extend(p);
+        Vec::new()
+    });
+    let contact = survey_form::read_contact(fields).unwrap_or_else(|p| {
+        problems.extend(p);
+        None
+    });
+    let Some(response_id) = response_id.filter(|_| problems.is_empty()) else {
+        return Ok(Outcome::Invalid(problems));
+    };
+
+    let now = posted.now;
+    let now_ms = now.timestamp_millis();
+    // A missing or forged token reads as "opened just now", which the too-fast rule flags.
+    let opened_ms = first_value(fields, OPENED)
+        .and_then(|t| opened_at(key, t, &response_id, store.id))
+        .filter(|at| *at <= now_ms)
+        .unwrap_or(now_ms);
+    let sent_ms = first_value(fields, SENT_AT)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|at| (opened_ms..=now_ms).contains(at))
+        .unwrap_or(now_ms);
+    let submission = ResponseSubmission {
+        template: template.key.clone(),
+        template_version: version.version,
+        store: store.code.clone(),
+        channel: Channel::CustomerQr,
+        started_at: super::from_ms(opened_ms),
+        finished_at: super::from_ms(sent_ms),
+        answers,
+        assignment: None,
+        check_in: None,
+    };
+    let checked = match submission.check(template, now) {
+        Ok(set) => set,
+        Err(errors) => {
+            // read_answers only returns answers the template accepts; if that ever breaks,
+            // the customer is asked to check the form rather than shown our field names.
+            tracing::warn!(?errors, "a read survey form failed the template check");
+            problems.insert(FORM_FIELD.into(), Problem::NotAChoice);
+            return Ok(Outcome::Invalid(problems));
+        }
+    };
+    let card = score(template, &checked);
+    let fingerprint = stuffing::fingerprint(&checked);
+    let flags = flags_for(db, settings, store, opened_ms, now, &fingerprint).await?;
+
+    let mut row = response_row(
+        &response_id,
+        store.id,
+        version.id,
+        None,
+        &submission,
+        &card,
+        now,
+    )?;
+    // A resend of this answer (the same page posted again, or survey.js retrying after a
+    // network failure) is a replay when the customer's content is the same; the moment it
+    // arrived is not part of that content.
+    row.body_hash = content_hash(&submission, posted.tag)?;
+    row.channel_tag = posted.tag.map(ChannelTag::as_str);
+    row.device_hash = Some(posted.device_hash.clone());
+    row.fingerprint = Some(fingerprint);
+    row.flags = flags
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    row.device_claim = Some(DeviceClaim {
+        device_hash: posted.device_hash,
+        not_since: now_ms - i64::from(settings.survey_repeat_hours) * 3_600_000,
+    });
+    row.contact = contact;
+    Ok(match insert_response(db, row).await? {
+        InsertOutcome::Created(_) => {
+            if !flags.is_empty() {
+                tracing::info!(store = %store.code, ?flags, "customer answer flagged");
+            }
+            Outcome::Stored(flags)
+        }
+        InsertOutcome::Replayed(_) => Outcome::Replayed,
+        InsertOutcome::Conflict | InsertOutcome::DeviceAnsweredRecently => Outcome::AlreadyAnswered,
+        InsertOutcome::AssignmentClosed => Outcome::AlreadyAnswered,
+    })
+}
+
+/// What the customer sent: the submission without its arrival time, and the placement.
+fn content_hash(submission: &ResponseSubmission, tag: Option<ChannelTag>) -> ServiceResult<String> {
+    let mut canonical = submission.canonical();
+    canonical.finished_at = canonical.started_at;
+    let json = serde_json::to_vec(&(canonical, tag.map(ChannelTag::as_str)))
+        .map_err(|e| super::error::ServiceError::Internal(e.to_string()))?;
+    Ok(hex::encode(Sha256::digest(&json)))
+}
+
+async fn flags_for(
+    db: &Db,
+    settings: &Settings,
+    store: &SurveyStore,
+    opened_ms: i64,
+    now: DateTime<Utc>,
+    fingerprint: &str,
+) -> ServiceResult<Vec<Flag>> {
+    let rules = &settings.stuffing;
+    let window = Duration::hours(rules.identical_hours).max(Duration::minutes(rules.burst_minutes));
+    let recent: Vec<Recent> =
+        recent_customer_answers(db, store.id, (now - window).timestamp_millis())
+            .await?
+            .into_iter()
+            .map(|(at, fingerprint)| Recent {
+                received_at: super::from_ms(at),
+                fingerprint,
+            })
+            .collect();
+    let tz: chrono_tz::Tz = store.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let sent = Sent {
+        opened_at: super::from_ms(opened_ms),
+        received_at: now,
+        fingerprint: fingerprint.to_string(),
+        local_time: now.with_timezone(&tz).time(),
+        opening_hours: store
+            .opening_hours
+            .as_deref()
+            .and_then(stuffing::parse_opening_hours),
+    };
+    Ok(stuffing::flags(rules, &sent, &recent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_opened_token_names_its_response_and_store_and_cannot_be_moved() {
+        let key = SigningKey::from_bytes(vec![7; 32]);
+        let now = super::super::from_ms(1_700_000_000_000);
+        let form = new_form(&key, 3, now);
+        assert_eq!(
+            opened_at(&key, &form.opened, &form.response_id, 3),
+            Some(1_700_000_000_000)
+        );
+        assert_eq!(opened_at(&key, &form.opened, &form.response_id, 4), None);
+        let other = uuid::Uuid::new_v4().to_string();
+        assert_eq!(opened_at(&key, &form.opened, &other, 3), None);
+        let earlier = form.opened.replacen("1700000000000", "1699999000000", 1);
+        assert_eq!(opened_at(&key, &earlier, &form.response_id, 3), None);
+    }
+}
