@@ -132,11 +132,11 @@ pub async fn submit(
 
     let now = posted.now;
     let now_ms = now.timestamp_millis();
-    // A missing or forged token reads as "opened just now", which the too-fast rule flags.
-    let opened_ms = first_value(fields, OPENED)
+    // A missing or forged token: the answering time is unknown, which is flagged as too fast.
+    let signed_open = first_value(fields, OPENED)
         .and_then(|t| opened_at(key, t, &response_id, store.id))
-        .filter(|at| *at <= now_ms)
-        .unwrap_or(now_ms);
+        .filter(|at| *at <= now_ms);
+    let opened_ms = signed_open.unwrap_or(now_ms);
     let sent_ms = first_value(fields, SENT_AT)
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|at| (opened_ms..=now_ms).contains(at))
@@ -164,7 +164,10 @@ pub async fn submit(
     };
     let card = score(template, &checked);
     let fingerprint = stuffing::fingerprint(&checked);
-    let flags = flags_for(db, settings, store, opened_ms, now, &fingerprint).await?;
+    let mut flags = flags_for(db, settings, store, opened_ms, now, &fingerprint).await?;
+    if signed_open.is_none() && !flags.contains(&Flag::TooFast) {
+        flags.insert(0, Flag::TooFast);
+    }
 
     let mut row = response_row(
         &response_id,

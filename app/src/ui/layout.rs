@@ -12,8 +12,11 @@ use crate::tr;
 #[component]
 pub fn Header() -> impl IntoView {
     let locale = use_locale();
-    let me = use_me().0;
     let location = use_location();
+    if super::is_customer_page(&location.pathname.get_untracked()) {
+        return None;
+    }
+    let me = use_me().0;
     // Where to come back to after switching language: this very page.
     let here = move || {
         let search = location.search.get();
@@ -24,9 +27,6 @@ pub fn Header() -> impl IntoView {
             format!("{path}?{search}")
         }
     };
-    if super::is_customer_page(&location.pathname.get_untracked()) {
-        return None;
-    }
     Some(view! {
         <header class="topbar">
             <a class="brand" href="/">{tr!(locale, "app.name")}</a>

@@ -164,7 +164,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_locale());
-    provide_context(MeResource(Resource::new(|| (), |_| get_me())));
+    // Customer survey pages show nothing of the signed-in user, so they do not ask. (A
+    // resource made and never read on a page kept that page's response from finishing now
+    // and then under load: the async renderer waits for every resource it was given.)
+    #[cfg(feature = "ssr")]
+    let customer = use_context::<http::request::Parts>()
+        .is_some_and(|parts| is_customer_page(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let customer = false;
+    if !customer {
+        provide_context(MeResource(Resource::new(|| (), |_| get_me())));
+    }
     let locale = use_locale();
     view! {
         <Title text=tr!(locale, "app.name")/>

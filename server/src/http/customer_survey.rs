@@ -272,12 +272,13 @@ pub async fn submit(
         return form_expired();
     }
     let (device_hash, set_cookie) = device(&state, &headers, ip);
-    let limited = state.limits.survey_posts_by_ip.check_key(&ip).is_err()
-        || state
-            .limits
-            .survey_posts_by_device
-            .check_key(&device_hash)
-            .is_err();
+    // The device first: a phone over its own limit does not use up its network's allowance.
+    let limited = state
+        .limits
+        .survey_posts_by_device
+        .check_key(&device_hash)
+        .is_err()
+        || state.limits.survey_posts_by_ip.check_key(&ip).is_err();
     if limited {
         tracing::info!(store = %code, "survey answer refused by the rate limit");
         return render(
