@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
-use common::TestApp;
+use common::{get_with_cookie, TestApp};
 
 use app::server::db::{org, survey_links};
 use app::server::state::Settings;
@@ -346,10 +346,7 @@ both_backends! {
     }
 
     async fn suspicious_answers_are_kept_with_their_flags(app: TestApp) {
-        // Tests answer in milliseconds; only the forged open time should read as too fast.
-        let mut stuffing = app::domain::stuffing::Rules::default();
-        stuffing.min_seconds = 0;
-        let app = with(&app, Settings { stuffing, ..Settings::default() }).await;
+        let app = with(&app, instant_answers_allowed()).await;
         let path = survey_path(&app, "N-1").await;
         // No (or a forged) open time reads as "sent the moment it was opened": too fast.
         let mut phone = Phone::new(9);
@@ -393,6 +390,84 @@ both_backends! {
         assert_eq!(phone.post(&app, &path, &again, &answers).await.0, StatusCode::SEE_OTHER);
         assert_eq!(app.count("SELECT COUNT(*) FROM response_contacts WHERE name = 'Li Wei' AND email = 'li.wei@example.cn'").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE answers LIKE '%li.wei%'").await, 0, "not in the answers");
+    }
+}
+
+both_backends! {
+    async fn managers_see_answers_with_flagged_ones_left_out_and_only_the_stores_own_managers_see_call_backs(app: TestApp) {
+        let app = with(&app, instant_answers_allowed()).await;
+        let path = survey_path(&app, "N-1").await;
+        // A plain answer with a call-back request and markup in its comment ...
+        let mut phone = Phone::new(20);
+        let (_, page) = phone.open(&app, &path).await;
+        let mut answers = GOOD.to_vec();
+        answers.retain(|(k, _)| *k != "q.comment");
+        answers.extend([("q.comment", "<img src=x onerror=alert(1)> rude cashier"), ("contact", "yes"), ("contact_phone", "+44 20 7946 0000")]);
+        assert_eq!(phone.post(&app, &path, &page, &answers).await.0, StatusCode::SEE_OTHER);
+        // ... and one sent with a forged form, flagged.
+        let mut bot = Phone::new(21);
+        let (_, page) = bot.open(&app, &path).await;
+        let forged = page.replace(&hidden(&page, "opened"), "1.00");
+        let mut low = GOOD.to_vec();
+        low.retain(|(k, _)| *k != "q.recommend" && *k != "q.comment");
+        low.push(("q.recommend", "0"));
+        assert_eq!(bot.post(&app, &path, &forged, &low).await.0, StatusCode::SEE_OTHER);
+
+        let manager = app.login("manager.n1").await;
+        let (status, _, body) = app.send(get_with_cookie("/stores/N-1/customers", &manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = String::from_utf8(body).expect("utf8");
+        assert!(page.contains("NPS 100 from 1 answers"), "the flagged 0 is left out");
+        assert!(page.contains("1 flagged answers are left out of the figures. With them: NPS 0 from 2 answers."));
+        assert!(page.contains("&lt;img src=x onerror=alert(1)&gt; rude cashier"), "comments shown as text");
+        assert!(!page.contains("<img src=x"));
+        assert!(page.contains("+44 20 7946 0000"), "the store's manager sees the call-back");
+        assert!(!page.contains("Answered too fast</span>"), "flagged answers are not listed by default");
+        let (_, _, body) = app.send(get_with_cookie("/stores/N-1/customers?flagged=include", &manager)).await;
+        assert!(String::from_utf8(body).expect("utf8").contains("Answered too fast</span>"));
+
+        // The API leaves flagged answers out unless asked.
+        let token = app.token("manager.n1").await;
+        let (_, list) = app.get("/api/v1/stores/N-1/responses", &token).await;
+        assert_eq!(list.as_array().map(Vec::len), Some(1));
+        let (_, list) = app.get("/api/v1/stores/N-1/responses?flagged=include", &token).await;
+        assert_eq!(list.as_array().map(Vec::len), Some(2));
+        let (_, list) = app.get("/api/v1/stores/N-1/responses?flagged=only", &token).await;
+        assert_eq!(list[0]["flags"][0], "too_fast");
+
+        // Overseers read the answers but not the customer's phone number.
+        for who in ["regional.north", "admin"] {
+            let cookie = app.login(who).await;
+            let (status, _, body) = app.send(get_with_cookie("/stores/N-1/customers", &cookie)).await;
+            assert_eq!(status, StatusCode::OK);
+            let page = String::from_utf8(body).expect("utf8");
+            assert!(page.contains("rude cashier"), "{who}");
+            assert!(!page.contains("7946"), "{who} must not see the contact");
+        }
+        // Another store's manager: not found; shoppers and staff: not for them.
+        let other = app.login("manager.s1").await;
+        let (_, _, body) = app.send(get_with_cookie("/stores/N-1/customers", &other)).await;
+        let body = String::from_utf8(body).expect("utf8");
+        assert!(!body.contains("rude cashier") && !body.contains("7946"));
+        for who in ["shopper", "staff.n1"] {
+            let cookie = app.login(who).await;
+            let (_, _, body) = app.send(get_with_cookie("/stores/N-1/customers", &cookie)).await;
+            let body = String::from_utf8(body).expect("utf8");
+            assert!(body.contains("Only the store's managers"), "{who}");
+            assert!(!body.contains("rude cashier"), "{who}");
+        }
+    }
+}
+
+/// Tests answer in milliseconds; with these settings only a forged open time reads as too fast.
+fn instant_answers_allowed() -> Settings {
+    let stuffing = app::domain::stuffing::Rules {
+        min_seconds: 0,
+        ..Default::default()
+    };
+    Settings {
+        stuffing,
+        ..Settings::default()
     }
 }
 

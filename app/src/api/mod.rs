@@ -273,3 +273,47 @@ pub async fn survey_link_page(
         tag,
     })
 }
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CustomerAnswersData {
+    pub store_code: String,
+    pub store_name: String,
+    /// "exclude" (default), "include" or "only": which flagged answers the list shows.
+    pub flagged: String,
+    pub answers: Vec<wire::CustomerAnswerView>,
+    /// Over the last 12 weeks: NPS of the answers counted, and with the flagged ones too.
+    pub counted: crate::domain::Nps,
+    pub with_flagged: crate::domain::Nps,
+    /// Only for the store's own managers.
+    pub call_backs: Option<Vec<wire::CallBackView>>,
+}
+
+/// A store's customer answers, for its managers.
+#[server(endpoint = "customer-answers")]
+pub async fn customer_answers_page(
+    code: String,
+    flagged: String,
+) -> Result<CustomerAnswersData, AppError> {
+    use crate::server::customer_answers;
+    use crate::server::db::{org::RECENT_WINDOW_MS, responses::FlagFilter};
+    let (state, actor, _) = ssr::require_actor().await?;
+    let filter = FlagFilter::parse(&flagged);
+    let since = crate::server::now_ms() - RECENT_WINDOW_MS;
+    let found =
+        customer_answers::for_store(&state.db, &state.templates, &actor, &code, filter, since)
+            .await?;
+    Ok(CustomerAnswersData {
+        store_code: found.store_code,
+        store_name: found.store_name,
+        flagged: match filter {
+            FlagFilter::Exclude => "exclude",
+            FlagFilter::Include => "include",
+            FlagFilter::Only => "only",
+        }
+        .to_string(),
+        answers: found.answers,
+        counted: found.counted,
+        with_flagged: found.with_flagged,
+        call_backs: found.call_backs,
+    })
+}

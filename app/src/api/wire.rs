@@ -98,6 +98,36 @@ pub struct ResponseSummary {
     pub finished_at: DateTime<Utc>,
     pub score: Option<f64>,
     pub critical_failed: bool,
+    /// Stuffing flags of a customer answer (`too_fast`, `burst`, ...); empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+}
+
+/// One customer answer as a store's managers see it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CustomerAnswerView {
+    pub id: String,
+    /// When the customer sent it.
+    pub sent_at: DateTime<Utc>,
+    /// 0-10, the NPS question.
+    pub recommend: Option<u8>,
+    pub score: Option<f64>,
+    /// Where the code was placed: till, receipt, table.
+    pub placement: Option<String>,
+    /// The customer's free text, as typed.
+    pub comment: String,
+    pub flags: Vec<String>,
+}
+
+/// A customer's request to be called back; only the store's own managers see these.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CallBackView {
+    pub response_id: String,
+    pub received_at: DateTime<Utc>,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub recommend: Option<u8>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

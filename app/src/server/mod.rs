@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod auth;
+pub mod customer_answers;
 pub mod customer_survey;
 pub mod db;
 pub mod error;

@@ -95,7 +95,10 @@ fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
             <p>{store.address.clone()}</p>
             <p class="figures">{tr!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
             {manage.then(|| view! {
-                <p><a href=format!("/stores/{}/qr", store.code) aria-label=tr!(locale, "stores.qr_for", store = store.name.clone())>{tr!(locale, "stores.qr")}</a></p>
+                <p class="links">
+                    <a href=format!("/stores/{}/customers", store.code) aria-label=tr!(locale, "stores.customers_for", store = store.name.clone())>{tr!(locale, "stores.customers")}</a>
+                    <a href=format!("/stores/{}/qr", store.code) aria-label=tr!(locale, "stores.qr_for", store = store.name.clone())>{tr!(locale, "stores.qr")}</a>
+                </p>
             })}
         </li>
     }

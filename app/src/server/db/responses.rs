@@ -249,7 +249,8 @@ async fn replayed_or_conflict(db: &Db, r: &NewResponse) -> Result<InsertOutcome,
 macro_rules! summary_select {
     () => {
         "SELECT r.id, s.code, t.template_key, v.version, r.channel, r.finished_at, r.score_pct, r.critical_failed,
-                r.started_at, r.received_at, r.points_earned, r.points_possible, r.not_applicable, r.answers, r.dimension_scores
+                r.started_at, r.received_at, r.points_earned, r.points_possible, r.not_applicable, r.answers, r.dimension_scores,
+                r.flags
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
@@ -268,7 +269,41 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ResponseSummary, sqlx::Error> {
         finished_at: from_ms(r.try_get(5)?),
         score: r.try_get(6)?,
         critical_failed: r.try_get::<i64, _>(7)? != 0,
+        flags: flag_list(&r.try_get::<String, _>(15)?),
     })
+}
+
+fn flag_list(stored: &str) -> Vec<String> {
+    stored.split_whitespace().map(str::to_string).collect()
+}
+
+/// Which responses a list shows, by their stuffing flags. Figures leave flagged answers out
+/// unless a manager asks to include them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum FlagFilter {
+    #[default]
+    Exclude,
+    Include,
+    Only,
+}
+
+impl FlagFilter {
+    /// `?flagged=include|only`; anything else excludes.
+    pub fn parse(s: &str) -> FlagFilter {
+        match s {
+            "include" => FlagFilter::Include,
+            "only" => FlagFilter::Only,
+            _ => FlagFilter::Exclude,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            FlagFilter::Exclude => " AND r.flags = ''",
+            FlagFilter::Include => "",
+            FlagFilter::Only => " AND r.flags <> ''",
+        }
+    }
 }
 
 fn json_column(r: &sqlx::any::AnyRow, i: usize) -> Result<serde_json::Value, sqlx::Error> {
@@ -310,19 +345,22 @@ pub async fn visible_store_responses(
     db: &Db,
     actor: &Actor,
     store_code: &str,
+    flagged: FlagFilter,
     limit: i64,
 ) -> Result<Vec<ResponseSummary>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
+    let sql = format!(
+        "{}{} AND s.code = $3{} ORDER BY r.finished_at DESC, r.id LIMIT $4",
         summary_select!(),
         crate::visible_store_ids!(),
-        " AND s.code = $3 ORDER BY r.finished_at DESC, r.id LIMIT $4"
-    ))
-    .bind(actor.role.as_str())
-    .bind(actor.user_id)
-    .bind(store_code)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+        flagged.sql()
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor.role.as_str())
+        .bind(actor.user_id)
+        .bind(store_code)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter().map(summary).collect()
 }
 
@@ -354,6 +392,124 @@ pub async fn recent_customer_answers(
                 r.try_get(0)?,
                 r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
             ))
+        })
+        .collect()
+}
+
+/// The newest customer answers of a store the actor may see.
+pub async fn customer_answers(
+    db: &Db,
+    actor: &Actor,
+    store_id: i64,
+    flagged: FlagFilter,
+    limit: i64,
+) -> Result<Vec<CustomerAnswerRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT r.id, r.finished_at, r.recommend, r.score_pct, r.channel_tag, r.answers, r.flags,
+                t.template_key, v.version
+         FROM responses r
+         JOIN template_versions v ON v.id = r.template_version_id
+         JOIN templates t ON t.id = v.template_id
+         WHERE r.store_id IN {} AND r.store_id = $3 AND r.channel = 'customer_qr'{}
+         ORDER BY r.finished_at DESC, r.id LIMIT $4",
+        crate::visible_store_ids!(),
+        flagged.sql()
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor.role.as_str())
+        .bind(actor.user_id)
+        .bind(store_id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CustomerAnswerRow {
+                id: r.try_get(0)?,
+                finished_at: r.try_get(1)?,
+                recommend: r.try_get::<Option<i64>, _>(2)?.map(|v| v as u8),
+                score: r.try_get(3)?,
+                channel_tag: r.try_get(4)?,
+                answers_json: r.try_get(5)?,
+                flags: flag_list(&r.try_get::<String, _>(6)?),
+                template: r.try_get(7)?,
+                template_version: r.try_get::<i64, _>(8)? as u32,
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomerAnswerRow {
+    pub id: String,
+    /// When the customer sent it.
+    pub finished_at: i64,
+    pub recommend: Option<u8>,
+    pub score: Option<f64>,
+    pub channel_tag: Option<String>,
+    pub answers_json: String,
+    pub flags: Vec<String>,
+    pub template: String,
+    pub template_version: u32,
+}
+
+/// NPS answers of a store's customer answers since `since_ms`, each with whether it was
+/// flagged: enough to show the figure with and without the flagged ones.
+pub async fn customer_recommends(
+    db: &Db,
+    store_id: i64,
+    since_ms: i64,
+) -> Result<Vec<(u8, bool)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT recommend, flags FROM responses
+         WHERE store_id = $1 AND channel = 'customer_qr' AND finished_at >= $2 AND recommend IS NOT NULL",
+    )
+    .bind(store_id)
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<i64, _>(0)? as u8,
+                !r.try_get::<String, _>(1)?.is_empty(),
+            ))
+        })
+        .collect()
+}
+
+/// Call-back requests of a store, for its store managers only (an admin or a regional manager
+/// gets none: the customer agreed to be called by the store).
+pub async fn call_backs(
+    db: &Db,
+    actor: &Actor,
+    store_id: i64,
+    limit: i64,
+) -> Result<Vec<crate::api::wire::CallBackView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.response_id, c.created_at, c.name, c.phone, c.email, r.recommend
+         FROM response_contacts c
+         JOIN responses r ON r.id = c.response_id
+         JOIN user_stores us ON us.store_id = c.store_id AND us.user_id = $2
+         WHERE $1 = 'store_manager' AND c.store_id = $3
+         ORDER BY c.created_at DESC, c.response_id LIMIT $4",
+    )
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(store_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::api::wire::CallBackView {
+                response_id: r.try_get(0)?,
+                received_at: from_ms(r.try_get(1)?),
+                name: r.try_get(2)?,
+                phone: r.try_get(3)?,
+                email: r.try_get(4)?,
+                recommend: r.try_get::<Option<i64>, _>(5)?.map(|v| v as u8),
+            })
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! Customer survey pages: the survey customers reach by QR code, the store's survey link and
 //! QR code for managers, and the printable poster and table card.
 
+pub mod answers;
 #[cfg(feature = "ssr")]
 pub mod customer;
 pub mod poster;

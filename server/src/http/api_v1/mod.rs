@@ -98,6 +98,9 @@ async fn get_store(
 #[derive(Deserialize)]
 pub struct LimitQuery {
     limit: Option<i64>,
+    /// `include` or `only`: flagged customer answers are left out unless asked for.
+    #[serde(default)]
+    flagged: String,
 }
 
 async fn store_responses(
@@ -110,7 +113,14 @@ async fn store_responses(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let list = responses::visible_store_responses(&state.db, &actor, &code, limit).await?;
+    let list = responses::visible_store_responses(
+        &state.db,
+        &actor,
+        &code,
+        responses::FlagFilter::parse(&q.flagged),
+        limit,
+    )
+    .await?;
     Ok(Json(list).into_response())
 }
 

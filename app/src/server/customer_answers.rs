@@ -1,0 +1,88 @@
+//! What a store's managers read of its customer answers: the newest answers with comments
+//! and flags, the NPS with and without flagged answers, and (for the store's own managers)
+//! the call-back requests. Scoped like every store read.
+
+use super::auth::Actor;
+use super::db::responses::{self, FlagFilter};
+use super::db::templates::TemplateCache;
+use super::db::{org, Db};
+use super::error::{ServiceError, ServiceResult};
+use crate::api::wire::{CallBackView, CustomerAnswerView};
+use crate::domain::{AnswerInput, Nps, QuestionType};
+
+pub struct CustomerAnswers {
+    pub store_code: String,
+    pub store_name: String,
+    pub answers: Vec<CustomerAnswerView>,
+    /// Over the window: NPS answers counted (not flagged) and flagged.
+    pub counted: Nps,
+    pub with_flagged: Nps,
+    /// None unless the actor is one of the store's own managers.
+    pub call_backs: Option<Vec<CallBackView>>,
+}
+
+pub async fn for_store(
+    db: &Db,
+    templates: &TemplateCache,
+    actor: &Actor,
+    code: &str,
+    flagged: FlagFilter,
+    since_ms: i64,
+) -> ServiceResult<CustomerAnswers> {
+    if !actor.role.reads_scores() {
+        return Err(ServiceError::Forbidden);
+    }
+    let store = org::visible_store_row(db, actor, code)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let rows = responses::customer_answers(db, actor, store.id, flagged, 100).await?;
+    let mut answers = Vec::with_capacity(rows.len());
+    for row in rows {
+        let comment = match templates
+            .get(db, &row.template, row.template_version)
+            .await?
+        {
+            Some(version) => {
+                let inputs: Vec<AnswerInput> =
+                    serde_json::from_str(&row.answers_json).unwrap_or_default();
+                inputs
+                    .iter()
+                    .filter(|a| {
+                        version
+                            .template
+                            .question(&a.question)
+                            .is_some_and(|q| q.kind == QuestionType::FreeText)
+                    })
+                    .filter_map(|a| a.value.as_ref()?.as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            None => String::new(),
+        };
+        answers.push(CustomerAnswerView {
+            id: row.id,
+            sent_at: super::from_ms(row.finished_at),
+            recommend: row.recommend,
+            score: row.score,
+            placement: row.channel_tag,
+            comment,
+            flags: row.flags,
+        });
+    }
+    let recommends = responses::customer_recommends(db, store.id, since_ms).await?;
+    let counted = Nps::from_answers(recommends.iter().filter(|(_, f)| !f).map(|(v, _)| *v));
+    let with_flagged = Nps::from_answers(recommends.iter().map(|(v, _)| *v));
+    let call_backs = if actor.role == crate::api::wire::Role::StoreManager {
+        Some(responses::call_backs(db, actor, store.id, 100).await?)
+    } else {
+        None
+    };
+    Ok(CustomerAnswers {
+        store_code: store.code,
+        store_name: store.name,
+        answers,
+        counted,
+        with_flagged,
+        call_backs,
+    })
+}
