@@ -34,6 +34,8 @@ export default defineConfig({
       SERVSCOPE_SITE_ROOT: "../target/site",
       // Many sign-ins from one address in a short run.
       SERVSCOPE_LOGIN_RATE: "1000",
+      // Many survey answers from one address (every test phone is 127.0.0.1).
+      SERVSCOPE_SURVEY_RATE_ADDRESS: "1000",
       SERVSCOPE_LOG: "warn",
     },
   },
