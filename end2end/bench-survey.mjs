@@ -66,9 +66,11 @@ async function measure(browser, url, javaScriptEnabled) {
   });
   const start = Date.now();
   await page.goto(url, { waitUntil: "commit" });
-  // Usable: the send button is on screen with the page's styles applied.
+  // Usable: the form is on screen with the page's styles applied (the big send button).
   await page.locator("form[data-survey] button[type=submit]").waitFor({ state: "visible" });
-  await page.waitForFunction(() => getComputedStyle(document.querySelector("form[data-survey] button")).width !== "auto");
+  // Polled from here: with JavaScript off the page runs no polling of its own.
+  const styled = () => page.evaluate(() => getComputedStyle(document.querySelector("form[data-survey] button")).minHeight === "52px");
+  while (!(await styled())) await new Promise((r) => setTimeout(r, 25));
   const usableMs = Date.now() - start;
   await page.waitForLoadState("load");
   await page.waitForTimeout(500); // late requests (icons) count too

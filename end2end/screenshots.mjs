@@ -9,8 +9,8 @@ const browser = await chromium.launch({
 });
 const sizes = { mobile: { width: 390, height: 844 }, desktop: { width: 1280, height: 860 } };
 
-async function shoot(name, size, steps, lang = "en-GB") {
-  const context = await browser.newContext({ viewport: sizes[size], deviceScaleFactor: 1, locale: lang });
+async function shoot(name, size, steps, lang = "en-GB", javaScriptEnabled = true) {
+  const context = await browser.newContext({ viewport: sizes[size], deviceScaleFactor: 1, locale: lang, javaScriptEnabled });
   const page = await context.newPage();
   await steps(page);
   await page.locator("body[data-hydrated], body[data-server-only]").waitFor({ timeout: 15000 });
@@ -53,4 +53,40 @@ await shoot("survey-qr", "mobile", async (p) => { await signIn(p, "regional.east
 await shoot("survey-qr", "desktop", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/stores/SH-001/qr`); });
 await shoot("poster-a4", "desktop", async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/stores/SH-001/poster?size=a4&lang=ru`); });
 await shoot("shopper-zh", "mobile", async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "今日可做" }).waitFor(); }, "zh-CN");
+// The customer survey: the link as its regional manager's page shows it.
+async function surveyLink(user, store) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, user);
+  await page.goto(`${base}/stores/${store}/qr`);
+  const link = await page.locator("code.link").innerText();
+  await context.close();
+  return link.replace(/^https?:\/\/[^/]+/, base);
+}
+const moscow = await surveyLink("regional.russia", "MSK-001");
+await shoot("survey-ru", "mobile", (p) => p.goto(`${moscow}?lang=ru&ch=till`), "ru-RU");
+await shoot("survey-errors", "mobile", async (p) => {
+  await p.goto(`${moscow}?lang=en`);
+  await p.locator("fieldset.survey-q").first().getByRole("radio", { name: "6", exact: true }).check();
+  await p.getByRole("button", { name: "Send my answers" }).click();
+  await p.getByRole("alert").waitFor();
+}, "en-GB", false);
+// One answer with a call-back request, then the store manager's view of customer answers.
+const shanghai = await surveyLink("manager.sh001", "SH-001");
+{
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const p = await context.newPage();
+  await p.goto(shanghai);
+  const groups = p.locator("fieldset.survey-q:not(.contact)");
+  await groups.nth(0).getByRole("radio", { name: "4", exact: true }).check();
+  for (const i of [1, 2, 3, 4, 5]) await groups.nth(i).getByRole("radio", { name: "2", exact: true }).check();
+  await p.locator("textarea").fill("排队等了二十分钟，只有一个收银台开着。");
+  await p.locator("input[name=contact]").check();
+  await p.locator("#contact-name").fill("王先生");
+  await p.locator("#contact-phone").fill("138 0013 8000");
+  await p.locator("form[data-survey] button[type=submit]").click();
+  await p.waitForURL(/thanks/);
+  await context.close();
+}
+await shoot("customer-answers", "mobile", async (p) => { await signIn(p, "manager.sh001"); await p.goto(`${base}/stores/SH-001/customers`); });
 await browser.close();

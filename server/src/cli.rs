@@ -1,5 +1,5 @@
 //! Administrative commands: `server users add`, `server templates import|export`,
-//! `server tokens create|revoke|list`, `server demo`.
+//! `server tokens create|revoke|list`, `server stores hours`, `server demo`.
 
 use std::io::Read;
 
@@ -9,7 +9,7 @@ use app::server::auth::{self, check_new_password, hash_password_blocking, sha256
 use app::server::db::{org, templates, tokens, users, Db};
 use app::server::now_ms;
 
-use crate::config::{TemplatesCommand, TokensCommand, UsersCommand};
+use crate::config::{StoresCommand, TemplatesCommand, TokensCommand, UsersCommand};
 
 pub type CliResult = Result<(), String>;
 
@@ -205,5 +205,33 @@ pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
             }
             Ok(())
         }
+    }
+}
+
+pub async fn stores(db: &Db, cmd: StoresCommand) -> CliResult {
+    let StoresCommand::Hours { store, hours } = cmd;
+    let hours = match hours.trim() {
+        "none" => None,
+        h => {
+            let (opens, closes) = app::domain::stuffing::parse_opening_hours(h)
+                .ok_or_else(|| format!("opening hours look like 08:00-22:00, not {h}"))?;
+            Some(format!(
+                "{}-{}",
+                opens.format("%H:%M"),
+                closes.format("%H:%M")
+            ))
+        }
+    };
+    if org::set_opening_hours(db, &store, hours.as_deref())
+        .await
+        .map_err(db_err)?
+    {
+        println!(
+            "{store}: opening hours {}",
+            hours.as_deref().unwrap_or("none")
+        );
+        Ok(())
+    } else {
+        Err(format!("no store with code {store}"))
     }
 }

@@ -170,8 +170,20 @@ pub enum Command {
         #[command(subcommand)]
         command: TokensCommand,
     },
+    /// Store settings.
+    Stores {
+        #[command(subcommand)]
+        command: StoresCommand,
+    },
     /// Load the demo data set into an empty database.
     Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoresCommand {
+    /// Set a store's opening hours (its local time, e.g. 08:00-22:00 or 18:00-02:00), or
+    /// "none". Customer answers sent while it is closed are flagged.
+    Hours { store: String, hours: String },
 }
 
 #[derive(Subcommand, Debug)]

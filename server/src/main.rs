@@ -52,6 +52,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Users { command } => cli::users(&db, command).await,
         Command::Templates { command } => cli::templates(&db, command).await,
         Command::Tokens { command } => cli::tokens(&db, command).await,
+        Command::Stores { command } => cli::stores(&db, command).await,
         Command::Demo => load_demo(&db).await,
         Command::Serve => {
             if config.demo {

@@ -98,11 +98,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub limits: Arc<Limits>,
     form_key: Arc<tokio::sync::OnceCell<SigningKey>>,
+    /// The bundle's stylesheet, written into customer survey pages: on a slow phone network
+    /// a second request for it would cost another round trip before the form shows styled.
+    /// None without a built site (tests): the pages link it instead.
+    pub inline_css: Option<Arc<str>>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> AppState {
         let limits = Arc::new(Limits::new(&settings));
+        let css = std::path::Path::new(leptos_options.site_root.as_ref())
+            .join(leptos_options.site_pkg_dir.as_ref())
+            .join("servscope.css");
+        let inline_css = std::fs::read_to_string(css).ok().map(Arc::from);
         AppState {
             leptos_options,
             db,
@@ -110,6 +118,7 @@ impl AppState {
             settings: Arc::new(settings),
             limits,
             form_key: Arc::default(),
+            inline_css,
         }
     }
 

@@ -190,3 +190,17 @@ fn store_view(r: &sqlx::any::AnyRow) -> Result<StoreView, sqlx::Error> {
         last_response_at: r.try_get::<Option<i64>, _>(6)?.map(from_ms),
     })
 }
+
+/// Set (or clear) a store's opening hours, `HH:MM-HH:MM` in its time zone. False: no such store.
+pub async fn set_opening_hours(
+    db: &Db,
+    code: &str,
+    hours: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE stores SET opening_hours = $1 WHERE code = $2")
+        .bind(hours)
+        .bind(code)
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
