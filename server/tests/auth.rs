@@ -117,7 +117,9 @@ both_backends! {
 }
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock)] // one test at a time on purpose: common::one_runtime_at_a_time
 async fn sign_in_attempts_are_rate_limited_per_username() {
+    let _one_at_a_time = common::one_runtime_at_a_time();
     let settings = Settings {
         secure_cookies: true,
         login_attempts_per_minute: 3,

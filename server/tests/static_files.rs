@@ -7,7 +7,9 @@ use axum::http::{header, Request, StatusCode};
 use common::TestApp;
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock)] // one test at a time on purpose: common::one_runtime_at_a_time
 async fn bundle_files_are_served_compressed_with_immutable_caching_and_pages_point_at_them() {
+    let _one_at_a_time = common::one_runtime_at_a_time();
     let root = std::env::temp_dir().join(format!("servscope-site-{}", uuid::Uuid::new_v4()));
     let pkg = root.join("pkg").join("0123abcd");
     std::fs::create_dir_all(&pkg).expect("dirs");
@@ -77,7 +79,9 @@ async fn bundle_files_are_served_compressed_with_immutable_caching_and_pages_poi
 
 /// Pages with nothing for a script to do never load the bundle; the others hydrate.
 #[tokio::test]
+#[allow(clippy::await_holding_lock)] // one test at a time on purpose: common::one_runtime_at_a_time
 async fn form_only_pages_load_no_bundle_and_the_others_do() {
+    let _one_at_a_time = common::one_runtime_at_a_time();
     let root = std::env::temp_dir().join(format!("servscope-site-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(root.join("pkg").join("0123abcd")).expect("dirs");
     std::fs::write(root.join("pkg").join("CURRENT"), "0123abcd\n").expect("current");

@@ -245,6 +245,9 @@ pub struct SurveyLinkData {
     pub query: String,
     pub lang: Option<crate::i18n::Locale>,
     pub tag: Option<crate::domain::survey_link::ChannelTag>,
+    /// The staff self-assessment link, and whether it is open (a PIN is set).
+    pub staff_url: String,
+    pub staff_pin_set: bool,
 }
 
 /// A store's customer survey link, for the managers who may see the store.
@@ -264,7 +267,10 @@ pub async fn survey_link_page(
         .split_once('?')
         .map(|(_, q)| q.to_string())
         .unwrap_or_default();
+    let staff_pin_set = survey_link::staff_link_open(&state.db, &link.store_code).await?;
     Ok(SurveyLinkData {
+        staff_url: format!("{base}/staff/{}", link.store_code),
+        staff_pin_set,
         store_code: link.store_code,
         store_name: link.store_name,
         url,
@@ -286,6 +292,9 @@ pub struct CustomerAnswersData {
     pub with_flagged: crate::domain::Nps,
     /// Only for the store's own managers.
     pub call_backs: Option<Vec<wire::CallBackView>>,
+    /// The team's self-assessment this month and last: totals only from 3 answers.
+    pub self_assessment: Vec<crate::domain::self_assessment::Summary>,
+    pub self_questions: Vec<(String, crate::domain::I18nText)>,
 }
 
 /// A store's customer answers, for its managers.
@@ -315,5 +324,7 @@ pub async fn customer_answers_page(
         counted: found.counted,
         with_flagged: found.with_flagged,
         call_backs: found.call_backs,
+        self_assessment: found.self_assessment,
+        self_questions: found.self_questions,
     })
 }

@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod display;
 pub mod model;
 pub mod scoring;
+pub mod self_assessment;
 pub mod stuffing;
 pub mod submission;
 pub mod survey_form;

@@ -204,12 +204,17 @@ pub async fn submit(
         }
         InsertOutcome::Replayed(_) => Outcome::Replayed,
         InsertOutcome::Conflict | InsertOutcome::DeviceAnsweredRecently => Outcome::AlreadyAnswered,
-        InsertOutcome::AssignmentClosed => Outcome::AlreadyAnswered,
+        InsertOutcome::AssignmentClosed | InsertOutcome::PeriodAlreadyAnswered => {
+            Outcome::AlreadyAnswered
+        }
     })
 }
 
 /// What the customer sent: the submission without its arrival time, and the placement.
-fn content_hash(submission: &ResponseSubmission, tag: Option<ChannelTag>) -> ServiceResult<String> {
+pub(crate) fn content_hash(
+    submission: &ResponseSubmission,
+    tag: Option<ChannelTag>,
+) -> ServiceResult<String> {
     let mut canonical = submission.canonical();
     canonical.finished_at = canonical.started_at;
     let json = serde_json::to_vec(&(canonical, tag.map(ChannelTag::as_str)))

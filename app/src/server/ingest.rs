@@ -76,6 +76,9 @@ pub async fn submit_response(
     let answers = submission
         .check(&version.template, now)
         .map_err(ServiceError::Invalid)?;
+    if submission.channel == Channel::EmployeeSelf && actor.role == Role::Employee {
+        return self_assessment_by_api(db, &version, id, submission, actor, now).await;
+    }
     if let Some(assignment) = submission.assignment {
         check_assignment(db, actor, assignment, id, store.id, version.id).await?;
     }
@@ -118,6 +121,59 @@ pub async fn submit_response(
         InsertOutcome::DeviceAnsweredRecently => Err(ServiceError::Conflict(
             "this device answered this store's survey recently".into(),
         )),
+        // Self-assessments of employees go through `self_assessment::store_answer`.
+        InsertOutcome::PeriodAlreadyAnswered => Err(ServiceError::Conflict(
+            "already answered for this period".into(),
+        )),
+    }
+}
+
+/// An employee's own self-assessment through the API: anonymous and once per period, like
+/// the form. The receipt carries no score (the team's totals are what managers see).
+async fn self_assessment_by_api(
+    db: &Db,
+    version: &super::db::templates::StoredVersion,
+    id: uuid::Uuid,
+    submission: ResponseSubmission,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ServiceResult<Stored> {
+    use super::self_assessment::{store_answer, Outcome, Respondent};
+    let store = org::staff_store_by_code(db, &submission.store)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let key = super::signing::load_key(db, "forms", now.timestamp_millis()).await?;
+    let outcome = store_answer(
+        db,
+        &key,
+        &store,
+        version,
+        Respondent::Employee(actor.user_id),
+        &id.to_string(),
+        submission.answers,
+        (submission.started_at, submission.finished_at),
+        now,
+    )
+    .await?;
+    let receipt = crate::server::db::responses::receipt(
+        &id.to_string(),
+        now.timestamp_millis(),
+        None,
+        false,
+        0.0,
+        0.0,
+        0,
+    );
+    match outcome {
+        Outcome::Stored => Ok(Stored::Created(receipt)),
+        Outcome::Replayed => Ok(Stored::Replayed(receipt)),
+        Outcome::AlreadyThisPeriod => Err(ServiceError::Conflict(
+            "you have already answered the self-assessment for this period".into(),
+        )),
+        Outcome::Invalid(_) => Err(ServiceError::Invalid(vec![FieldError::new(
+            "answers",
+            "not a valid self-assessment",
+        )])),
     }
 }
 
@@ -215,6 +271,8 @@ pub fn response_row(
         flags: String::new(),
         device_claim: None,
         contact: None,
+        period: None,
+        period_claim: None,
     })
 }
 

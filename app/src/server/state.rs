@@ -59,6 +59,10 @@ pub struct Limits {
     pub survey_posts_by_device: DefaultKeyedRateLimiter<String>,
     /// Survey pages shown per address: generous, it only stops scripted floods.
     pub survey_pages_by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    /// Staff link PIN attempts: 5 per address per quarter hour, 20 per store per hour (a
+    /// four-digit PIN would take months to guess).
+    pub staff_pin_by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    pub staff_pin_by_store: DefaultKeyedRateLimiter<i64>,
 }
 
 fn per_hour(n: u32) -> Quota {
@@ -86,6 +90,12 @@ impl Limits {
             survey_pages_by_ip: RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(120).unwrap_or(NonZeroU32::MIN),
             )),
+            staff_pin_by_ip: RateLimiter::keyed(
+                Quota::with_period(std::time::Duration::from_secs(180))
+                    .unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN))
+                    .allow_burst(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
+            ),
+            staff_pin_by_store: RateLimiter::keyed(per_hour(20)),
         }
     }
 }

@@ -95,3 +95,38 @@ pub fn public_base(settings: &Settings, headers: &HeaderMap) -> String {
     };
     format!("{scheme}://{host}")
 }
+
+/// Set (a PIN of digits) or remove (empty) the store's staff self-assessment link. Returns
+/// whether a PIN is now set.
+pub async fn set_staff_pin_for(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    pin: &str,
+) -> ServiceResult<bool> {
+    let (store_id, _) = managed_store(db, actor, code).await?;
+    let hash = if pin.is_empty() {
+        None
+    } else {
+        Some(
+            super::auth::hash_password_blocking(pin.to_string())
+                .await?
+                .0,
+        )
+    };
+    org::set_staff_pin(db, store_id, hash.as_deref()).await?;
+    tracing::info!(
+        user_id = actor.user_id,
+        store = code,
+        set = hash.is_some(),
+        "staff link PIN changed"
+    );
+    Ok(hash.is_some())
+}
+
+/// Whether the store's staff link is open (a PIN is set).
+pub async fn staff_link_open(db: &Db, code: &str) -> ServiceResult<bool> {
+    Ok(org::staff_store_by_code(db, code)
+        .await?
+        .is_some_and(|s| s.staff_pin_hash.is_some()))
+}

@@ -88,10 +88,14 @@ pub fn is_server_only(path: &str) -> bool {
     store_page || is_customer_page(path) || path == "/assign" || path == "/admin/tokens"
 }
 
-/// The customer survey (`/s/{code}/{key}` and its thank-you page): no app header, nothing
-/// of the staff app, the lightest page we serve.
+/// The customer survey (`/s/{code}/{key}` and its thank-you page) and the employee
+/// self-assessment with the same form (`/self`, `/staff/{code}`): no app header, the
+/// lightest pages we serve, rendered by their own handlers.
 pub fn is_customer_page(path: &str) -> bool {
     path.starts_with("/s/")
+        || path == "/self"
+        || path.starts_with("/self/")
+        || path.starts_with("/staff/")
 }
 
 /// The route's page on the server; in the browser, a stand-in that loads it from the server.
@@ -205,6 +209,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stores/:code/poster") view=server_only!(survey::poster::PosterPage) ssr=SsrMode::Async/>
                     <Route path=path!("s/:code/:key") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("s/:code/:key/thanks") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("self") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("self/thanks") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("staff/:code") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("staff/:code/thanks") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/tokens") view=server_only!(admin::tokens::TokensPage) ssr=SsrMode::Async/>
                     <Route path=path!("assign") view=server_only!(admin::assign::AssignPage) ssr=SsrMode::Async/>
                 </Routes>

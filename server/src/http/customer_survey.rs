@@ -38,15 +38,18 @@ const DEVICE_COOKIE_DAYS: i64 = 400;
 #[derive(Deserialize, Default)]
 pub struct SurveyQuery {
     #[serde(default)]
-    lang: String,
+    pub lang: String,
     #[serde(default)]
-    ch: String,
+    pub ch: String,
     #[serde(default)]
-    already: Option<String>,
+    pub already: Option<String>,
+    /// The staff link's PIN was wrong.
+    #[serde(default)]
+    pub wrong: Option<String>,
 }
 
 /// Render the app for `uri` with the customer view in context.
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     headers: &HeaderMap,
     uri: &str,
@@ -107,10 +110,11 @@ fn survey_uri(
 
 /// The device: the cookie's hash, or (cookies off) the hash of address and browser. Also
 /// the cookie to set when the browser has none yet.
-fn device(
+pub(super) fn device(
     state: &AppState,
     headers: &HeaderMap,
     ip: std::net::IpAddr,
+    path: &str,
 ) -> (String, Option<HeaderValue>) {
     if let Some(v) = cookie_value(headers, DEVICE_COOKIE)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -125,7 +129,7 @@ fn device(
     let cookie = cookie(
         DEVICE_COOKIE,
         &new_secret(),
-        "/s/",
+        path,
         DEVICE_COOKIE_DAYS * 24 * 3600,
         state.settings.secure_cookies,
         "Lax",
@@ -133,7 +137,7 @@ fn device(
     (fallback, Some(cookie))
 }
 
-fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(c) = cookie {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -198,6 +202,8 @@ fn form_view(
         tag,
         posted: Vec::new(),
         problems: Default::default(),
+        staff: false,
+        csrf: None,
     }
 }
 
@@ -238,7 +244,7 @@ pub async fn page(
         tag,
         format!("/s/{code}/{key}"),
     );
-    let (_, set_cookie) = device(&state, &headers, ip);
+    let (_, set_cookie) = device(&state, &headers, ip, "/s/");
     let response = render(
         &state,
         &headers,
@@ -271,7 +277,7 @@ pub async fn submit(
     if !same_origin(&headers) {
         return form_expired();
     }
-    let (device_hash, set_cookie) = device(&state, &headers, ip);
+    let (device_hash, set_cookie) = device(&state, &headers, ip, "/s/");
     // The device first: a phone over its own limit does not use up its network's allowance.
     let limited = state
         .limits
@@ -382,6 +388,7 @@ pub async fn thanks(
             CustomerView::Thanks {
                 store_name: name,
                 already: q.already.is_some(),
+                staff: false,
             },
             StatusCode::OK,
         ),

@@ -5,6 +5,7 @@ pub mod api_v1;
 pub mod auth;
 pub mod customer_survey;
 pub mod forms;
+pub mod self_assessment;
 pub mod survey_links;
 
 use axum::body::Body;
@@ -61,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .route("/stores/{code}/qr.svg", get(survey_links::qr_svg))
         .route("/stores/{code}/qr.png", get(survey_links::qr_png))
         .route("/stores/{code}/survey-link/rotate", post(survey_links::rotate))
+        .route("/stores/{code}/staff-pin", post(survey_links::staff_pin))
         .route(
             "/s/{code}/{key}",
             get(customer_survey::page)
@@ -68,6 +70,21 @@ pub fn app(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(64 * 1024)),
         )
         .route("/s/{code}/{key}/thanks", get(customer_survey::thanks))
+        .route(
+            "/self",
+            get(self_assessment::self_page)
+                .post(self_assessment::self_submit)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route("/self/thanks", get(self_assessment::self_thanks))
+        .route(
+            "/staff/{code}",
+            get(self_assessment::staff_page)
+                .post(self_assessment::staff_submit)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route("/staff/{code}/pin", post(self_assessment::staff_pin))
+        .route("/staff/{code}/thanks", get(self_assessment::staff_thanks))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api_v1::routes())
         .nest_service("/pkg", pkg)

@@ -139,3 +139,38 @@ pub async fn rotate(
         Err(e) => e.into_html_error(),
     }
 }
+
+#[derive(Deserialize)]
+pub struct StaffPinForm {
+    csrf: String,
+    #[serde(default)]
+    pin: String,
+}
+
+/// `POST /stores/{code}/staff-pin`: set the PIN of the store's staff self-assessment link
+/// (4-8 digits), or remove the link with an empty PIN.
+pub async fn staff_pin(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<StaffPinForm>,
+) -> Response {
+    let back = format!(
+        "/stores/{}/qr",
+        form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+    );
+    let actor = match session_form(&state, &headers, &form.csrf, &back).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let pin = form.pin.trim();
+    let digits = pin.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (!pin.is_empty() && !(4..=8).contains(&pin.len())) {
+        return see_other(&format!("{back}?pin=invalid"), vec![]);
+    }
+    match survey_link::set_staff_pin_for(&state.db, &actor, &code, pin).await {
+        Ok(true) => see_other(&format!("{back}?pin=set"), vec![]),
+        Ok(false) => see_other(&format!("{back}?pin=removed"), vec![]),
+        Err(e) => e.into_html_error(),
+    }
+}

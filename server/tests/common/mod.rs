@@ -385,6 +385,24 @@ pub fn fake_jpeg(len: usize, seed: u8) -> (Vec<u8>, String) {
     (bytes, hash)
 }
 
+/// Tests of one binary run one at a time. Each `#[tokio::test]` has its own runtime, and with
+/// several runtimes rendering pages at once in one process, a page render now and then never
+/// finished (a lost wake-up somewhere in the SSR stack; seen only with concurrent runtimes, never
+/// with one runtime under the same load, which is how the server runs). Held for the whole test.
+/// The runtime of one test (what `#[tokio::test(flavor = "multi_thread")]` would make).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("test runtime")
+}
+
+pub fn one_runtime_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Runs each test body against a fresh SQLite database and a fresh PostgreSQL database.
 #[macro_export]
 macro_rules! both_backends {
@@ -393,15 +411,21 @@ macro_rules! both_backends {
             #[allow(unused_imports)]
             use super::*;
             async fn run($app: TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn on_sqlite() {
-                run(TestApp::new(app::server::db::Backend::Sqlite).await.expect("sqlite is always available")).await
+            #[test]
+            fn on_sqlite() {
+                let _one_at_a_time = $crate::common::one_runtime_at_a_time();
+                $crate::common::runtime().block_on(async {
+                    run(TestApp::new(app::server::db::Backend::Sqlite).await.expect("sqlite is always available")).await
+                })
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn on_postgres() {
-                if let Some(app) = TestApp::new(app::server::db::Backend::Postgres).await {
-                    run(app).await
-                }
+            #[test]
+            fn on_postgres() {
+                let _one_at_a_time = $crate::common::one_runtime_at_a_time();
+                $crate::common::runtime().block_on(async {
+                    if let Some(app) = TestApp::new(app::server::db::Backend::Postgres).await {
+                        run(app).await
+                    }
+                })
             }
         }
     )*};

@@ -204,3 +204,60 @@ pub async fn set_opening_hours(
         .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// A store as its staff's self-assessment needs it.
+#[derive(Clone, Debug)]
+pub struct StaffStore {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub timezone: String,
+    /// argon2 hash of the staff link's PIN; None: no staff link.
+    pub staff_pin_hash: Option<String>,
+}
+
+fn staff_store(r: &sqlx::any::AnyRow) -> Result<StaffStore, sqlx::Error> {
+    Ok(StaffStore {
+        id: r.try_get(0)?,
+        code: r.try_get(1)?,
+        name: r.try_get(2)?,
+        timezone: r.try_get(3)?,
+        staff_pin_hash: r.try_get(4)?,
+    })
+}
+
+pub async fn staff_store_by_code(db: &Db, code: &str) -> Result<Option<StaffStore>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, code, name, timezone, staff_pin_hash FROM stores WHERE code = $1 AND active = 1",
+    )
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(staff_store)
+    .transpose()
+}
+
+/// The (first) active store a user is attached to: an employee's store.
+pub async fn staff_store_of_user(db: &Db, user_id: i64) -> Result<Option<StaffStore>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.id, s.code, s.name, s.timezone, s.staff_pin_hash FROM stores s
+         JOIN user_stores us ON us.store_id = s.id
+         WHERE us.user_id = $1 AND s.active = 1 ORDER BY s.id LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(staff_store)
+    .transpose()
+}
+
+pub async fn set_staff_pin(db: &Db, store_id: i64, hash: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE stores SET staff_pin_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(store_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -45,6 +45,11 @@ pub struct NewResponse {
     pub device_claim: Option<DeviceClaim>,
     /// Customer survey only: a request to be called back, stored beside the response.
     pub contact: Option<Contact>,
+    /// Self-assessment only: the period ('YYYY-MM') and the respondent's keyed hash, claimed
+    /// once per store and period in the same transaction (the claim is not linked to the
+    /// response, which stays anonymous).
+    pub period: Option<String>,
+    pub period_claim: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -65,6 +70,8 @@ pub enum InsertOutcome {
     AssignmentClosed,
     /// The device answered this store's survey recently (`DeviceClaim`).
     DeviceAnsweredRecently,
+    /// The respondent already answered the self-assessment for this period.
+    PeriodAlreadyAnswered,
 }
 
 pub fn receipt(
@@ -112,8 +119,8 @@ fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::A
     sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
-            critical_failed, recommend, dimension_scores, check_in, channel_tag, device_hash, fingerprint, flags)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+            critical_failed, recommend, dimension_scores, check_in, channel_tag, device_hash, fingerprint, flags, period)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&r.id)
@@ -138,13 +145,15 @@ fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::A
     .bind(&r.device_hash)
     .bind(&r.fingerprint)
     .bind(&r.flags)
+    .bind(&r.period)
 }
 
 pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
     let linked = r.assignment_id.is_some()
         || !r.photos.is_empty()
         || r.device_claim.is_some()
-        || r.contact.is_some();
+        || r.contact.is_some()
+        || r.period_claim.is_some();
     if !linked {
         // Nothing linked: one statement, no transaction (the common, fast path).
         let result = insert_row(&r).execute(&db.pool).await?;
@@ -189,6 +198,21 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
             if claimed.rows_affected() != 1 {
                 tx.rollback().await?;
                 return Ok(InsertOutcome::DeviceAnsweredRecently);
+            }
+        }
+        if let (Some(period), Some(respondent)) = (&r.period, &r.period_claim) {
+            let claimed = sqlx::query(
+                "INSERT INTO self_assessment_claims (store_id, period, respondent) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(r.store_id)
+            .bind(period)
+            .bind(respondent)
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(InsertOutcome::PeriodAlreadyAnswered);
             }
         }
         if let Some(c) = &r.contact {
@@ -255,7 +279,9 @@ macro_rules! summary_select {
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
-         WHERE r.store_id IN "
+         WHERE (r.channel <> 'employee_self' OR (SELECT COUNT(*) FROM responses r2
+                WHERE r2.store_id = r.store_id AND r2.channel = 'employee_self' AND r2.period = r.period) >= 3)
+           AND r.store_id IN "
     };
 }
 
@@ -512,4 +538,21 @@ pub async fn call_backs(
             })
         })
         .collect()
+}
+
+/// Answers (JSON) of a store's self-assessments in a period.
+pub async fn self_assessments(
+    db: &Db,
+    store_id: i64,
+    period: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT answers FROM responses
+         WHERE store_id = $1 AND channel = 'employee_self' AND period = $2 ORDER BY id",
+    )
+    .bind(store_id)
+    .bind(period)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get(0)).collect()
 }

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use leptos::either::{EitherOf3, EitherOf5};
+use leptos::either::{EitherOf3, EitherOf7};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,9 +28,21 @@ use crate::ui::use_locale;
 #[derive(Clone, Debug)]
 pub enum CustomerView {
     Form(Arc<SurveyForm>),
+    /// `staff`: a self-assessment (its own texts).
     Thanks {
         store_name: String,
         already: bool,
+        staff: bool,
+    },
+    /// The staff link asks for the store's PIN first.
+    PinPrompt {
+        store_name: String,
+        action: String,
+        wrong: bool,
+    },
+    /// `/self` for someone who is not a store's employee (or not signed in).
+    NotStaff {
+        signed_in: bool,
     },
     /// A rotated link (or a closed store): a polite "no longer in use".
     Retired {
@@ -54,6 +66,10 @@ pub struct SurveyForm {
     /// What was posted, when the page is shown again with problems.
     pub posted: Vec<(String, String)>,
     pub problems: Problems,
+    /// A self-assessment: no call-back section.
+    pub staff: bool,
+    /// The session's CSRF token, for a form posted by a signed-in employee.
+    pub csrf: Option<String>,
 }
 
 /// The link to this page in another language, keeping the placement tag.
@@ -68,20 +84,72 @@ fn lang_href(path: &str, lang: Locale, tag: Option<ChannelTag>) -> String {
 pub fn CustomerSurveyPage() -> impl IntoView {
     let view = use_context::<CustomerView>().unwrap_or(CustomerView::Unknown);
     let locale = use_locale();
-    match view {
-        CustomerView::Form(form) => EitherOf5::A(view! { <SurveyFormView form/> }),
+    let message = match view {
+        CustomerView::Form(form) => return EitherOf7::A(view! { <SurveyFormView form/> }),
         CustomerView::Thanks {
             store_name,
             already,
-        } => EitherOf5::B(view! {
-            <Title text=tr!(locale, "survey.thanks_title")/>
-            <section class="survey-page" lang=locale.code()>
-                <p class="survey-store">{store_name}</p>
-                <h1>{tr!(locale, "survey.thanks_title")}</h1>
-                <p class="lead">{if already { tr!(locale, "survey.already") } else { tr!(locale, "survey.thanks") }}</p>
+            staff,
+        } => {
+            let text = match (staff, already) {
+                (false, false) => "survey.thanks",
+                (false, true) => "survey.already",
+                (true, false) => "self.thanks",
+                (true, true) => "self.already",
+            };
+            return EitherOf7::B(view! {
+                <Title text=tr!(locale, "survey.thanks_title")/>
+                <section class="survey-page" lang=locale.code()>
+                    <p class="survey-store">{store_name}</p>
+                    <h1>{tr!(locale, "survey.thanks_title")}</h1>
+                    <p class="lead">{tr!(locale, text)}</p>
+                </section>
+            });
+        }
+        CustomerView::PinPrompt {
+            store_name,
+            action,
+            wrong,
+        } => {
+            return EitherOf7::F(view! {
+                <Title text=tr!(locale, "self.pin_title")/>
+                <section class="survey-page">
+                    <p class="survey-store">{store_name}</p>
+                    <h1>{tr!(locale, "self.pin_title")}</h1>
+                    <p class="lead">{tr!(locale, "self.pin_lead")}</p>
+                    {wrong.then(|| view! { <p class="notice alert" role="alert">{tr!(locale, "self.pin_wrong")}</p> })}
+                    <form method="post" action=action class="stack card">
+                        <label for="staff-pin">{tr!(locale, "self.pin")}</label>
+                        <input id="staff-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8"/>
+                        <button type="submit" class="button">{tr!(locale, "self.pin_open")}</button>
+                    </form>
+                </section>
+            });
+        }
+        CustomerView::NotStaff { signed_in } => {
+            return EitherOf7::G(view! {
+                <Title text=tr!(locale, "self.title")/>
+                <section class="survey-page">
+                    <h1>{tr!(locale, "self.title")}</h1>
+                    <p class="lead">{tr!(locale, "self.not_staff")}</p>
+                    {(!signed_in).then(|| view! { <a class="button" href="/login?next=/self">{tr!(locale, "nav.sign_in")}</a> })}
+                </section>
+            });
+        }
+        other => other,
+    };
+    match message {
+        CustomerView::Form(_)
+        | CustomerView::Thanks { .. }
+        | CustomerView::PinPrompt { .. }
+        | CustomerView::NotStaff { .. } => EitherOf7::D(view! {
+            <Title text=tr!(locale, "survey.unknown_title")/>
+            <section class="survey-page">
+                <h1>{tr!(locale, "survey.unknown_title")}</h1>
+                <p class="lead">{tr!(locale, "survey.unknown")}</p>
             </section>
         }),
-        CustomerView::Retired { store_name } => EitherOf5::C(view! {
+        CustomerView::Retired { store_name } => EitherOf7::C(view! {
             <Title text=tr!(locale, "survey.retired_title")/>
             <section class="survey-page">
                 <p class="survey-store">{store_name}</p>
@@ -89,14 +157,14 @@ pub fn CustomerSurveyPage() -> impl IntoView {
                 <p class="lead">{tr!(locale, "survey.retired")}</p>
             </section>
         }),
-        CustomerView::Unknown => EitherOf5::D(view! {
+        CustomerView::Unknown => EitherOf7::D(view! {
             <Title text=tr!(locale, "survey.unknown_title")/>
             <section class="survey-page">
                 <h1>{tr!(locale, "survey.unknown_title")}</h1>
                 <p class="lead">{tr!(locale, "survey.unknown")}</p>
             </section>
         }),
-        CustomerView::Limited => EitherOf5::E(view! {
+        CustomerView::Limited => EitherOf7::E(view! {
             <Title text=tr!(locale, "survey.limited_title")/>
             <section class="survey-page">
                 <h1>{tr!(locale, "survey.limited_title")}</h1>
@@ -164,12 +232,14 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
                 <input type="hidden" name="lang" value=lang/>
                 <input type="hidden" name="ch" value=form.tag.map(ChannelTag::as_str).unwrap_or("")/>
                 <input type="hidden" name=SENT_AT value=""/>
+                {form.csrf.clone().map(|c| view! { <input type="hidden" name="csrf" value=c/> })}
                 {questions.into_iter().map(|q| {
                     let name = field_name(&q.id);
                     let problem = form.problems.get(&name).map(|p| problem_text(locale, *p));
                     let chosen: Vec<String> = all_values(&form.posted, &name).into_iter().map(str::to_string).collect();
                     view! { <QuestionField q locale chosen problem/> }
                 }).collect_view()}
+                {(!form.staff).then(|| view! {
                 <fieldset class="survey-q contact">
                     <legend>{tr!(locale, "survey.contact_title")}</legend>
                     <p class="hint">{tr!(locale, "survey.contact_explain")}</p>
@@ -188,13 +258,14 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
                         aria-invalid=contact_error(CONTACT_EMAIL).map(|_| "true") aria-describedby=contact_error(CONTACT_EMAIL).map(|_| "err-contact-email")/>
                     {contact_error(CONTACT_EMAIL).map(|m| view! { <p class="field-error" id="err-contact-email">{m}</p> })}
                 </fieldset>
+                })}
                 // People never see this field; bots that fill every field do.
                 <div class="hp" aria-hidden="true">
                     <label for="hp-website">"Website"</label>
                     <input id="hp-website" name=HONEYPOT tabindex="-1" autocomplete="off"/>
                 </div>
                 <button type="submit" class="button big">{tr!(locale, "survey.send")}</button>
-                <p class="hint">{tr!(locale, "survey.privacy")}</p>
+                <p class="hint">{if form.staff { tr!(locale, "self.privacy") } else { tr!(locale, "survey.privacy") }}</p>
             </form>
         </section>
         <script src="/survey.js" defer></script>

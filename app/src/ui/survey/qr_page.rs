@@ -19,6 +19,14 @@ pub fn SurveyLinkPage() -> impl IntoView {
     let (code, page) = use_survey_link();
     let query = use_query_map();
     let rotated = move || query.with(|q| q.get("rotated").is_some());
+    let pin_notice = move || {
+        query.with(|q| match q.get("pin").as_deref() {
+            Some("set") => Some(("qr.staff_pin_set", false)),
+            Some("removed") => Some(("qr.staff_pin_removed", false)),
+            Some("invalid") => Some(("qr.staff_pin_invalid", true)),
+            _ => None,
+        })
+    };
     view! {
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
@@ -72,6 +80,19 @@ pub fn SurveyLinkPage() -> impl IntoView {
                                 </ul>
                             </div>
                         </div>
+                        <form method="post" action=format!("/stores/{}/staff-pin", p.store_code) class="card stack">
+                            <h2>{tr!(locale, "qr.staff_title")}</h2>
+                            <p>{tr!(locale, "qr.staff_explain")}</p>
+                            {pin_notice().map(|(key, alert)| view! { <p class="notice" class:alert=alert role="status">{tr!(locale, key)}</p> })}
+                            <p>
+                                {if p.staff_pin_set { tr!(locale, "qr.staff_open") } else { tr!(locale, "qr.staff_closed") }}
+                                " "<code class="link">{p.staff_url.clone()}</code>
+                            </p>
+                            <input type="hidden" name="csrf" value=move || me.csrf()/>
+                            <label for="staff-pin-new">{tr!(locale, "qr.staff_pin")}</label>
+                            <input id="staff-pin-new" name="pin" type="password" inputmode="numeric" autocomplete="new-password" maxlength="8"/>
+                            <button type="submit" class="button secondary">{tr!(locale, "qr.staff_save")}</button>
+                        </form>
                         <form method="post" action=rotate class="card stack">
                             <h2>{tr!(locale, "qr.rotate_title")}</h2>
                             <p>{tr!(locale, "qr.rotate_explain")}</p>

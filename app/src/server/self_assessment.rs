@@ -1,0 +1,214 @@
+//! Employee self-assessment: the team answers the same questions as customers, once per
+//! period (calendar month, store time) each, anonymously. Reached on an employee's own
+//! login (`/self`) or through the store's staff link with a PIN (`/staff/{code}`).
+//!
+//! Anonymity: the response is stored without who sent it; the "answered this period" claim
+//! names the respondent only by a keyed hash and is not linked to the response. Managers see
+//! totals only, and only from `domain::self_assessment::MIN_ANSWERS` answers in a period.
+
+use chrono::{DateTime, Utc};
+
+use super::customer_survey::{content_hash, opened_at, OPENED, RESPONSE_ID};
+use super::db::org::StaffStore;
+use super::db::responses::{insert_response, self_assessments, InsertOutcome};
+use super::db::templates::{latest_version_number, StoredVersion, TemplateCache};
+use super::db::Db;
+use super::error::{ServiceError, ServiceResult};
+use super::ingest::response_row;
+use super::signing::SigningKey;
+use crate::domain::self_assessment::{period_of, summary, Summary};
+use crate::domain::survey_form::{self, first_value, Problem, Problems};
+use crate::domain::{score, AnswerInput, Channel, ResponseSubmission};
+
+pub const TEMPLATE_KEY: &str = "employee-self";
+
+/// The period an answer given now at the store belongs to.
+pub fn current_period(store: &StaffStore, now: DateTime<Utc>) -> String {
+    let tz: chrono_tz::Tz = store.timezone.parse().unwrap_or(chrono_tz::UTC);
+    period_of(now.with_timezone(&tz).date_naive())
+}
+
+/// The period before `period` ('YYYY-MM').
+pub fn previous_period(period: &str) -> String {
+    let (y, m) = period.split_once('-').unwrap_or(("1970", "01"));
+    let (y, m): (i32, u32) = (y.parse().unwrap_or(1970), m.parse().unwrap_or(1));
+    if m <= 1 {
+        format!("{:04}-12", y - 1)
+    } else {
+        format!("{y:04}-{:02}", m - 1)
+    }
+}
+
+/// Who answers, as far as "once per period" needs to know: a signed-in employee, or a phone
+/// that passed the staff link's PIN.
+pub enum Respondent {
+    Employee(i64),
+    StaffDevice(String),
+}
+
+impl Respondent {
+    /// Keyed, so the claims table alone cannot be matched to user ids.
+    pub fn key(&self, key: &SigningKey, store_id: i64) -> String {
+        match self {
+            Respondent::Employee(id) => key.sign(&format!("self:user:{store_id}:{id}")),
+            Respondent::StaffDevice(h) => key.sign(&format!("self:device:{store_id}:{h}")),
+        }
+    }
+}
+
+pub async fn current_template(
+    db: &Db,
+    cache: &TemplateCache,
+) -> Result<Option<StoredVersion>, sqlx::Error> {
+    match latest_version_number(db, TEMPLATE_KEY).await? {
+        Some(v) => cache.get(db, TEMPLATE_KEY, v).await,
+        None => Ok(None),
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Stored,
+    Replayed,
+    AlreadyThisPeriod,
+    Invalid(Problems),
+}
+
+/// Check a posted self-assessment form and store it once, anonymously.
+pub async fn submit_form(
+    db: &Db,
+    key: &SigningKey,
+    store: &StaffStore,
+    version: &StoredVersion,
+    respondent: Respondent,
+    fields: &[(String, String)],
+    now: DateTime<Utc>,
+) -> ServiceResult<Outcome> {
+    let template = &version.template;
+    let mut problems = Problems::new();
+    let response_id = first_value(fields, RESPONSE_ID)
+        .and_then(|v| uuid::Uuid::parse_str(v).ok())
+        .map(|u| u.to_string());
+    if response_id.is_none() {
+        problems.insert(
+            super::customer_survey::FORM_FIELD.into(),
+            Problem::NotAChoice,
+        );
+    }
+    let answers = survey_form::read_answers(template, fields).unwrap_or_else(|p| {
+        problems.extend(p);
+        Vec::new()
+    });
+    let Some(response_id) = response_id.filter(|_| problems.is_empty()) else {
+        return Ok(Outcome::Invalid(problems));
+    };
+    let now_ms = now.timestamp_millis();
+    let opened = first_value(fields, OPENED)
+        .and_then(|t| opened_at(key, t, &response_id, store.id))
+        .filter(|at| *at <= now_ms)
+        .unwrap_or(now_ms);
+    let times = (super::from_ms(opened), now);
+    store_answer(
+        db,
+        key,
+        store,
+        version,
+        respondent,
+        &response_id,
+        answers,
+        times,
+        now,
+    )
+    .await
+}
+
+/// Store a checked self-assessment: anonymous, with its period claimed in the same
+/// transaction. Used by the forms and by `PUT /api/v1/responses` for employees.
+#[allow(clippy::too_many_arguments)]
+pub async fn store_answer(
+    db: &Db,
+    key: &SigningKey,
+    store: &StaffStore,
+    version: &StoredVersion,
+    respondent: Respondent,
+    response_id: &str,
+    answers: Vec<AnswerInput>,
+    (started_at, finished_at): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) -> ServiceResult<Outcome> {
+    let template = &version.template;
+    let submission = ResponseSubmission {
+        template: template.key.clone(),
+        template_version: version.version,
+        store: store.code.clone(),
+        channel: Channel::EmployeeSelf,
+        started_at,
+        finished_at,
+        answers,
+        assignment: None,
+        check_in: None,
+    };
+    let checked = submission
+        .check(template, now)
+        .map_err(ServiceError::Invalid)?;
+    let card = score(template, &checked);
+    let mut row = response_row(
+        response_id,
+        store.id,
+        version.id,
+        None,
+        &submission,
+        &card,
+        now,
+    )?;
+    row.body_hash = content_hash(&submission, None)?;
+    let period = current_period(store, now);
+    row.period_claim = Some(respondent.key(key, store.id));
+    row.period = Some(period);
+    Ok(match insert_response(db, row).await? {
+        InsertOutcome::Created(_) => Outcome::Stored,
+        InsertOutcome::Replayed(_) => Outcome::Replayed,
+        InsertOutcome::PeriodAlreadyAnswered | InsertOutcome::Conflict => {
+            Outcome::AlreadyThisPeriod
+        }
+        InsertOutcome::AssignmentClosed | InsertOutcome::DeviceAnsweredRecently => {
+            Outcome::AlreadyThisPeriod
+        }
+    })
+}
+
+/// What managers see of a store's self-assessments in these periods.
+pub async fn summaries(
+    db: &Db,
+    templates: &TemplateCache,
+    store_id: i64,
+    periods: &[String],
+) -> ServiceResult<Vec<Summary>> {
+    let Some(version) = current_template(db, templates).await? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for period in periods {
+        let sets: Vec<_> = self_assessments(db, store_id, period)
+            .await?
+            .iter()
+            .filter_map(|json| serde_json::from_str::<Vec<AnswerInput>>(json).ok())
+            .filter_map(|inputs| {
+                crate::domain::answers::check_answers(&version.template, &inputs).ok()
+            })
+            .collect();
+        out.push(summary(&version.template, period, &sets));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_period_before_january_is_last_december() {
+        assert_eq!(previous_period("2026-01"), "2025-12");
+        assert_eq!(previous_period("2026-11"), "2026-10");
+    }
+}
