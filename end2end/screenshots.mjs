@@ -59,7 +59,7 @@ async function surveyLink(user, store) {
   const page = await context.newPage();
   await signIn(page, user);
   await page.goto(`${base}/stores/${store}/qr`);
-  const link = await page.locator("code.link").innerText();
+  const link = await page.locator("figure code.link").innerText();
   await context.close();
   return link.replace(/^https?:\/\/[^/]+/, base);
 }
