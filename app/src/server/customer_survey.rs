@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::db::responses::{insert_response, recent_customer_answers, DeviceClaim, InsertOutcome};
 use super::db::survey_links::SurveyStore;
-use super::db::templates::{latest_version_number, StoredVersion, TemplateCache};
+use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
 use super::error::ServiceResult;
 use super::ingest::response_row;
@@ -34,10 +34,7 @@ pub async fn current_template(
     db: &Db,
     cache: &TemplateCache,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
-    match latest_version_number(db, TEMPLATE_KEY).await? {
-        Some(v) => cache.get(db, TEMPLATE_KEY, v).await,
-        None => Ok(None),
-    }
+    latest_version(db, cache, TEMPLATE_KEY).await
 }
 
 /// A new form: its response id (the idempotency key of the answer) and the signed moment

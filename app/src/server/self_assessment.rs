@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::customer_survey::{content_hash, opened_at, OPENED, RESPONSE_ID};
 use super::db::org::StaffStore;
 use super::db::responses::{insert_response, self_assessments, InsertOutcome};
-use super::db::templates::{latest_version_number, StoredVersion, TemplateCache};
+use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
 use super::error::{ServiceError, ServiceResult};
 use super::ingest::response_row;
@@ -60,10 +60,7 @@ pub async fn current_template(
     db: &Db,
     cache: &TemplateCache,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
-    match latest_version_number(db, TEMPLATE_KEY).await? {
-        Some(v) => cache.get(db, TEMPLATE_KEY, v).await,
-        None => Ok(None),
-    }
+    latest_version(db, cache, TEMPLATE_KEY).await
 }
 
 #[derive(Debug, PartialEq)]

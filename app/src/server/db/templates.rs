@@ -157,6 +157,18 @@ pub async fn latest_version_number(db: &Db, key: &str) -> Result<Option<u32>, sq
     Ok(row.try_get::<Option<i64>, _>(0)?.map(|v| v as u32))
 }
 
+/// The newest published version of a template, through the cache (None: not installed).
+pub async fn latest_version(
+    db: &Db,
+    cache: &TemplateCache,
+    key: &str,
+) -> Result<Option<StoredVersion>, sqlx::Error> {
+    match latest_version_number(db, key).await? {
+        Some(v) => cache.get(db, key, v).await,
+        None => Ok(None),
+    }
+}
+
 /// The newest version of every template.
 pub async fn latest_versions(db: &Db) -> Result<Vec<(TemplateSummary, String)>, sqlx::Error> {
     let rows = sqlx::query(
