@@ -93,6 +93,11 @@ both_backends! {
         let (_, headers, page) = app.send(get_with_cookie("/admin/tokens", &format!("{cookie}; {flash}"))).await;
         assert!(String::from_utf8(page).expect("utf8").contains(&token), "shown once");
         assert!(headers.get_all(header::SET_COOKIE).iter().any(|v| v.to_str().unwrap_or("").contains("Max-Age=0")), "then forgotten");
+        // Even if the browser sends the cookie again (a reload racing the clearing response),
+        // the token is not shown a second time.
+        let (_, _, page) = app.send(get_with_cookie("/admin/tokens", &format!("{cookie}; {flash}"))).await;
+        let page = String::from_utf8(page).expect("utf8");
+        assert!(page.contains("Till export") && !page.contains(&token), "never shown again");
 
         assert_eq!(app.get("/api/v1/stores", &token).await.0, StatusCode::OK);
         let id: i64 = {

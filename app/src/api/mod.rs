@@ -145,10 +145,15 @@ pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
         return Err(AppError::Forbidden);
     }
     let parts = ssr::request_parts()?;
-    let new_token = crate::server::auth::cookie_value(&parts.headers, NEW_TOKEN_COOKIE)
-        .map(str::to_string)
-        .filter(|v| v.starts_with(crate::server::auth::TOKEN_PREFIX));
-    if new_token.is_some() {
+    let flash = crate::server::auth::cookie_value(&parts.headers, NEW_TOKEN_COOKIE)
+        .filter(|v| v.starts_with(crate::server::auth::TOKEN_PREFIX))
+        .map(str::to_string);
+    let mut new_token = None;
+    if let Some(token) = flash {
+        let hash = crate::server::auth::sha256_hex(token.as_bytes());
+        if crate::server::db::tokens::mark_shown(&state.db, &hash, crate::server::now_ms()).await? {
+            new_token = Some(token);
+        }
         let response = expect_context::<leptos_axum::ResponseOptions>();
         let clear = format!(
             "{NEW_TOKEN_COOKIE}=; Path=/admin/tokens; Max-Age=0; HttpOnly; SameSite=Strict"

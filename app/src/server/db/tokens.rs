@@ -61,6 +61,26 @@ pub async fn token_actor(
     Ok(Some(actor))
 }
 
+/// How long after its creation a new token may still be shown (the flash cookie lives as long).
+pub const SHOW_WINDOW_MS: i64 = 120_000;
+
+/// Marks the token with this hash as shown and says whether this call did it: true once, for a
+/// live token created within [`SHOW_WINDOW_MS`]; false ever after. The one-time display is kept
+/// here rather than by clearing the cookie alone, because a browser may still send the cookie
+/// again (a reload racing the clearing response, a copied request).
+pub async fn mark_shown(db: &Db, token_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE api_tokens SET shown_at = $1
+         WHERE token_hash = $2 AND shown_at IS NULL AND revoked_at IS NULL AND created_at > $3",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(now - SHOW_WINDOW_MS)
+    .execute(&db.pool)
+    .await?;
+    Ok(affected(&r) == 1)
+}
+
 /// Every token, newest first (admins only; the caller checks the role).
 pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
     let rows = sqlx::query(
