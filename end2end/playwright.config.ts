@@ -36,6 +36,8 @@ export default defineConfig({
       SERVSCOPE_LOGIN_RATE: "1000",
       // Many survey answers from one address (every test phone is 127.0.0.1).
       SERVSCOPE_SURVEY_RATE_ADDRESS: "1000",
+      // Every test phone enters the staff PIN from the same address.
+      SERVSCOPE_STAFF_PIN_RATE: "100",
       SERVSCOPE_LOG: "warn",
     },
   },

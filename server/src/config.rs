@@ -114,6 +114,16 @@ pub struct Config {
     )]
     pub survey_posts_per_hour_per_device: u32,
 
+    /// Staff link PIN attempts per network address per quarter hour (per store and hour: four
+    /// times this). Raise it when a whole team enters the PIN on the store's one Wi-Fi.
+    #[arg(
+        long,
+        env = "SERVSCOPE_STAFF_PIN_RATE",
+        default_value_t = 5,
+        global = true
+    )]
+    pub staff_pin_attempts_per_quarter_hour: u32,
+
     /// Load the demo organisation, users and responses when the database is empty.
     #[arg(long, env = "SERVSCOPE_DEMO", action = ArgAction::Set, default_value_t = false, global = true)]
     pub demo: bool,
@@ -230,7 +240,7 @@ pub enum TokensCommand {
     List,
 }
 
-const FILE_KEYS: [(&str, &str); 13] = [
+const FILE_KEYS: [(&str, &str); 14] = [
     ("database_url", "DATABASE_URL"),
     ("bind", "SERVSCOPE_BIND"),
     ("data_dir", "SERVSCOPE_DATA_DIR"),
@@ -248,6 +258,10 @@ const FILE_KEYS: [(&str, &str); 13] = [
     (
         "survey_posts_per_hour_per_device",
         "SERVSCOPE_SURVEY_RATE_DEVICE",
+    ),
+    (
+        "staff_pin_attempts_per_quarter_hour",
+        "SERVSCOPE_STAFF_PIN_RATE",
     ),
     ("demo", "SERVSCOPE_DEMO"),
 ];

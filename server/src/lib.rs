@@ -38,6 +38,7 @@ pub fn state_for(config: &Config, db: Db) -> AppState {
             survey_repeat_hours: config.survey_repeat_hours,
             survey_posts_per_hour_per_address: config.survey_posts_per_hour_per_address,
             survey_posts_per_hour_per_device: config.survey_posts_per_hour_per_device,
+            staff_pin_attempts_per_quarter_hour: config.staff_pin_attempts_per_quarter_hour,
             ..Settings::default()
         },
     )

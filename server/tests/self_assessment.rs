@@ -119,9 +119,14 @@ both_backends! {
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/self/thanks?lang=en"));
         let (_, _, thanks) = app.send(get_with_cookie(&location, &cookie)).await;
         assert!(text(thanks).contains("Your answers count for this month, anonymously"));
-        // Again this month: thanked, not stored.
-        let (_, location) = answer_on_login(&app, &cookie).await;
-        assert_eq!(location, "/self/thanks?lang=en&already=1");
+        // Opened again this month: said at once, no form to fill in for nothing.
+        let (status, _, again) = app.send(get_with_cookie("/self", &cookie)).await;
+        let again = text(again);
+        assert_eq!(status, StatusCode::OK);
+        assert!(again.contains("already answered the self-assessment this month") && !again.contains("q.recommend"));
+        // A form opened before the answer (another tab) is thanked, not stored.
+        let (_, headers, _) = app.send(form_post("/self", &body_of(&page, &ANSWERS), Some(&cookie))).await;
+        assert_eq!(headers[header::LOCATION], "/self/thanks?lang=en&already=1");
         assert_eq!(self_answers(&app).await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE channel = 'employee_self' AND submitted_by IS NULL AND period IS NOT NULL").await, 1);
         // The claim names the employee only by a keyed hash.
@@ -191,16 +196,25 @@ both_backends! {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let mut jar = keep_cookies("", &headers);
         assert!(jar.contains("servscope_staff="));
-        for expected in ["/staff/N-1/thanks?lang=en", "/staff/N-1/thanks?lang=en&already=1"] {
+        // Two tabs opened before answering: the first is stored, the second thanked only.
+        let mut tabs = Vec::new();
+        for _ in 0..2 {
             let (status, headers, page) = app.send(from(3, Method::GET, "/staff/N-1", &jar, None)).await;
             assert_eq!(status, StatusCode::OK);
             jar = keep_cookies(&jar, &headers);
             let page = text(page);
             assert!(page.contains("Our service, in our own eyes"));
-            let (status, headers, _) = app.send(from(3, Method::POST, "/staff/N-1", &jar, Some(body_of(&page, &ANSWERS)))).await;
+            tabs.push(page);
+        }
+        for (page, expected) in tabs.iter().zip(["/staff/N-1/thanks?lang=en", "/staff/N-1/thanks?lang=en&already=1"]) {
+            let (status, headers, _) = app.send(from(3, Method::POST, "/staff/N-1", &jar, Some(body_of(page, &ANSWERS)))).await;
             assert_eq!((status, headers[header::LOCATION].to_str().expect("ascii")), (StatusCode::SEE_OTHER, expected));
             jar = keep_cookies(&jar, &headers);
         }
+        // Opening the link again on that phone says so at once.
+        let (_, _, again) = app.send(from(3, Method::GET, "/staff/N-1", &jar, None)).await;
+        let again = text(again);
+        assert!(again.contains("already answered the self-assessment this month") && !again.contains("q.recommend"));
         assert_eq!(self_answers(&app).await, 1);
         // The pass is for this store only.
         assert_eq!(app.send(from(3, Method::GET, "/staff/S-1", &jar, None)).await.0, StatusCode::NOT_FOUND);

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::customer_survey::{content_hash, opened_at, OPENED, RESPONSE_ID};
 use super::db::org::StaffStore;
-use super::db::responses::{insert_response, self_assessments, InsertOutcome};
+use super::db::responses::{insert_response, period_claimed, self_assessments, InsertOutcome};
 use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
 use super::error::{ServiceError, ServiceResult};
@@ -54,6 +54,19 @@ impl Respondent {
             Respondent::StaffDevice(h) => key.sign(&format!("self:device:{store_id}:{h}")),
         }
     }
+}
+
+/// Has this respondent already answered this period? Lets the page say so on opening instead
+/// of after a whole form was filled in; the insert's claim stays the rule that counts.
+pub async fn already_answered(
+    db: &Db,
+    key: &SigningKey,
+    store: &StaffStore,
+    respondent: &Respondent,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let period = current_period(store, now);
+    period_claimed(db, store.id, &period, &respondent.key(key, store.id)).await
 }
 
 pub async fn current_template(

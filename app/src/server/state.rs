@@ -31,6 +31,8 @@ pub struct Settings {
     pub survey_posts_per_hour_per_address: u32,
     /// Customer survey answers accepted per device per hour (mistakes corrected included).
     pub survey_posts_per_hour_per_device: u32,
+    /// Staff link PIN attempts per address per quarter hour; per store and hour four times this.
+    pub staff_pin_attempts_per_quarter_hour: u32,
     /// The thresholds of the stuffing flags.
     pub stuffing: crate::domain::stuffing::Rules,
 }
@@ -45,6 +47,7 @@ impl Default for Settings {
             survey_repeat_hours: 24,
             survey_posts_per_hour_per_address: 60,
             survey_posts_per_hour_per_device: 10,
+            staff_pin_attempts_per_quarter_hour: 5,
             stuffing: crate::domain::stuffing::Rules::default(),
         }
     }
@@ -59,24 +62,33 @@ pub struct Limits {
     pub survey_posts_by_device: DefaultKeyedRateLimiter<String>,
     /// Survey pages shown per address: generous, it only stops scripted floods.
     pub survey_pages_by_ip: DefaultKeyedRateLimiter<IpAddr>,
-    /// Staff link PIN attempts: 5 per address per quarter hour, 20 per store per hour (a
-    /// four-digit PIN would take months to guess).
+    /// Staff link PIN attempts, right or wrong: by default 5 per address per quarter hour and 20
+    /// per store per hour (all 10,000 four-digit PINs would take three weeks to try).
     pub staff_pin_by_ip: DefaultKeyedRateLimiter<IpAddr>,
     pub staff_pin_by_store: DefaultKeyedRateLimiter<i64>,
 }
 
-fn per_hour(n: u32) -> Quota {
+/// `n` per `period`, refilled evenly, with the whole allowance available at once.
+fn spread_over(period: std::time::Duration, n: u32) -> Quota {
     let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
-    // Refill evenly over the hour, with the whole hour's allowance available at once.
-    Quota::with_period(std::time::Duration::from_secs(3600) / n.get())
+    Quota::with_period(period / n.get())
         .unwrap_or_else(|| Quota::per_hour(n))
         .allow_burst(n)
+}
+
+fn per_hour(n: u32) -> Quota {
+    spread_over(std::time::Duration::from_secs(3600), n)
+}
+
+fn per_quarter_hour(n: u32) -> Quota {
+    spread_over(std::time::Duration::from_secs(900), n)
 }
 
 impl Limits {
     pub fn new(settings: &Settings) -> Limits {
         let per_user =
             NonZeroU32::new(settings.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let pin = settings.staff_pin_attempts_per_quarter_hour;
         let per_ip = per_user.saturating_mul(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN));
         Limits {
             login_by_ip: RateLimiter::keyed(Quota::per_minute(per_ip)),
@@ -90,12 +102,8 @@ impl Limits {
             survey_pages_by_ip: RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(120).unwrap_or(NonZeroU32::MIN),
             )),
-            staff_pin_by_ip: RateLimiter::keyed(
-                Quota::with_period(std::time::Duration::from_secs(180))
-                    .unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN))
-                    .allow_burst(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
-            ),
-            staff_pin_by_store: RateLimiter::keyed(per_hour(20)),
+            staff_pin_by_ip: RateLimiter::keyed(per_quarter_hour(pin)),
+            staff_pin_by_store: RateLimiter::keyed(per_hour(pin.saturating_mul(4))),
         }
     }
 }

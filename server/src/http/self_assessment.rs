@@ -147,6 +147,31 @@ async fn employee(
     }
 }
 
+/// The "already answered this month" page, when it applies: said on opening rather than after
+/// a whole form was filled in (the claim taken with the answer stays the rule).
+async fn already_this_period(
+    state: &AppState,
+    headers: &HeaderMap,
+    uri: &str,
+    store: &StaffStore,
+    key: &SigningKey,
+    respondent: &Respondent,
+) -> Option<Response> {
+    let now = chrono::Utc::now();
+    match self_assessment::already_answered(&state.db, key, store, respondent, now).await {
+        Ok(false) => None,
+        Ok(true) => {
+            let view = CustomerView::Thanks {
+                store_name: store.name.clone(),
+                already: true,
+                staff: true,
+            };
+            Some(render(state, headers, uri, view, StatusCode::OK).await)
+        }
+        Err(e) => Some(ServiceError::from(e).into_html_error()),
+    }
+}
+
 /// GET `/self`.
 pub async fn self_page(
     State(state): State<AppState>,
@@ -154,7 +179,7 @@ pub async fn self_page(
     headers: HeaderMap,
 ) -> Response {
     let uri = with_lang("/self", Locale::from_code(&q.lang), "");
-    let (_, csrf, store) = match employee(&state, &headers, &uri).await {
+    let (actor, csrf, store) = match employee(&state, &headers, &uri).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -162,6 +187,10 @@ pub async fn self_page(
         (Ok(v), Ok(k)) => (v, k),
         (Err(r), _) | (_, Err(r)) => return r,
     };
+    let respondent = Respondent::Employee(actor.user_id);
+    if let Some(r) = already_this_period(&state, &headers, &uri, &store, &key, &respondent).await {
+        return r;
+    }
     let view = form(
         &store,
         &version,
@@ -346,6 +375,16 @@ pub async fn staff_page(
         };
         return render(&state, &headers, &uri, view, StatusCode::OK).await;
     }
+    // The phone's id for "once a month", set before its first answer.
+    let (device_hash, set_cookie) = device(&state, &headers, ip, "/staff/");
+    if set_cookie.is_none() {
+        let respondent = Respondent::StaffDevice(device_hash);
+        if let Some(r) =
+            already_this_period(&state, &headers, &uri, &store, &key, &respondent).await
+        {
+            return r;
+        }
+    }
     let version = match template(&state).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -359,8 +398,6 @@ pub async fn staff_page(
         Vec::new(),
         Default::default(),
     );
-    // The phone's id for "once a month", set before its first answer.
-    let (_, set_cookie) = device(&state, &headers, ip, "/staff/");
     with_cookie(
         render(&state, &headers, &uri, view, StatusCode::OK).await,
         set_cookie,

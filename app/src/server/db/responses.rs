@@ -148,6 +148,24 @@ fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::A
     .bind(&r.period)
 }
 
+/// Has this respondent (keyed hash) already answered the store's self-assessment in `period`?
+pub async fn period_claimed(
+    db: &Db,
+    store_id: i64,
+    period: &str,
+    respondent: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT 1 FROM self_assessment_claims WHERE store_id = $1 AND period = $2 AND respondent = $3",
+    )
+    .bind(store_id)
+    .bind(period)
+    .bind(respondent)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
 pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
     let linked = r.assignment_id.is_some()
         || !r.photos.is_empty()
