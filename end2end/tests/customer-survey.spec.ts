@@ -1,8 +1,8 @@
 // The customer survey behind a store's QR code, on a phone: with JavaScript off (a plain form
 // post) and on (survey.js keeps an answer through a network failure). What was stored is read
 // back from the store manager's view of customer answers.
-import { expect, test, APIRequestContext, Page, request as pwRequest } from "@playwright/test";
-import { DEMO_PASSWORD, ready } from "./helpers";
+import { expect, test, APIRequestContext, request as pwRequest } from "@playwright/test";
+import { answer, DEMO_PASSWORD, ready } from "./helpers";
 
 const PORT = Number(process.env.E2E_PORT ?? 3199);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -27,16 +27,6 @@ async function surveyLink(api: APIRequestContext): Promise<string> {
 async function storedWith(api: APIRequestContext, comment: string): Promise<number> {
   const html = await (await api.get("/stores/SH-001/customers?flagged=include")).text();
   return html.split(`<blockquote class="comment">${comment}</blockquote>`).length - 1;
-}
-
-/** Answer every required question; the comment makes this answer recognisable. */
-async function answer(page: Page, comment: string) {
-  const groups = page.locator("fieldset.survey-q:not(.contact)");
-  await groups.nth(0).getByRole("radio", { name: "9", exact: true }).check();
-  for (const i of [1, 2, 3, 4, 5]) {
-    await groups.nth(i).getByRole("radio", { name: "4", exact: true }).check();
-  }
-  await page.locator("textarea").fill(comment);
 }
 
 test("a customer scans the code, answers in Chinese and is thanked; the answer is stored once", async ({ page }, info) => {

@@ -21,3 +21,14 @@ export async function signIn(page: Page, info: TestInfo, username: string, passw
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** Answer every required question of a customer or self-assessment form (likelihood to
+ * recommend, then the five dimensions); the comment makes this answer recognisable. */
+export async function answer(page: Page, comment: string) {
+  const groups = page.locator("fieldset.survey-q:not(.contact)");
+  await groups.nth(0).getByRole("radio", { name: "9", exact: true }).check();
+  for (const i of [1, 2, 3, 4, 5]) {
+    await groups.nth(i).getByRole("radio", { name: "4", exact: true }).check();
+  }
+  await page.locator("textarea").fill(comment);
+}

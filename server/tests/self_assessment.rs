@@ -115,6 +115,7 @@ both_backends! {
         assert!(page.contains("Our service, in our own eyes"));
         assert!(page.contains("North One"));
         assert!(!page.contains("contact_phone"), "no call-back part for staff");
+        assert!(page.contains("href=\"/lang?to=ru&amp;next=/self\""), "an employee's language choice is remembered");
         let (status, location) = answer_on_login(&app, &cookie).await;
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/self/thanks?lang=en"));
         let (_, _, thanks) = app.send(get_with_cookie(&location, &cookie)).await;

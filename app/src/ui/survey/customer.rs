@@ -72,9 +72,16 @@ pub struct SurveyForm {
     pub csrf: Option<String>,
 }
 
-/// The link to this page in another language, keeping the placement tag.
-fn lang_href(path: &str, lang: Locale, tag: Option<ChannelTag>) -> String {
+/// The link to this page in another language. A customer's choice holds for this survey only
+/// (the placement tag kept); an employee's is remembered like anywhere else in the app, since
+/// they come back every month.
+fn lang_href(path: &str, lang: Locale, tag: Option<ChannelTag>, staff: bool) -> String {
     match tag {
+        _ if staff => format!(
+            "/lang?to={}&next={}",
+            lang.code(),
+            crate::ui::layout::urlencode(path)
+        ),
         Some(t) => format!("{path}?lang={}&ch={}", lang.code(), t.as_str()),
         None => format!("{path}?lang={}", lang.code()),
     }
@@ -210,7 +217,7 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
                 <p class="survey-store">{form.store_name.clone()}</p>
                 <nav class="survey-langs" aria-label=tr!(locale, "lang.label")>
                     {Locale::ALL.into_iter().map(|l| view! {
-                        <a href=lang_href(&form.action, l, form.tag) hreflang=l.code() lang=l.code()
+                        <a href=lang_href(&form.action, l, form.tag, form.staff) hreflang=l.code() lang=l.code()
                            aria-current=(l == locale).then_some("true")>{l.native_name()}</a>
                     }).collect_view()}
                 </nav>
