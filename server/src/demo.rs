@@ -245,9 +245,6 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                 if week % 3 == 1 {
                     plan.push(Channel::MysteryCall);
                 }
-                if week % 4 == 2 {
-                    plan.push(Channel::EmployeeSelf);
-                }
                 for channel in plan {
                     let key = match channel {
                         Channel::MysteryVisit => "instore-visit",
@@ -276,7 +273,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                         channel,
                         started_at: finished - Duration::minutes(minutes),
                         finished_at: finished,
-                        answers: answers_for(template, quality, region.lang, &mut rng),
+                        answers: answers_for(template, quality, (region.lang, &COMMENTS), &mut rng),
                         assignment: None,
                         check_in: None,
                     };
@@ -297,8 +294,68 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
             }
         }
     }
+    made += demo_self_assessments(db, &cache, &templates, now, &mut rng).await?;
     assign_demo_visits(db, &admin, now).await?;
     Ok(Some(made))
+}
+
+/// The team self-assessments of the last two months or so: a handful per store, stored as the
+/// staff link stores them (anonymous, once per phone and month), so some months reach the
+/// three answers managers need to see totals and some do not. No claim for any demo account:
+/// `staff.sh001` can still answer this month.
+async fn demo_self_assessments(
+    db: &Db,
+    cache: &TemplateCache,
+    templates: &[Template],
+    now: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> Result<usize, String> {
+    use app::server::self_assessment::{current_template, store_answer, Respondent};
+    let template = templates
+        .iter()
+        .find(|t| t.key == app::server::self_assessment::TEMPLATE_KEY)
+        .ok_or("missing template")?;
+    let version = current_template(db, cache)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("missing self-assessment template")?;
+    let key = app::server::signing::load_key(db, "forms", now.timestamp_millis())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut made = 0;
+    for region in &REGIONS {
+        for (code, _, _) in region.stores {
+            let store = org::staff_store_by_code(db, code)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("missing store")?;
+            // Employees rate themselves a little above what customers see.
+            let quality: f64 = rng.random_range(0.7..0.95);
+            for _ in 0..rng.random_range(4..=9) {
+                let finished = now
+                    - Duration::days(rng.random_range(0..55))
+                    - Duration::minutes(rng.random_range(0..600));
+                let started = finished - Duration::minutes(rng.random_range(2..6));
+                let phone = format!("demo-phone-{}", rng.random::<u64>());
+                let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
+                store_answer(
+                    db,
+                    &key,
+                    &store,
+                    &version,
+                    Respondent::StaffDevice(phone),
+                    &id.to_string(),
+                    answers_for(template, quality, (region.lang, &STAFF_COMMENTS), rng),
+                    (started, finished),
+                    finished,
+                )
+                .await
+                .map_err(|e| format!("demo self-assessment for {code}: {e:?}"))?;
+                made += 1;
+            }
+        }
+    }
+    Ok(made)
 }
 
 /// Open assignments for the demo shoppers, so the shopper app has work on first start:
@@ -375,7 +432,9 @@ async fn assign_demo_visits(
     Ok(())
 }
 
-const COMMENTS: [(&str, &[&str]); 3] = [
+type Comments = [(&'static str, &'static [&'static str]); 3];
+
+const COMMENTS: Comments = [
     (
         "en",
         &[
@@ -405,8 +464,41 @@ const COMMENTS: [(&str, &[&str]); 3] = [
     ),
 ];
 
+/// What employees write about their own service.
+const STAFF_COMMENTS: Comments = [
+    (
+        "en",
+        &[
+            "We need a second till open at lunchtime.",
+            "New colleagues need more product training.",
+            "The stockroom makes it slow to find sizes.",
+        ],
+    ),
+    (
+        "zh",
+        &[
+            "午餐时间需要再开一个收银台。",
+            "新同事需要更多产品培训。",
+            "仓库太乱，找尺码很慢。",
+        ],
+    ),
+    (
+        "ru",
+        &[
+            "В обед нужна вторая касса.",
+            "Новым коллегам нужно больше обучения по товарам.",
+            "На складе долго искать нужный размер.",
+        ],
+    ),
+];
+
 /// Plausible answers for a template at a level of service `quality` (0..1).
-fn answers_for(t: &Template, quality: f64, lang: &str, rng: &mut StdRng) -> Vec<AnswerInput> {
+fn answers_for(
+    t: &Template,
+    quality: f64,
+    (lang, comments): (&str, &Comments),
+    rng: &mut StdRng,
+) -> Vec<AnswerInput> {
     let mut given = AnswerSet::new();
     let mut inputs = Vec::new();
     let noisy = |rng: &mut StdRng| (quality + rng.random_range(-0.25..0.25)).clamp(0.0, 1.0);
@@ -464,11 +556,11 @@ fn answers_for(t: &Template, quality: f64, lang: &str, rng: &mut StdRng) -> Vec<
                 QuestionType::DurationSeconds => measured(rng, 300),
                 QuestionType::Count => measured(rng, 6),
                 QuestionType::FreeText => {
-                    let list = COMMENTS
+                    let list = comments
                         .iter()
                         .find(|(l, _)| *l == lang)
                         .map(|(_, c)| *c)
-                        .unwrap_or(COMMENTS[0].1);
+                        .unwrap_or(comments[0].1);
                     json!(list[rng.random_range(0..list.len())])
                 }
                 QuestionType::Photo => continue,

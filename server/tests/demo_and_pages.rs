@@ -45,6 +45,10 @@ both_backends! {
         assert_eq!(app.count("SELECT COUNT(*) FROM regions").await, 3);
         assert_eq!(app.count("SELECT COUNT(DISTINCT channel) FROM responses").await, 4);
         assert_eq!(app.count("SELECT COUNT(DISTINCT role) FROM users").await, 5);
+        // Self-assessments as the staff link stores them: anonymous, each in its month, and some
+        // store-months with the three answers managers need to see totals.
+        assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE channel = 'employee_self' AND (submitted_by IS NOT NULL OR period IS NULL)").await, 0);
+        assert!(app.count("SELECT COUNT(*) FROM (SELECT store_id, period FROM responses WHERE channel = 'employee_self' GROUP BY store_id, period HAVING COUNT(*) >= 3) AS shown").await >= 3);
         assert_eq!(server::demo::load(app.db(), chrono::Utc::now()).await.expect("load"), None, "loads only once");
     }
 
