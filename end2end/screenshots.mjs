@@ -89,4 +89,18 @@ const shanghai = await surveyLink("manager.sh001", "SH-001");
   await context.close();
 }
 await shoot("customer-answers", "mobile", async (p) => { await signIn(p, "manager.sh001"); await p.goto(`${base}/stores/SH-001/customers`); });
+// Employee self-assessment: on the employee's own login, and the store's staff link once its
+// manager has set a PIN.
+await shoot("self", "mobile", async (p) => { await signIn(p, "staff.sh001"); await p.goto(`${base}/self`); });
+{
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  await signIn(p, "manager.sh001");
+  await p.goto(`${base}/stores/SH-001/qr`);
+  await p.locator("#staff-pin-new").fill("2468");
+  await p.getByRole("button", { name: "Save the PIN" }).click();
+  await p.waitForURL(/pin=set/);
+  await context.close();
+}
+await shoot("staff-pin", "mobile", (p) => p.goto(`${base}/staff/SH-001`));
 await browser.close();
