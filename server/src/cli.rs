@@ -9,7 +9,7 @@ use app::server::auth::{self, check_new_password, hash_password_blocking, sha256
 use app::server::db::{org, templates, tokens, users, Db};
 use app::server::now_ms;
 
-use crate::config::{StoresCommand, TemplatesCommand, TokensCommand, UsersCommand};
+use crate::config::{FiguresCommand, StoresCommand, TemplatesCommand, TokensCommand, UsersCommand};
 
 pub type CliResult = Result<(), String>;
 
@@ -206,6 +206,23 @@ pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+pub async fn figures(db: &Db, cmd: FiguresCommand) -> CliResult {
+    let FiguresCommand::Rebuild = cmd;
+    let started = std::time::Instant::now();
+    let report = app::server::db::figures::rebuild(db, &Default::default())
+        .await
+        .map_err(db_err)?;
+    println!(
+        "rebuilt the weekly figures from {} responses ({} flagged left out): {} store-weeks, {} item rows, in {:.1} s",
+        report.responses,
+        report.skipped_flagged,
+        report.week_rows,
+        report.item_rows,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 pub async fn stores(db: &Db, cmd: StoresCommand) -> CliResult {

@@ -187,6 +187,17 @@ pub enum Command {
     },
     /// Load the demo data set into an empty database.
     Demo,
+    /// The weekly figures behind scorecards (kept up to date as responses arrive).
+    Figures {
+        #[command(subcommand)]
+        command: FiguresCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FiguresCommand {
+    /// Recompute every weekly figure from the raw responses (after a restore, or to check).
+    Rebuild,
 }
 
 #[derive(Subcommand, Debug)]

@@ -22,6 +22,16 @@ pub async fn open_database(url: &str) -> Result<Db, String> {
         .await
         .map_err(|e| format!("migrating the database: {e}"))?;
     demo::publish_builtin_templates(&db).await?;
+    // A database from before the weekly figures existed gets them once, here.
+    let missing = app::server::db::figures::missing(&db)
+        .await
+        .map_err(|e| format!("reading the weekly figures: {e}"))?;
+    if missing {
+        let report = app::server::db::figures::rebuild(&db, &Default::default())
+            .await
+            .map_err(|e| format!("building the weekly figures: {e}"))?;
+        tracing::info!(responses = report.responses, "built the weekly figures");
+    }
     Ok(db)
 }
 

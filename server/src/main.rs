@@ -54,6 +54,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Tokens { command } => cli::tokens(&db, command).await,
         Command::Stores { command } => cli::stores(&db, command).await,
         Command::Demo => load_demo(&db).await,
+        Command::Figures { command } => cli::figures(&db, command).await,
         Command::Serve => {
             if config.demo {
                 load_demo(&db).await?;

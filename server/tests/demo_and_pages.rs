@@ -9,23 +9,7 @@ use common::{get_with_cookie, TestApp};
 /// Empty the harness's seed (the demo loads only into a database without users), load the
 /// demo, and return (responses made, points earned x10, answers digest).
 async fn fresh_demo(app: &TestApp) -> (usize, i64, i64) {
-    for table in [
-        "user_stores",
-        "user_regions",
-        "users",
-        "stores",
-        "regions",
-        "organisations",
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-            .execute(&app.db().pool)
-            .await
-            .expect("clear");
-    }
-    let made = server::demo::load(app.db(), chrono::Utc::now())
-        .await
-        .expect("load")
-        .expect("loaded");
+    let made = common::load_demo(app).await;
     let points = app
         .count("SELECT CAST(SUM(points_earned) * 10 AS BIGINT) FROM responses")
         .await;

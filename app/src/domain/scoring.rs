@@ -265,7 +265,7 @@ pub fn score(template: &Template, answers: &AnswerSet) -> ScoreCard {
 }
 
 /// Net Promoter Score over answered 0-10 values: % of 9-10 minus % of 0-6.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default)]
 pub struct Nps {
     pub promoters: u32,
     pub passives: u32,

@@ -9,10 +9,11 @@ use super::db::templates::TemplateCache;
 use super::db::{assignments, org, photos, Db};
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wire::{Receipt, Role};
+use crate::domain::rollup::Contribution;
 use crate::domain::{score, Channel, FieldError, ResponseSubmission, ScoreCard};
 
-/// Who may submit through which channel. The customer QR channel opens to anonymous
-/// customers in a later issue; until then only admins (imports) may use it.
+/// Who may submit through which channel. Customers answer through the survey form
+/// (`customer_survey`), not this API; through it only admins (imports) send customer answers.
 fn may_submit(role: Role, channel: Channel) -> bool {
     match role {
         Role::Admin => true,
@@ -273,6 +274,7 @@ pub fn response_row(
         contact: None,
         period: None,
         period_claim: None,
+        rollup: Some(Contribution::of(card)),
     })
 }
 

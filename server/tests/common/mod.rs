@@ -35,6 +35,8 @@ pub struct TestApp {
     pub state: AppState,
     pub router: Router,
     pub backend: Backend,
+    /// The test database's address (to open it again as the server would).
+    pub url: String,
 }
 
 fn password_hash() -> PasswordHashString {
@@ -113,6 +115,7 @@ impl TestApp {
             state,
             router,
             backend,
+            url,
         })
     }
 
@@ -328,6 +331,29 @@ async fn seed(db: &Db) {
     }
 }
 
+/// Replace the harness's seed with the demo data set (12 stores, weeks of answers from every
+/// channel, sent through the real ingest paths); returns the number of responses made.
+pub async fn load_demo(app: &TestApp) -> usize {
+    // The demo loads only into a database without users.
+    for table in [
+        "user_stores",
+        "user_regions",
+        "users",
+        "stores",
+        "regions",
+        "organisations",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&app.db().pool)
+            .await
+            .expect("clear");
+    }
+    server::demo::load(app.db(), chrono::Utc::now())
+        .await
+        .expect("load")
+        .expect("loaded")
+}
+
 /// A valid customer-pulse submission for a store (channel customer_qr).
 pub fn pulse(store: &str, recommend: u8) -> Value {
     let now = chrono::Utc::now();
@@ -385,10 +411,6 @@ pub fn fake_jpeg(len: usize, seed: u8) -> (Vec<u8>, String) {
     (bytes, hash)
 }
 
-/// Tests of one binary run one at a time. Each `#[tokio::test]` has its own runtime, and with
-/// several runtimes rendering pages at once in one process, a page render now and then never
-/// finished (a lost wake-up somewhere in the SSR stack; seen only with concurrent runtimes, never
-/// with one runtime under the same load, which is how the server runs). Held for the whole test.
 /// The runtime of one test (what `#[tokio::test(flavor = "multi_thread")]` would make).
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -398,6 +420,10 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("test runtime")
 }
 
+/// Tests of one binary run one at a time. Each `#[tokio::test]` has its own runtime, and with
+/// several runtimes rendering pages at once in one process, a page render now and then never
+/// finished (a lost wake-up somewhere in the SSR stack; seen only with concurrent runtimes, never
+/// with one runtime under the same load, which is how the server runs). Held for the whole test.
 pub fn one_runtime_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

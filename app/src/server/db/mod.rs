@@ -3,6 +3,7 @@
 //! code and the same tests.
 
 pub mod assignments;
+pub mod figures;
 pub mod org;
 pub mod photos;
 pub mod responses;

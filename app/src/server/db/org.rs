@@ -29,6 +29,8 @@ pub struct StoreRow {
     pub region_id: i64,
     pub code: String,
     pub name: String,
+    /// IANA time zone: the store's weeks and months are its local ones.
+    pub timezone: String,
 }
 
 pub async fn create_organisation(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
@@ -83,16 +85,18 @@ fn store_row(r: &sqlx::any::AnyRow) -> Result<StoreRow, sqlx::Error> {
         region_id: r.try_get(1)?,
         code: r.try_get(2)?,
         name: r.try_get(3)?,
+        timezone: r.try_get(4)?,
     })
 }
 
 /// Unscoped lookup, for the ingest path (which checks the actor's right to submit itself).
 pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT id, region_id, code, name FROM stores WHERE code = $1 AND active = 1")
-            .bind(code)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row = sqlx::query(
+        "SELECT id, region_id, code, name, timezone FROM stores WHERE code = $1 AND active = 1",
+    )
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(store_row).transpose()
 }
 
@@ -104,7 +108,7 @@ pub async fn visible_store_row(
     code: &str,
 ) -> Result<Option<StoreRow>, sqlx::Error> {
     let row = sqlx::query(concat!(
-        "SELECT id, region_id, code, name FROM stores WHERE code = $3 AND active = 1 AND id IN ",
+        "SELECT id, region_id, code, name, timezone FROM stores WHERE code = $3 AND active = 1 AND id IN ",
         visible_store_ids!()
     ))
     .bind(actor.role.as_str())

@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::Db;
 use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
+use crate::domain::rollup::Contribution;
 use crate::domain::survey_form::Contact;
 use crate::domain::Tally;
 use crate::server::auth::Actor;
@@ -50,6 +51,8 @@ pub struct NewResponse {
     /// response, which stays anonymous).
     pub period: Option<String>,
     pub period_claim: Option<String>,
+    /// What the response adds to its store's weekly figures (left out when flagged).
+    pub rollup: Option<Contribution>,
 }
 
 #[derive(Clone, Debug)]
@@ -167,13 +170,16 @@ pub async fn period_claimed(
 }
 
 pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
+    // Flagged answers stay out of the figures, as they stay out of every figure.
+    let figures = r.rollup.as_ref().filter(|_| r.flags.trim().is_empty());
     let linked = r.assignment_id.is_some()
         || !r.photos.is_empty()
         || r.device_claim.is_some()
         || r.contact.is_some()
-        || r.period_claim.is_some();
+        || r.period_claim.is_some()
+        || figures.is_some();
     if !linked {
-        // Nothing linked: one statement, no transaction (the common, fast path).
+        // Nothing linked: one statement, no transaction.
         let result = insert_row(&r).execute(&db.pool).await?;
         if result.rows_affected() == 1 {
             return Ok(created(&r));
@@ -255,6 +261,17 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
             .bind(&r.id)
             .bind(photo)
             .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(contribution) = figures {
+            super::figures::add_response(
+                &mut tx,
+                r.store_id,
+                r.template_version_id,
+                r.channel,
+                r.finished_at,
+                contribution,
+            )
             .await?;
         }
         tx.commit().await?;

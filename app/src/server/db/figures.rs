@@ -1,0 +1,547 @@
+//! Weekly figures per store and channel (migration 0007): added to in the transaction that
+//! stores a response, rebuilt from the raw responses on demand, and read by the scorecard and
+//! league pages, which therefore never scan raw responses.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use sqlx::{AnyConnection, Row};
+
+use super::templates::TemplateCache;
+use super::Db;
+use crate::domain::answers::{check_answers, AnswerInput};
+use crate::domain::rollup::{week_of, Contribution};
+use crate::domain::stats::Moments;
+use crate::domain::{score, Nps};
+use crate::server::from_ms;
+
+/// The measures kept per week, in column order: the overall score, then the five dimensions
+/// in `Dimension::ALL` order.
+pub const MEASURES: [&str; 6] = [
+    "overall",
+    "tangibles",
+    "reliability",
+    "responsiveness",
+    "assurance",
+    "empathy",
+];
+
+/// One store's figures for one week and channel (or a sum of such rows).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub responses: i64,
+    pub critical_failed: i64,
+    /// Per entry of [`MEASURES`].
+    pub measures: [Moments; 6],
+    pub nps_n: i64,
+    pub promoters: i64,
+    pub detractors: i64,
+}
+
+impl Figures {
+    pub fn add(&mut self, c: &Contribution) {
+        self.responses += 1;
+        self.critical_failed += i64::from(c.critical_failed);
+        let values = std::iter::once(c.overall).chain(c.dimensions);
+        for (m, v) in self.measures.iter_mut().zip(values) {
+            if let Some(v) = v {
+                m.add(v);
+            }
+        }
+        if let Some(r) = c.recommend {
+            self.nps_n += 1;
+            self.promoters += i64::from(r >= 9);
+            self.detractors += i64::from(r <= 6);
+        }
+    }
+
+    pub fn merge(&mut self, other: &Figures) {
+        self.responses += other.responses;
+        self.critical_failed += other.critical_failed;
+        for (m, o) in self.measures.iter_mut().zip(other.measures) {
+            m.merge(o);
+        }
+        self.nps_n += other.nps_n;
+        self.promoters += other.promoters;
+        self.detractors += other.detractors;
+    }
+
+    pub fn nps(&self) -> Nps {
+        let count = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+        Nps {
+            promoters: count(self.promoters),
+            passives: count(self.nps_n - self.promoters - self.detractors),
+            detractors: count(self.detractors),
+        }
+    }
+
+    /// The values bound after the key columns, in [`figure_columns`] order.
+    fn values(&self) -> Vec<i64> {
+        let mut v = vec![self.responses, self.critical_failed];
+        for m in &self.measures {
+            v.extend([m.n, m.sum, m.sum_sq]);
+        }
+        v.extend([self.nps_n, self.promoters, self.detractors]);
+        v
+    }
+
+    /// Reads the figure columns starting at `first`.
+    fn from_row(row: &sqlx::any::AnyRow, first: usize) -> Result<Figures, sqlx::Error> {
+        let get = |i: usize| row.try_get::<i64, _>(first + i);
+        let mut measures = [Moments::default(); 6];
+        for (k, m) in measures.iter_mut().enumerate() {
+            *m = Moments {
+                n: get(2 + 3 * k)?,
+                sum: get(3 + 3 * k)?,
+                sum_sq: get(4 + 3 * k)?,
+            };
+        }
+        Ok(Figures {
+            responses: get(0)?,
+            critical_failed: get(1)?,
+            measures,
+            nps_n: get(20)?,
+            promoters: get(21)?,
+            detractors: get(22)?,
+        })
+    }
+}
+
+/// The figure columns after the key (store_id, week, channel).
+fn figure_columns() -> Vec<String> {
+    let mut cols = vec!["responses".to_string(), "critical_failed".to_string()];
+    for m in MEASURES {
+        cols.extend([format!("{m}_n"), format!("{m}_sum"), format!("{m}_sq")]);
+    }
+    cols.extend(["nps_n", "promoters", "detractors"].map(String::from));
+    cols
+}
+
+/// `INSERT ... ON CONFLICT DO UPDATE` adding one row of increments: the same statement on
+/// SQLite and PostgreSQL.
+static ADD_FIGURES: LazyLock<String> = LazyLock::new(|| {
+    let cols = figure_columns();
+    let placeholders: Vec<String> = (1..=cols.len() + 3).map(|i| format!("${i}")).collect();
+    let updates: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = store_week_figures.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO store_week_figures (store_id, week, channel, {}) VALUES ({})
+         ON CONFLICT (store_id, week, channel) DO UPDATE SET {}",
+        cols.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    )
+});
+
+/// Summed figure columns, for GROUP BY reads.
+static SUMMED: LazyLock<String> = LazyLock::new(|| {
+    figure_columns()
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+/// One item's counts for a store, week, channel and template.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemCounts {
+    pub scored: i64,
+    pub failed: i64,
+    pub critical: bool,
+}
+
+/// Key of weekly figures: (store id, week, channel).
+pub type WeekKey = (i64, String, String);
+/// Key of weekly item counts: (store id, week, channel, template id, question).
+pub type ItemKey = (i64, String, String, i64, String);
+
+/// The week (Monday, 'YYYY-MM-DD') a response finished at `finished_ms` counts in, in the
+/// store's time zone.
+pub fn week_key(timezone: &str, finished_ms: i64) -> String {
+    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+    week_of(from_ms(finished_ms).with_timezone(&tz).date_naive())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Add a stored response to its store's weekly figures; runs inside the storing transaction.
+pub async fn add_response(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    template_version_id: i64,
+    channel: &str,
+    finished_ms: i64,
+    contribution: &Contribution,
+) -> Result<(), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.timezone, v.template_id FROM stores s, template_versions v
+         WHERE s.id = $1 AND v.id = $2",
+    )
+    .bind(store_id)
+    .bind(template_version_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let week = week_key(&row.try_get::<String, _>(0)?, finished_ms);
+    let template_id: i64 = row.try_get(1)?;
+    let mut figures = Figures::default();
+    figures.add(contribution);
+    let key = (store_id, week.clone(), channel.to_string());
+    write_figures(conn, std::iter::once((&key, &figures))).await?;
+    let items: Vec<(ItemKey, ItemCounts)> = contribution
+        .items
+        .iter()
+        .map(|i| {
+            (
+                (
+                    store_id,
+                    week.clone(),
+                    channel.to_string(),
+                    template_id,
+                    i.question.clone(),
+                ),
+                ItemCounts {
+                    scored: 1,
+                    failed: i64::from(i.failed),
+                    critical: i.critical,
+                },
+            )
+        })
+        .collect();
+    write_items(conn, items.iter().map(|(k, v)| (k, v))).await
+}
+
+async fn write_figures<'a>(
+    conn: &mut AnyConnection,
+    rows: impl Iterator<Item = (&'a WeekKey, &'a Figures)>,
+) -> Result<(), sqlx::Error> {
+    for ((store_id, week, channel), figures) in rows {
+        let mut q = sqlx::query(ADD_FIGURES.as_str())
+            .bind(*store_id)
+            .bind(week.as_str())
+            .bind(channel.as_str());
+        for v in figures.values() {
+            q = q.bind(v);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Rows per multi-row item statement: 8 binds each, well under either backend's limit.
+const ITEM_ROWS_PER_STATEMENT: usize = 100;
+
+async fn write_items<'a>(
+    conn: &mut AnyConnection,
+    rows: impl Iterator<Item = (&'a ItemKey, &'a ItemCounts)>,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<_> = rows.collect();
+    for chunk in rows.chunks(ITEM_ROWS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 8;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO store_week_items (store_id, week, channel, template_id, question, scored, failed, critical)
+             VALUES {}
+             ON CONFLICT (store_id, week, channel, template_id, question) DO UPDATE SET
+                scored = store_week_items.scored + excluded.scored,
+                failed = store_week_items.failed + excluded.failed,
+                critical = CASE WHEN excluded.critical > store_week_items.critical
+                                THEN excluded.critical ELSE store_week_items.critical END",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for ((store_id, week, channel, template_id, question), counts) in chunk {
+            q = q
+                .bind(*store_id)
+                .bind(week.as_str())
+                .bind(channel.as_str())
+                .bind(*template_id)
+                .bind(question.as_str())
+                .bind(counts.scored)
+                .bind(counts.failed)
+                .bind(i64::from(counts.critical));
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// What a rebuild did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RebuildReport {
+    pub responses: u64,
+    pub skipped_flagged: u64,
+    pub week_rows: usize,
+    pub item_rows: usize,
+}
+
+/// Recompute every weekly figure from the raw responses: each response is scored again from
+/// its stored answers with its own template version, through the same [`Contribution`] as at
+/// ingest. Replaces the tables in one transaction, so readers see the old or the new figures.
+pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sqlx::Error> {
+    let mut report = RebuildReport::default();
+    // Every version up front: the loop below holds a connection for its stream, and a SQLite
+    // pool may not have a second one to give.
+    let mut versions = std::collections::HashMap::new();
+    let listed = sqlx::query(
+        "SELECT t.template_key, v.version FROM template_versions v JOIN templates t ON t.id = v.template_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for row in &listed {
+        let key: String = row.try_get(0)?;
+        let version = row.try_get::<i64, _>(1)? as u32;
+        if let Some(stored) = cache.get(db, &key, version).await? {
+            versions.insert((key, version), stored);
+        }
+    }
+    let mut weeks: BTreeMap<WeekKey, Figures> = BTreeMap::new();
+    let mut items: BTreeMap<ItemKey, ItemCounts> = BTreeMap::new();
+    {
+        let mut rows = sqlx::query(
+            "SELECT r.store_id, r.channel, r.finished_at, r.answers, r.flags, s.timezone,
+                    t.template_key, v.version, v.template_id
+             FROM responses r
+             JOIN stores s ON s.id = r.store_id
+             JOIN template_versions v ON v.id = r.template_version_id
+             JOIN templates t ON t.id = v.template_id",
+        )
+        .fetch(&db.pool);
+        while let Some(row) = rows.try_next().await? {
+            if !row.try_get::<String, _>(4)?.trim().is_empty() {
+                report.skipped_flagged += 1;
+                continue;
+            }
+            let store_id: i64 = row.try_get(0)?;
+            let channel: String = row.try_get(1)?;
+            let key: String = row.try_get(6)?;
+            let version = row.try_get::<i64, _>(7)? as u32;
+            let template_id: i64 = row.try_get(8)?;
+            let Some(stored) = versions.get(&(key.clone(), version)) else {
+                return Err(sqlx::Error::Decode(
+                    format!("template {key} v{version} is missing").into(),
+                ));
+            };
+            let inputs: Vec<AnswerInput> = serde_json::from_str(&row.try_get::<String, _>(3)?)
+                .map_err(|e| sqlx::Error::Decode(e.into()))?;
+            let answers = check_answers(&stored.template, &inputs).map_err(|errors| {
+                sqlx::Error::Decode(
+                    format!("stored answers fail {key} v{version}: {errors:?}").into(),
+                )
+            })?;
+            let contribution = Contribution::of(&score(&stored.template, &answers));
+            let week = week_key(&row.try_get::<String, _>(5)?, row.try_get(2)?);
+            weeks
+                .entry((store_id, week.clone(), channel.clone()))
+                .or_default()
+                .add(&contribution);
+            for item in &contribution.items {
+                let counts = items
+                    .entry((
+                        store_id,
+                        week.clone(),
+                        channel.clone(),
+                        template_id,
+                        item.question.clone(),
+                    ))
+                    .or_default();
+                counts.scored += 1;
+                counts.failed += i64::from(item.failed);
+                counts.critical |= item.critical;
+            }
+            report.responses += 1;
+        }
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM store_week_items")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM store_week_figures")
+        .execute(&mut *tx)
+        .await?;
+    write_figures(&mut tx, weeks.iter()).await?;
+    write_items(&mut tx, items.iter()).await?;
+    tx.commit().await?;
+    report.week_rows = weeks.len();
+    report.item_rows = items.len();
+    Ok(report)
+}
+
+/// True when there are responses but no figures: a database migrated from before the figures
+/// existed, which the server fills once at start.
+pub async fn missing(db: &Db) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM responses WHERE flags = '' LIMIT 1) r),
+                (SELECT COUNT(*) FROM (SELECT 1 FROM store_week_figures LIMIT 1) f)",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0 && row.try_get::<i64, _>(1)? == 0)
+}
+
+/// Every figure row, in key order (for comparing a rebuild with the running totals).
+pub async fn all_week_rows(db: &Db) -> Result<Vec<(WeekKey, Figures)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT store_id, week, channel, {} FROM store_week_figures ORDER BY store_id, week, channel",
+        figure_columns().join(", ")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?),
+                Figures::from_row(r, 3)?,
+            ))
+        })
+        .collect()
+}
+
+/// Every item row, in key order.
+pub async fn all_item_rows(db: &Db) -> Result<Vec<(ItemKey, ItemCounts)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT store_id, week, channel, template_id, question, scored, failed, critical
+         FROM store_week_items ORDER BY store_id, week, channel, template_id, question",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            (
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+            ),
+            ItemCounts {
+                scored: r.try_get(5)?,
+                failed: r.try_get(6)?,
+                critical: r.try_get::<i64, _>(7)? != 0,
+            },
+        ))
+    })
+    .collect()
+}
+
+/// A store's weekly figures per channel between two weeks (inclusive).
+pub async fn store_weeks(
+    db: &Db,
+    store_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(NaiveDate, String, Figures)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT week, channel, {} FROM store_week_figures
+         WHERE store_id = $1 AND week >= $2 AND week <= $3 ORDER BY week, channel",
+        figure_columns().join(", ")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(store_id)
+        .bind(first.format("%Y-%m-%d").to_string())
+        .bind(last.format("%Y-%m-%d").to_string())
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let week: String = r.try_get(0)?;
+            let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
+                .map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok((week, r.try_get(1)?, Figures::from_row(r, 2)?))
+        })
+        .collect()
+}
+
+/// Figures per store and channel summed over a range of weeks, for the given stores (the
+/// caller's scope). One GROUP BY over the weekly rows of those weeks.
+pub async fn stores_summed(
+    db: &Db,
+    store_ids: &[i64],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(i64, String, Figures)>, sqlx::Error> {
+    if store_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are numbers from our own query; written into the statement, not user text.
+    let ids: Vec<String> = store_ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT store_id, channel, {} FROM store_week_figures
+         WHERE week >= $1 AND week <= $2 AND store_id IN ({})
+         GROUP BY store_id, channel",
+        SUMMED.as_str(),
+        ids.join(", ")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(first.format("%Y-%m-%d").to_string())
+        .bind(last.format("%Y-%m-%d").to_string())
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, Figures::from_row(r, 2)?)))
+        .collect()
+}
+
+/// One checklist item's counts for a store over a range of weeks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemTotal {
+    pub template_key: String,
+    pub question: String,
+    pub channel: String,
+    pub scored: i64,
+    pub failed: i64,
+    pub critical: bool,
+}
+
+/// A store's item counts over a range of weeks, most failed first.
+pub async fn store_items(
+    db: &Db,
+    store_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<ItemTotal>, sqlx::Error> {
+    sqlx::query(
+        "SELECT t.template_key, i.question, i.channel, CAST(SUM(i.scored) AS BIGINT),
+                CAST(SUM(i.failed) AS BIGINT), MAX(i.critical)
+         FROM store_week_items i JOIN templates t ON t.id = i.template_id
+         WHERE i.store_id = $1 AND i.week >= $2 AND i.week <= $3
+         GROUP BY t.template_key, i.question, i.channel
+         ORDER BY 5 DESC, 1, 2",
+    )
+    .bind(store_id)
+    .bind(first.format("%Y-%m-%d").to_string())
+    .bind(last.format("%Y-%m-%d").to_string())
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ItemTotal {
+            template_key: r.try_get(0)?,
+            question: r.try_get(1)?,
+            channel: r.try_get(2)?,
+            scored: r.try_get(3)?,
+            failed: r.try_get(4)?,
+            critical: r.try_get::<i64, _>(5)? != 0,
+        })
+    })
+    .collect()
+}

@@ -1,0 +1,336 @@
+//! A store's scorecard from its weekly figures: per channel, combined with stated weights,
+//! customers' NPS with its interval, the weekly trend, a control chart, the gap between
+//! customers, shoppers and the team, and the checklist items that fail most. Reads only the
+//! weekly figures (a few hundred rows), never the raw responses.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+
+use super::auth::Actor;
+use super::db::figures::{self, Figures};
+use super::db::templates::{latest_version, TemplateCache};
+use super::db::{org, Db};
+use super::error::{ServiceError, ServiceResult};
+use crate::api::scorecard::{
+    ChannelFigures, ChartView, GapRow, Measure, ParetoRow, Scorecard, TrendWeek,
+};
+use crate::domain::rollup::weeks_ending;
+use crate::domain::self_assessment::MIN_ANSWERS;
+use crate::domain::stats::{
+    control_chart, nps_estimate, score_estimate, weighted, ControlLimits, Moments,
+};
+use crate::domain::{Channel, Dimension, I18nText};
+
+/// How much each channel counts in the combined score. Mystery visits and customers carry
+/// it equally; calls test one part of the service; the team's view of itself is shown beside
+/// the others but never raises or lowers the store's score.
+pub const CHANNEL_WEIGHTS: [(Channel, f64); 4] = [
+    (Channel::MysteryVisit, 0.4),
+    (Channel::MysteryCall, 0.2),
+    (Channel::CustomerQr, 0.4),
+    (Channel::EmployeeSelf, 0.0),
+];
+
+pub fn weight_of(channel: Channel) -> f64 {
+    CHANNEL_WEIGHTS
+        .iter()
+        .find(|(c, _)| *c == channel)
+        .map_or(0.0, |(_, w)| *w)
+}
+
+/// Periods a manager can choose, in weeks.
+pub const PERIODS: [u32; 4] = [4, 12, 26, 52];
+pub const DEFAULT_WEEKS: u32 = 12;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Request {
+    pub weeks: u32,
+    pub measure: Measure,
+    /// None: the channel with the most answers in the period.
+    pub channel: Option<Channel>,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            weeks: DEFAULT_WEEKS,
+            measure: Measure::Overall,
+            channel: None,
+        }
+    }
+}
+
+pub async fn for_store(
+    db: &Db,
+    templates: &TemplateCache,
+    actor: &Actor,
+    code: &str,
+    request: Request,
+) -> ServiceResult<Scorecard> {
+    if !actor.role.reads_scores() {
+        return Err(ServiceError::Forbidden);
+    }
+    let store = org::visible_store_row(db, actor, code)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let today = store_today(&store.timezone);
+    let weeks = weeks_ending(today, request.weeks.clamp(1, 104));
+    let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
+    let rows = figures::store_weeks(db, store.id, first, last).await?;
+
+    // (week, channel) -> figures, and per channel over the period.
+    let mut by_week: BTreeMap<(NaiveDate, Channel), Figures> = BTreeMap::new();
+    let mut by_channel: BTreeMap<Channel, Figures> = BTreeMap::new();
+    for (week, channel, f) in rows {
+        let Some(channel) = Channel::parse(&channel) else {
+            continue;
+        };
+        by_channel.entry(channel).or_default().merge(&f);
+        by_week.insert((week, channel), f);
+    }
+    // The team's answers only count from three in the period: fewer could be traced to a
+    // person, so they are left out of every figure here.
+    if by_channel
+        .get(&Channel::EmployeeSelf)
+        .is_some_and(|f| f.responses < MIN_ANSWERS as i64)
+    {
+        by_channel.remove(&Channel::EmployeeSelf);
+    }
+
+    let channels: Vec<ChannelFigures> = by_channel
+        .iter()
+        .map(|(channel, f)| ChannelFigures {
+            channel: *channel,
+            responses: f.responses,
+            overall: score_estimate(&f.measures[0]),
+            dimensions: f.measures[1..].iter().map(score_estimate).collect(),
+            nps: nps_estimate(&f.nps()),
+            weight: weight_of(*channel),
+        })
+        .collect();
+    let combine = |k: usize| {
+        weighted(
+            &by_channel
+                .iter()
+                .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let customers = by_channel
+        .get(&Channel::CustomerQr)
+        .cloned()
+        .unwrap_or_default();
+
+    let trend = weeks
+        .iter()
+        .map(|week| {
+            let of_week: Vec<(Channel, &Figures)> = Channel::ALL
+                .iter()
+                .filter(|c| weight_of(**c) > 0.0)
+                .filter_map(|c| by_week.get(&(*week, *c)).map(|f| (*c, f)))
+                .collect();
+            let combined = |k: usize| {
+                weighted(
+                    &of_week
+                        .iter()
+                        .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let nps = by_week
+                .get(&(*week, Channel::CustomerQr))
+                .map(|f| f.nps())
+                .unwrap_or_default();
+            TrendWeek {
+                week: *week,
+                responses: of_week.iter().map(|(_, f)| f.responses).sum(),
+                overall: combined(0),
+                dimensions: (1..=5).map(combined).collect(),
+                nps: nps.value(),
+                nps_n: i64::from(nps.responses()),
+            }
+        })
+        .collect();
+
+    let chart_channel = request
+        .channel
+        .unwrap_or_else(|| busiest_channel(&by_channel));
+    let chart = chart(&weeks, &by_week, chart_channel, request.measure);
+
+    let shoppers = {
+        let mut f = by_channel
+            .get(&Channel::MysteryVisit)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(call) = by_channel.get(&Channel::MysteryCall) {
+            f.merge(call);
+        }
+        f
+    };
+    let employees = by_channel.get(&Channel::EmployeeSelf);
+    let gap = Dimension::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, d)| GapRow {
+            dimension: *d,
+            customers: score_estimate(&customers.measures[i + 1]),
+            shoppers: score_estimate(&shoppers.measures[i + 1]),
+            employees: employees.and_then(|f| score_estimate(&f.measures[i + 1])),
+        })
+        .collect();
+
+    let pareto = pareto(db, templates, store.id, first, last).await?;
+    Ok(Scorecard {
+        store_code: store.code,
+        store_name: store.name,
+        weeks,
+        channels,
+        combined_overall: combine(0),
+        combined_dimensions: (1..=5).map(combine).collect(),
+        nps: nps_estimate(&customers.nps()),
+        trend,
+        chart,
+        gap,
+        pareto,
+    })
+}
+
+/// Today in the store's time zone: the period ends with the store's current week.
+fn store_today(timezone: &str) -> NaiveDate {
+    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// The chart follows the channel with the most scored answers (customers, usually), where a
+/// weekly mean rests on the most answers; employees' answers are never charted by week.
+fn busiest_channel(by_channel: &BTreeMap<Channel, Figures>) -> Channel {
+    by_channel
+        .iter()
+        .filter(|(c, _)| **c != Channel::EmployeeSelf)
+        .max_by_key(|(_, f)| f.measures[0].n)
+        .map_or(Channel::CustomerQr, |(c, _)| *c)
+}
+
+/// The first half of the period (at least four weeks, when there are that many) is the
+/// baseline: its answers set the centre line and the limits the later weeks are read against.
+pub fn baseline_weeks(period: usize) -> usize {
+    (period / 2).max(4.min(period))
+}
+
+fn chart(
+    weeks: &[NaiveDate],
+    by_week: &BTreeMap<(NaiveDate, Channel), Figures>,
+    channel: Channel,
+    measure: Measure,
+) -> ChartView {
+    let k = measure.index();
+    let moments: Vec<Moments> = weeks
+        .iter()
+        .map(|w| {
+            by_week
+                .get(&(*w, channel))
+                .map(|f| f.measures[k])
+                .unwrap_or_default()
+        })
+        .collect();
+    let baseline = baseline_weeks(weeks.len());
+    let limits = ControlLimits::from_baseline(&moments[..baseline]);
+    // Employees' weekly answers could be traced to a person: no weekly chart of them.
+    let points = match (limits, channel) {
+        (Some(l), c) if c != Channel::EmployeeSelf => {
+            let series: Vec<Option<(f64, i64)>> = moments
+                .iter()
+                .map(|m| m.mean().map(|mean| (mean, m.n)))
+                .collect();
+            control_chart(&series, &l, (0.0, 100.0))
+        }
+        _ => vec![None; weeks.len()],
+    };
+    ChartView {
+        channel,
+        measure,
+        baseline_weeks: baseline as u32,
+        limits: limits.filter(|_| channel != Channel::EmployeeSelf),
+        points,
+    }
+}
+
+/// Items failed at least once, most failed first, with the running share of all failures.
+async fn pareto(
+    db: &Db,
+    templates: &TemplateCache,
+    store_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> ServiceResult<Vec<ParetoRow>> {
+    let items = figures::store_items(db, store_id, first, last).await?;
+    let total: i64 = items
+        .iter()
+        .filter(|i| i.channel != Channel::EmployeeSelf.as_str())
+        .map(|i| i.failed)
+        .sum();
+    let mut rows = Vec::new();
+    let mut running = 0;
+    let mut texts: BTreeMap<String, Option<std::sync::Arc<crate::domain::Template>>> =
+        BTreeMap::new();
+    for item in items {
+        let Some(channel) = Channel::parse(&item.channel) else {
+            continue;
+        };
+        if item.failed == 0 || channel == Channel::EmployeeSelf {
+            continue;
+        }
+        if !texts.contains_key(&item.template_key) {
+            let version = latest_version(db, templates, &item.template_key).await?;
+            texts.insert(item.template_key.clone(), version.map(|v| v.template));
+        }
+        let text = texts
+            .get(&item.template_key)
+            .and_then(|t| t.as_ref())
+            .and_then(|t| t.question(&item.question))
+            .map(|q| q.text.clone())
+            .unwrap_or_else(|| I18nText {
+                en: item.question.clone(),
+                zh_cn: None,
+                ru: None,
+            });
+        running += item.failed;
+        rows.push(ParetoRow {
+            template: item.template_key,
+            question: item.question,
+            text,
+            channel,
+            failed: item.failed,
+            checked: item.scored,
+            critical: item.critical,
+            cumulative: if total > 0 {
+                running as f64 / total as f64
+            } else {
+                0.0
+            },
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_baseline_is_the_first_half_but_at_least_four_weeks() {
+        assert_eq!(baseline_weeks(12), 6);
+        assert_eq!(baseline_weeks(52), 26);
+        assert_eq!(baseline_weeks(4), 4);
+        assert_eq!(baseline_weeks(6), 4);
+        assert_eq!(baseline_weeks(2), 2);
+    }
+
+    #[test]
+    fn the_weights_are_stated_and_leave_the_team_out_of_the_combined_score() {
+        let total: f64 = CHANNEL_WEIGHTS.iter().map(|(_, w)| w).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+        assert_eq!(weight_of(Channel::EmployeeSelf), 0.0);
+    }
+}

@@ -1,0 +1,506 @@
+//! `/stores/{code}/scorecard`: what a manager opens every week. Server-only: the charts are
+//! SVG drawn on the server, the period and chart choices are plain links, and every chart has
+//! its numbers in a table beside it, so the page works (and prints) without JavaScript.
+
+pub mod charts;
+
+use leptos::either::EitherOf4;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::scorecard::{scorecard_page, ChartView, Measure, Scorecard};
+use crate::api::AppError;
+use crate::domain::display::trimmed;
+use crate::domain::stats::{Estimate, Signal};
+use crate::domain::{Channel, Dimension};
+use crate::i18n::Locale;
+use crate::server::scorecard::PERIODS;
+use crate::tr;
+use crate::ui::{use_locale, SignInPrompt};
+
+fn channel_name(locale: Locale, c: Channel) -> String {
+    let key = format!("channel.{}", c.as_str());
+    tr!(locale, key.as_str())
+}
+
+fn dimension_name(locale: Locale, d: Dimension) -> String {
+    let key = format!("dim.{}", d.as_str());
+    tr!(locale, key.as_str())
+}
+
+fn measure_name(locale: Locale, m: Measure) -> String {
+    match m {
+        Measure::Overall => tr!(locale, "score.overall"),
+        Measure::Dimension(d) => dimension_name(locale, d),
+    }
+}
+
+fn signal_text(locale: Locale, s: Signal) -> String {
+    let key = match s {
+        Signal::OutsideLimits => "score.signal.outside_limits",
+        Signal::RunOnOneSide => "score.signal.run_on_one_side",
+        Signal::Trend => "score.signal.trend",
+    };
+    tr!(locale, key)
+}
+
+fn week_label(w: &chrono::NaiveDate) -> String {
+    w.format("%m-%d").to_string()
+}
+
+/// A figure with the number of answers behind it; greyed (class `tentative`) when those are
+/// few, never hidden. `signed` shows NPS-style values with their sign.
+#[component]
+fn Figure(
+    locale: Locale,
+    estimate: Option<Estimate>,
+    #[prop(optional)] nps: bool,
+) -> impl IntoView {
+    match estimate {
+        None => view! { <span class="figure none">"–"</span> }.into_any(),
+        Some(e) => {
+            let value = if nps {
+                format!("{:+}", e.value.round() as i64)
+            } else {
+                format!("{} %", trimmed(e.value, 0))
+            };
+            let title = format!(
+                "{} · {}",
+                tr!(locale, "score.answers", count = e.n),
+                tr!(
+                    locale,
+                    "score.interval",
+                    low = trimmed(e.low, 0),
+                    high = trimmed(e.high, 0)
+                )
+            );
+            view! {
+                <span class=if e.tentative { "figure tentative" } else { "figure" } title=title>
+                    {value}<small>" (" {e.n} ")"</small>
+                </span>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+pub fn ScorecardPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = move || {
+        let q = query.get();
+        (
+            params.with(|p| p.get("code").unwrap_or_default()),
+            q.get("weeks")
+                .and_then(|w| w.parse::<u32>().ok())
+                .unwrap_or(12),
+            q.get("chart").unwrap_or_default(),
+            q.get("channel").unwrap_or_default(),
+        )
+    };
+    let page = Resource::new(args, |(code, weeks, chart, channel)| {
+        scorecard_page(code, weeks, chart, channel)
+    });
+    view! {
+        <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
+            {move || page.get().map(|result| match result {
+                Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/stores"/> }),
+                Err(AppError::Forbidden) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "score.managers_only")}</p> }),
+                Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }),
+                Ok(card) => EitherOf4::D(view! { <ScorecardView locale card/> }),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
+    let base = format!("/stores/{}/scorecard", card.store_code);
+    let weeks = card.weeks.len() as u32;
+    let chart_query = format!(
+        "&chart={}&channel={}",
+        card.chart.measure.as_str(),
+        card.chart.channel.as_str()
+    );
+    let periods = PERIODS
+        .into_iter()
+        .map(|w| {
+            let href = format!("{base}?weeks={w}{chart_query}");
+            view! {
+                <a class="chip" href=href aria-current=(w == weeks).then_some("page")>
+                    {tr!(locale, "score.weeks", count = w)}
+                </a>
+            }
+        })
+        .collect_view();
+    let range = match (card.weeks.first(), card.weeks.last()) {
+        (Some(f), Some(l)) => tr!(
+            locale,
+            "score.range",
+            first = f.to_string(),
+            last = l.to_string()
+        ),
+        _ => String::new(),
+    };
+    let has_data = !card.channels.is_empty();
+    view! {
+        <h1>{tr!(locale, "score.title", store = card.store_name.clone())}</h1>
+        <nav class="chips" aria-label=tr!(locale, "score.period")>{periods}</nav>
+        <p class="meta">{range}</p>
+        {if has_data {
+            view! {
+                <Headline locale card=card.clone()/>
+                <ChannelTable locale card=card.clone()/>
+                <Trend locale card=card.clone()/>
+                <ControlChart locale card=card.clone() base=base.clone() weeks/>
+                <Gap locale card=card.clone()/>
+                <Pareto locale card=card.clone()/>
+            }
+            .into_any()
+        } else {
+            view! { <p class="notice">{tr!(locale, "score.no_data")}</p> }.into_any()
+        }}
+        <p><a href=format!("/stores/{}/customers", card.store_code)>{tr!(locale, "score.customer_answers")}</a></p>
+    }
+}
+
+#[component]
+fn Headline(locale: Locale, card: Scorecard) -> impl IntoView {
+    let overall = card
+        .combined_overall
+        .map(|v| format!("{} %", trimmed(v, 0)))
+        .unwrap_or_else(|| "–".into());
+    view! {
+        <section class="headline">
+            <div class="card">
+                <p class="meta">{tr!(locale, "score.combined")}</p>
+                <p class="big-figure">{overall}</p>
+                <p class="hint">{tr!(locale, "score.weights")}</p>
+            </div>
+            <div class="card">
+                <p class="meta">{tr!(locale, "score.nps")}</p>
+                <p class="big-figure"><Figure locale estimate=card.nps nps=true/></p>
+                {card.nps.map(|e| view! {
+                    <p class="hint">{tr!(locale, "score.interval", low = format!("{:+}", e.low.round() as i64), high = format!("{:+}", e.high.round() as i64))}</p>
+                })}
+            </div>
+        </section>
+        <p class="hint">{tr!(locale, "score.tentative")}</p>
+    }
+}
+
+#[component]
+fn ChannelTable(locale: Locale, card: Scorecard) -> impl IntoView {
+    let rows = card
+        .channels
+        .iter()
+        .map(|c| {
+            let dims = c
+                .dimensions
+                .iter()
+                .map(|e| view! { <td class="num"><Figure locale estimate=*e/></td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{channel_name(locale, c.channel)}</th>
+                    <td class="num">{c.responses}</td>
+                    <td class="num"><Figure locale estimate=c.overall/></td>
+                    {dims}
+                    <td class="num"><Figure locale estimate=c.nps nps=true/></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let combined = card
+        .combined_dimensions
+        .iter()
+        .map(|v| view! { <td class="num">{v.map(|v| format!("{} %", trimmed(v, 0))).unwrap_or_else(|| "–".into())}</td> })
+        .collect_view();
+    view! {
+        <h2>{tr!(locale, "score.channels")}</h2>
+        <div class="table-scroll">
+            <table class="figures">
+                <thead><tr>
+                    <th scope="col">{tr!(locale, "score.channel")}</th>
+                    <th scope="col">{tr!(locale, "score.responses")}</th>
+                    <th scope="col">{tr!(locale, "score.overall")}</th>
+                    {Dimension::ALL.iter().map(|d| view! { <th scope="col">{dimension_name(locale, *d)}</th> }).collect_view()}
+                    <th scope="col">"NPS"</th>
+                </tr></thead>
+                <tbody>
+                    {rows}
+                    <tr class="total">
+                        <th scope="row">{tr!(locale, "score.combined")}</th>
+                        <td></td>
+                        <td class="num">{card.combined_overall.map(|v| format!("{} %", trimmed(v, 0))).unwrap_or_else(|| "–".into())}</td>
+                        {combined}
+                        <td></td>
+                    </tr>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Trend(locale: Locale, card: Scorecard) -> impl IntoView {
+    let labels: Vec<String> = card.weeks.iter().map(week_label).collect();
+    let overall: Vec<Option<f64>> = card.trend.iter().map(|t| t.overall).collect();
+    let nps: Vec<Option<f64>> = card.trend.iter().map(|t| t.nps).collect();
+    let overall_svg = charts::line_chart(
+        &tr!(locale, "score.trend_overall"),
+        &labels,
+        &[("overall", &overall)],
+        (0.0, 100.0),
+    );
+    let nps_svg = charts::line_chart(
+        &tr!(locale, "score.trend_nps"),
+        &labels,
+        &[("nps", &nps)],
+        (-100.0, 100.0),
+    );
+    let pct = |v: Option<f64>| v.map(|v| trimmed(v, 0)).unwrap_or_else(|| "–".into());
+    let rows = card
+        .trend
+        .iter()
+        .map(|t| {
+            let dims = t.dimensions.iter().map(|d| view! { <td class="num">{pct(*d)}</td> }).collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{t.week.to_string()}</th>
+                    <td class="num">{t.responses}</td>
+                    <td class="num">{pct(t.overall)}</td>
+                    {dims}
+                    <td class="num">{t.nps.map(|v| format!("{:+}", v.round() as i64)).unwrap_or_else(|| "–".into())}" (" {t.nps_n} ")"</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{tr!(locale, "score.trend")}</h2>
+        <div class="chart-pair">
+            <figure><figcaption>{tr!(locale, "score.trend_overall")}</figcaption><div class="chart-box" inner_html=overall_svg></div></figure>
+            <figure><figcaption>{tr!(locale, "score.trend_nps")}</figcaption><div class="chart-box" inner_html=nps_svg></div></figure>
+        </div>
+        <details>
+            <summary>{tr!(locale, "score.numbers")}</summary>
+            <div class="table-scroll">
+                <table class="figures">
+                    <thead><tr>
+                        <th scope="col">{tr!(locale, "score.week")}</th>
+                        <th scope="col">{tr!(locale, "score.responses")}</th>
+                        <th scope="col">{tr!(locale, "score.overall")}</th>
+                        {Dimension::ALL.iter().map(|d| view! { <th scope="col">{dimension_name(locale, *d)}</th> }).collect_view()}
+                        <th scope="col">"NPS"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn ControlChart(locale: Locale, card: Scorecard, base: String, weeks: u32) -> impl IntoView {
+    let chart: ChartView = card.chart.clone();
+    let labels: Vec<String> = card.weeks.iter().map(week_label).collect();
+    let title = format!(
+        "{} · {}",
+        measure_name(locale, chart.measure),
+        channel_name(locale, chart.channel)
+    );
+    let svg = charts::control_chart(&title, &labels, &chart, |s| signal_text(locale, s));
+    let channel_links = card
+        .channels
+        .iter()
+        .filter(|c| c.channel != Channel::EmployeeSelf)
+        .map(|c| {
+            let href = format!("{base}?weeks={weeks}&chart={}&channel={}", chart.measure.as_str(), c.channel.as_str());
+            view! { <a class="chip" href=href aria-current=(c.channel == chart.channel).then_some("page")>{channel_name(locale, c.channel)}</a> }
+        })
+        .collect_view();
+    let measure_links = Measure::ALL
+        .into_iter()
+        .map(|m| {
+            let href = format!("{base}?weeks={weeks}&chart={}&channel={}", m.as_str(), chart.channel.as_str());
+            view! { <a class="chip" href=href aria-current=(m == chart.measure).then_some("page")>{measure_name(locale, m)}</a> }
+        })
+        .collect_view();
+    let flagged: Vec<(String, Vec<Signal>)> = chart
+        .points
+        .iter()
+        .zip(&card.weeks)
+        .filter_map(|(p, w)| {
+            p.as_ref()
+                .filter(|p| !p.signals.is_empty())
+                .map(|p| (w.to_string(), p.signals.clone()))
+        })
+        .collect();
+    let has_limits = chart.limits.is_some();
+    let rows = chart
+        .points
+        .iter()
+        .zip(&card.weeks)
+        .map(|(p, w)| {
+            let cells = match p {
+                Some(p) => (trimmed(p.mean, 1), p.n.to_string(), format!("{} – {}", trimmed(p.low, 1), trimmed(p.high, 1)), if p.signals.is_empty() { String::new() } else { "⚑".into() }),
+                None => ("–".into(), "0".into(), "–".into(), String::new()),
+            };
+            view! { <tr><th scope="row">{w.to_string()}</th><td class="num">{cells.0}</td><td class="num">{cells.1}</td><td class="num">{cells.2}</td><td>{cells.3}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <h2>{tr!(locale, "score.chart")}</h2>
+        <nav class="chips" aria-label=tr!(locale, "score.follow")>{measure_links}</nav>
+        <nav class="chips">{channel_links}</nav>
+        <p class="hint">{tr!(locale, "score.chart_lead", measure = measure_name(locale, chart.measure), channel = channel_name(locale, chart.channel), weeks = chart.baseline_weeks)}</p>
+        {if has_limits {
+            view! {
+                <figure>
+                    <div class="chart-box" inner_html=svg></div>
+                    <figcaption class="hint">
+                        {chart.limits.map(|l| format!("{}: {} · σ {}", tr!(locale, "score.centre"), trimmed(l.centre, 1), trimmed(l.sigma, 1)))}
+                    </figcaption>
+                </figure>
+                {if flagged.is_empty() {
+                    view! { <p class="notice">{tr!(locale, "score.no_signals")}</p> }.into_any()
+                } else {
+                    view! {
+                        <h3>{tr!(locale, "score.signals")}</h3>
+                        <ul class="signals">
+                            {flagged.into_iter().map(|(week, signals)| view! {
+                                <li><strong>{week}</strong>": " {signals.into_iter().map(|s| signal_text(locale, s)).collect::<Vec<_>>().join(" ")}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <details>
+                    <summary>{tr!(locale, "score.numbers")}</summary>
+                    <div class="table-scroll">
+                        <table class="figures">
+                            <thead><tr>
+                                <th scope="col">{tr!(locale, "score.week")}</th>
+                                <th scope="col">{tr!(locale, "score.mean")}</th>
+                                <th scope="col">{tr!(locale, "score.responses")}</th>
+                                <th scope="col">{tr!(locale, "score.limits")}</th>
+                                <th scope="col"></th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </details>
+            }.into_any()
+        } else {
+            view! { <p class="notice">{tr!(locale, "score.chart_none")}</p> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn Gap(locale: Locale, card: Scorecard) -> impl IntoView {
+    let groups: Vec<(String, Vec<Option<f64>>)> = card
+        .gap
+        .iter()
+        .map(|g| {
+            (
+                dimension_name(locale, g.dimension),
+                vec![
+                    g.customers.map(|e| e.value),
+                    g.shoppers.map(|e| e.value),
+                    g.employees.map(|e| e.value),
+                ],
+            )
+        })
+        .collect();
+    let svg = charts::grouped_bars(&tr!(locale, "score.gap"), &groups);
+    let rows = card
+        .gap
+        .iter()
+        .map(|g| {
+            view! {
+                <tr>
+                    <th scope="row">{dimension_name(locale, g.dimension)}</th>
+                    <td class="num"><Figure locale estimate=g.customers/></td>
+                    <td class="num"><Figure locale estimate=g.shoppers/></td>
+                    <td class="num"><Figure locale estimate=g.employees/></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{tr!(locale, "score.gap")}</h2>
+        <p class="hint">{tr!(locale, "score.gap_lead")}</p>
+        <p class="legend">
+            <span class="key chart-s0"></span>{tr!(locale, "score.customers")}
+            <span class="key chart-s1"></span>{tr!(locale, "score.shoppers")}
+            <span class="key chart-s2"></span>{tr!(locale, "score.team")}
+        </p>
+        <div class="chart-box" inner_html=svg></div>
+        <div class="table-scroll">
+            <table class="figures">
+                <thead><tr>
+                    <th scope="col"></th>
+                    <th scope="col">{tr!(locale, "score.customers")}</th>
+                    <th scope="col">{tr!(locale, "score.shoppers")}</th>
+                    <th scope="col">{tr!(locale, "score.team")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="hint">{tr!(locale, "score.no_expectations")}</p>
+    }
+}
+
+/// How many items the Pareto chart and list show.
+const PARETO_ITEMS: usize = 10;
+
+#[component]
+fn Pareto(locale: Locale, card: Scorecard) -> impl IntoView {
+    let shown: Vec<_> = card.pareto.iter().take(PARETO_ITEMS).cloned().collect();
+    if shown.is_empty() {
+        return view! {
+            <h2>{tr!(locale, "score.pareto")}</h2>
+            <p class="notice">{tr!(locale, "score.no_failures")}</p>
+        }
+        .into_any();
+    }
+    let bars: Vec<(i64, f64)> = shown.iter().map(|r| (r.failed, r.cumulative)).collect();
+    let svg = charts::pareto(&tr!(locale, "score.pareto"), &bars);
+    let rows = shown
+        .iter()
+        .enumerate()
+        .map(|(i, r)| view! {
+            <tr>
+                <td class="num">{i + 1}</td>
+                <th scope="row">
+                    {r.text.get(locale.code()).to_string()}
+                    {r.critical.then(|| view! { " " <span class="tag">{tr!(locale, "score.critical")}</span> })}
+                    <br/><small class="meta">{channel_name(locale, r.channel)}</small>
+                </th>
+                <td class="num">{r.failed}</td>
+                <td class="num">{r.checked}</td>
+                <td class="num">{format!("{} %", trimmed(r.cumulative * 100.0, 0))}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <h2>{tr!(locale, "score.pareto")}</h2>
+        <p class="hint">{tr!(locale, "score.pareto_lead")}</p>
+        <div class="chart-box" inner_html=svg></div>
+        <div class="table-scroll">
+            <table class="figures">
+                <thead><tr>
+                    <th scope="col">"#"</th>
+                    <th scope="col">{tr!(locale, "score.item")}</th>
+                    <th scope="col">{tr!(locale, "score.failed")}</th>
+                    <th scope="col">{tr!(locale, "score.checked")}</th>
+                    <th scope="col">{tr!(locale, "score.cumulative")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,51 @@
+// What a store manager opens every week: the scorecard, reached from the store list, with its
+// period and control chart chosen by plain links (it works the same with JavaScript off).
+import { expect, test } from "@playwright/test";
+import { ready, signIn } from "./helpers";
+
+test("a store manager opens the scorecard, changes the period and the chart", async ({ page }, info) => {
+  await signIn(page, info, "manager.sh001");
+  await expect(page).toHaveURL(/\/stores$/);
+  await ready(page, info);
+  await page.getByRole("link", { name: "Scorecard of Nanjing Road" }).click();
+  await expect(page).toHaveURL(/\/stores\/SH-001\/scorecard$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Scorecard · Nanjing Road");
+  await expect(page.getByRole("link", { name: "12 weeks" })).toHaveAttribute("aria-current", "page");
+  // The combined score and the customers' NPS, each with what it rests on.
+  await expect(page.locator("section.headline")).toContainText("Overall score");
+  await expect(page.locator("section.headline")).toContainText("Customers' NPS");
+  await expect(page.getByRole("img", { name: "Overall score per week, channels combined" })).toBeVisible();
+  const customers = page.locator("h2:has-text('By channel') ~ .table-scroll tr", { hasText: "Customers (QR code)" }).locator("td").first();
+  const inTwelve = Number(await customers.textContent());
+  const rangeTwelve = await page.getByText(/^Weeks of /).textContent();
+
+  await page.getByRole("link", { name: "52 weeks" }).click();
+  await expect(page).toHaveURL(/weeks=52/);
+  await expect(page.getByRole("link", { name: "52 weeks" })).toHaveAttribute("aria-current", "page");
+  // A longer period starts earlier, ends in the same week, and holds at least as many answers.
+  const rangeYear = (await page.getByText(/^Weeks of /).textContent()) ?? "";
+  expect(rangeYear).not.toEqual(rangeTwelve);
+  expect(rangeYear.slice(-10)).toEqual((rangeTwelve ?? "").slice(-10));
+  expect(Number(await customers.textContent())).toBeGreaterThanOrEqual(inTwelve);
+  expect(inTwelve).toBeGreaterThan(0);
+
+  // The control chart follows empathy in mystery visits, and its numbers are in a table.
+  await page.getByRole("link", { name: "Empathy", exact: true }).click();
+  await page.getByRole("link", { name: "Mystery visits", exact: true }).click();
+  await expect(page).toHaveURL(/chart=empathy&channel=mystery_visit/);
+  await expect(page.getByText("Empathy, Mystery visits, week by week.")).toBeVisible();
+  // The most failed checklist items, most first.
+  await expect(page.getByRole("heading", { name: "What fails most" })).toBeVisible();
+  const failed = await page.locator("h2:has-text('What fails most') ~ .table-scroll tbody tr td:nth-child(3)").allTextContents();
+  const counts = failed.map(Number);
+  expect(counts.length).toBeGreaterThan(0);
+  expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+});
+
+test("another store's scorecard stays closed to a store manager", async ({ page }, info) => {
+  await signIn(page, info, "manager.sh001");
+  await expect(page).toHaveURL(/\/stores$/);
+  await page.goto("/stores/LDN-001/scorecard");
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page.locator("svg.chart")).toHaveCount(0);
+});

@@ -1,0 +1,53 @@
+-- (PostgreSQL twin of the SQLite one.) Weekly figures per store and channel, kept up to date in the transaction that stores a
+-- response, so scorecards and league tables never scan raw responses. `server figures rebuild`
+-- recomputes them from the raw responses (same function, same result).
+--
+-- A week is the Monday ('YYYY-MM-DD') of the store-local date the response was finished.
+-- Scores are whole hundredths of a percentage point, so sums are exact integers: n, sum and
+-- sum of squares give mean and spread, merge across weeks and stores, and never drift.
+-- Responses flagged as possible stuffing are left out, as everywhere else in the figures.
+CREATE TABLE store_week_figures (
+    store_id BIGINT NOT NULL REFERENCES stores(id),
+    week TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    responses BIGINT NOT NULL DEFAULT 0,
+    critical_failed BIGINT NOT NULL DEFAULT 0,
+    overall_n BIGINT NOT NULL DEFAULT 0,
+    overall_sum BIGINT NOT NULL DEFAULT 0,
+    overall_sq BIGINT NOT NULL DEFAULT 0,
+    tangibles_n BIGINT NOT NULL DEFAULT 0,
+    tangibles_sum BIGINT NOT NULL DEFAULT 0,
+    tangibles_sq BIGINT NOT NULL DEFAULT 0,
+    reliability_n BIGINT NOT NULL DEFAULT 0,
+    reliability_sum BIGINT NOT NULL DEFAULT 0,
+    reliability_sq BIGINT NOT NULL DEFAULT 0,
+    responsiveness_n BIGINT NOT NULL DEFAULT 0,
+    responsiveness_sum BIGINT NOT NULL DEFAULT 0,
+    responsiveness_sq BIGINT NOT NULL DEFAULT 0,
+    assurance_n BIGINT NOT NULL DEFAULT 0,
+    assurance_sum BIGINT NOT NULL DEFAULT 0,
+    assurance_sq BIGINT NOT NULL DEFAULT 0,
+    empathy_n BIGINT NOT NULL DEFAULT 0,
+    empathy_sum BIGINT NOT NULL DEFAULT 0,
+    empathy_sq BIGINT NOT NULL DEFAULT 0,
+    nps_n BIGINT NOT NULL DEFAULT 0,
+    promoters BIGINT NOT NULL DEFAULT 0,
+    detractors BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (store_id, week, channel)
+);
+-- League tables read one period for many stores.
+CREATE INDEX store_week_figures_week ON store_week_figures(week, store_id);
+
+-- How often each scored checklist item was checked and failed, per store, week and channel
+-- (the Pareto of failed items). `template_id` keeps items of different templates apart.
+CREATE TABLE store_week_items (
+    store_id BIGINT NOT NULL REFERENCES stores(id),
+    week TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    template_id BIGINT NOT NULL REFERENCES templates(id),
+    question TEXT NOT NULL,
+    scored BIGINT NOT NULL DEFAULT 0,
+    failed BIGINT NOT NULL DEFAULT 0,
+    critical BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (store_id, week, channel, template_id, question)
+);

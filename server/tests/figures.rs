@@ -1,0 +1,117 @@
+//! The weekly figures kept at ingest: equal to a rebuild from the raw responses, equal to what
+//! the raw responses say, and without flagged answers. Against real SQLite and PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::TestApp;
+use sqlx::Row;
+
+use app::domain::stats::to_fixed;
+use app::server::db::figures::{self, Figures};
+use app::server::db::responses::insert_response;
+use app::server::ingest::response_row;
+
+/// Per (store, channel): unflagged responses, sum of overall scores (fixed), promoters,
+/// straight from the raw responses.
+async fn raw_totals(app: &TestApp) -> BTreeMap<(i64, String), (i64, i64, i64)> {
+    let rows = sqlx::query(
+        "SELECT store_id, channel, score_pct, recommend FROM responses WHERE flags = ''",
+    )
+    .fetch_all(&app.db().pool)
+    .await
+    .expect("raw");
+    let mut totals = BTreeMap::new();
+    for r in rows {
+        let key = (
+            r.try_get::<i64, _>(0).expect("store"),
+            r.try_get::<String, _>(1).expect("channel"),
+        );
+        let score: Option<f64> = r.try_get(2).expect("score");
+        let recommend: Option<i64> = r.try_get(3).expect("recommend");
+        let t: &mut (i64, i64, i64) = totals.entry(key).or_default();
+        t.0 += 1;
+        t.1 += score.map(to_fixed).unwrap_or(0);
+        t.2 += i64::from(recommend.is_some_and(|v| v >= 9));
+    }
+    totals
+}
+
+/// The same totals from the weekly figures.
+async fn figure_totals(app: &TestApp) -> BTreeMap<(i64, String), (i64, i64, i64)> {
+    let mut totals: BTreeMap<(i64, String), Figures> = BTreeMap::new();
+    for ((store, _, channel), f) in figures::all_week_rows(app.db()).await.expect("figures") {
+        totals.entry((store, channel)).or_default().merge(&f);
+    }
+    totals
+        .into_iter()
+        .map(|(k, f)| (k, (f.responses, f.measures[0].sum, f.promoters)))
+        .collect()
+}
+
+both_backends! {
+    async fn figures_kept_at_ingest_match_the_raw_responses_and_a_rebuild(app: TestApp) {
+        let made = common::load_demo(&app).await;
+        let weeks = figures::all_week_rows(app.db()).await.expect("weeks");
+        let items = figures::all_item_rows(app.db()).await.expect("items");
+        // Twelve stores, weeks of answers, all four channels.
+        assert!(weeks.len() > 12 * 10, "{}", weeks.len());
+        assert_eq!(weeks.iter().map(|(_, f)| f.responses).sum::<i64>(), made as i64);
+        let channels: std::collections::BTreeSet<&str> = weeks.iter().map(|((_, _, c), _)| c.as_str()).collect();
+        assert_eq!(channels.len(), 4, "{channels:?}");
+        assert!(items.iter().any(|(_, c)| c.failed > 0) && items.iter().any(|(_, c)| c.critical));
+
+        // What the figures say per store and channel is what the raw responses say.
+        assert_eq!(figure_totals(&app).await, raw_totals(&app).await);
+
+        // A rebuild from the raw responses gives the very same rows.
+        let report = figures::rebuild(app.db(), &Default::default()).await.expect("rebuild");
+        assert_eq!(report.responses, made as u64);
+        assert_eq!(figures::all_week_rows(app.db()).await.expect("weeks"), weeks);
+        assert_eq!(figures::all_item_rows(app.db()).await.expect("items"), items);
+    }
+
+    async fn a_flagged_answer_is_stored_but_left_out_of_the_figures(app: TestApp) {
+        let token = app.token("admin").await;
+        let (status, _) = app.put_response(&uuid::Uuid::new_v4().to_string(), &common::pulse("N-1", 10), &token).await;
+        assert_eq!(status, axum::http::StatusCode::CREATED);
+        let before = figures::all_week_rows(app.db()).await.expect("figures");
+        assert_eq!(before.iter().map(|(_, f)| f.responses).sum::<i64>(), 1);
+        assert_eq!(before[0].1.promoters, 1);
+
+        // The same kind of answer, flagged as sent too fast (what the survey form does).
+        let templates = app::domain::builtin::builtin_templates().expect("templates");
+        let pulse = templates.iter().find(|t| t.key == "customer-pulse").expect("pulse");
+        let submission: app::domain::ResponseSubmission = serde_json::from_value(common::pulse("N-1", 0)).expect("submission");
+        let answers = submission.check(pulse, chrono::Utc::now()).expect("valid");
+        let card = app::domain::score(pulse, &answers);
+        let ids = sqlx::query("SELECT s.id, v.id FROM stores s, template_versions v JOIN templates t ON t.id = v.template_id
+                               WHERE s.code = 'N-1' AND t.template_key = 'customer-pulse'")
+            .fetch_one(&app.db().pool).await.expect("ids");
+        let mut row = response_row(&uuid::Uuid::new_v4().to_string(), ids.try_get(0).expect("store"), ids.try_get(1).expect("version"),
+            None, &submission, &card, chrono::Utc::now()).expect("row");
+        row.flags = "too_fast".into();
+        insert_response(app.db(), row).await.expect("stored");
+        assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 2);
+        assert_eq!(figures::all_week_rows(app.db()).await.expect("figures"), before, "flagged: not counted");
+
+        figures::rebuild(app.db(), &Default::default()).await.expect("rebuild");
+        assert_eq!(figures::all_week_rows(app.db()).await.expect("figures"), before, "nor by a rebuild");
+    }
+
+    async fn a_database_without_figures_gets_them_when_opened(app: TestApp) {
+        let token = app.token("admin").await;
+        for recommend in [9, 3] {
+            app.put_response(&uuid::Uuid::new_v4().to_string(), &common::pulse("N-1", recommend), &token).await;
+        }
+        let kept = figures::all_week_rows(app.db()).await.expect("figures");
+        // As a database migrated from before the figures existed.
+        sqlx::query("DELETE FROM store_week_figures").execute(&app.db().pool).await.expect("clear");
+        sqlx::query("DELETE FROM store_week_items").execute(&app.db().pool).await.expect("clear");
+        assert!(figures::missing(app.db()).await.expect("missing"));
+        server::open_database(&app.url).await.expect("open");
+        assert!(!figures::missing(app.db()).await.expect("missing"));
+        assert_eq!(figures::all_week_rows(app.db()).await.expect("figures"), kept);
+    }
+}
