@@ -103,4 +103,8 @@ await shoot("self", "mobile", async (p) => { await signIn(p, "staff.sh001"); awa
   await context.close();
 }
 await shoot("staff-pin", "mobile", (p) => p.goto(`${base}/staff/SH-001`));
+// A store's scorecard, as its manager opens it every week.
+for (const size of ["mobile", "desktop"]) {
+  await shoot("scorecard", size, async (p) => { await signIn(p, "manager.sh001"); await p.goto(`${base}/stores/SH-001/scorecard`); });
+}
 await browser.close();
