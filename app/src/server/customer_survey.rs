@@ -168,8 +168,8 @@ pub async fn submit(
 
     let mut row = response_row(
         &response_id,
-        store.id,
-        version.id,
+        (store.id, &store.timezone),
+        version,
         None,
         &submission,
         &card,

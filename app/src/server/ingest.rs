@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::auth::Actor;
+use super::db::figures::{self, Rollup};
 use super::db::responses::{insert_response, InsertOutcome, NewResponse};
-use super::db::templates::TemplateCache;
+use super::db::templates::{StoredVersion, TemplateCache};
 use super::db::{assignments, org, photos, Db};
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wire::{Receipt, Role};
@@ -100,8 +101,8 @@ pub async fn submit_response(
 
     let mut row = response_row(
         &id.to_string(),
-        store.id,
-        version.id,
+        (store.id, &store.timezone),
+        &version,
         Some(actor.user_id),
         &submission,
         &card,
@@ -218,8 +219,8 @@ async fn check_assignment(
 /// (what makes a replay "identical") and the score figures.
 pub fn response_row(
     id: &str,
-    store_id: i64,
-    template_version_id: i64,
+    (store_id, store_timezone): (i64, &str),
+    version: &StoredVersion,
     submitted_by: Option<i64>,
     submission: &ResponseSubmission,
     card: &ScoreCard,
@@ -243,7 +244,7 @@ pub fn response_row(
     Ok(NewResponse {
         id: id.to_string(),
         store_id,
-        template_version_id,
+        template_version_id: version.id,
         channel: submission.channel.as_str(),
         submitted_by,
         started_at: submission.started_at.timestamp_millis(),
@@ -274,7 +275,11 @@ pub fn response_row(
         contact: None,
         period: None,
         period_claim: None,
-        rollup: Some(Contribution::of(card)),
+        rollup: Some(Rollup {
+            week: figures::week_key(store_timezone, submission.finished_at.timestamp_millis()),
+            template_id: version.template_id,
+            contribution: Contribution::of(card),
+        }),
     })
 }
 

@@ -164,8 +164,8 @@ pub async fn store_answer(
     let card = score(template, &checked);
     let mut row = response_row(
         response_id,
-        store.id,
-        version.id,
+        (store.id, &store.timezone),
+        version,
         None,
         &submission,
         &card,

@@ -181,8 +181,8 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
     // Build the row once; the timed loop only inserts (with a fresh id each time).
     let row = response_row(
         "",
-        store.id,
-        version.id,
+        (store.id, &store.timezone),
+        &version,
         None,
         &submission,
         &card,

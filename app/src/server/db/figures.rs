@@ -168,39 +168,39 @@ pub fn week_key(timezone: &str, finished_ms: i64) -> String {
         .to_string()
 }
 
+/// What a response adds to its store's figures, and where: computed before the insert from
+/// what the caller already knows (the store's time zone, the template), so the storing
+/// transaction needs no extra reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rollup {
+    /// The week key ([`week_key`]).
+    pub week: String,
+    pub template_id: i64,
+    pub contribution: Contribution,
+}
+
 /// Add a stored response to its store's weekly figures; runs inside the storing transaction.
 pub async fn add_response(
     conn: &mut AnyConnection,
     store_id: i64,
-    template_version_id: i64,
     channel: &str,
-    finished_ms: i64,
-    contribution: &Contribution,
+    rollup: &Rollup,
 ) -> Result<(), sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT s.timezone, v.template_id FROM stores s, template_versions v
-         WHERE s.id = $1 AND v.id = $2",
-    )
-    .bind(store_id)
-    .bind(template_version_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let week = week_key(&row.try_get::<String, _>(0)?, finished_ms);
-    let template_id: i64 = row.try_get(1)?;
     let mut figures = Figures::default();
-    figures.add(contribution);
-    let key = (store_id, week.clone(), channel.to_string());
+    figures.add(&rollup.contribution);
+    let key = (store_id, rollup.week.clone(), channel.to_string());
     write_figures(conn, std::iter::once((&key, &figures))).await?;
-    let items: Vec<(ItemKey, ItemCounts)> = contribution
+    let items: Vec<(ItemKey, ItemCounts)> = rollup
+        .contribution
         .items
         .iter()
         .map(|i| {
             (
                 (
                     store_id,
-                    week.clone(),
+                    rollup.week.clone(),
                     channel.to_string(),
-                    template_id,
+                    rollup.template_id,
                     i.question.clone(),
                 ),
                 ItemCounts {

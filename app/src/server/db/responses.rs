@@ -6,7 +6,6 @@ use sqlx::Row;
 
 use super::Db;
 use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
-use crate::domain::rollup::Contribution;
 use crate::domain::survey_form::Contact;
 use crate::domain::Tally;
 use crate::server::auth::Actor;
@@ -52,7 +51,7 @@ pub struct NewResponse {
     pub period: Option<String>,
     pub period_claim: Option<String>,
     /// What the response adds to its store's weekly figures (left out when flagged).
-    pub rollup: Option<Contribution>,
+    pub rollup: Option<super::figures::Rollup>,
 }
 
 #[derive(Clone, Debug)]
@@ -263,16 +262,8 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(contribution) = figures {
-            super::figures::add_response(
-                &mut tx,
-                r.store_id,
-                r.template_version_id,
-                r.channel,
-                r.finished_at,
-                contribution,
-            )
-            .await?;
+        if let Some(rollup) = figures {
+            super::figures::add_response(&mut tx, r.store_id, r.channel, rollup).await?;
         }
         tx.commit().await?;
         return Ok(created(&r));

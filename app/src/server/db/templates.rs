@@ -88,6 +88,8 @@ pub async fn import_template(
 #[derive(Clone, Debug)]
 pub struct StoredVersion {
     pub id: i64,
+    /// The template this is a version of (weekly item counts are kept per template).
+    pub template_id: i64,
     pub version: u32,
     pub template: Arc<Template>,
 }
@@ -98,7 +100,7 @@ pub async fn load_version(
     version: u32,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT v.id, v.body FROM template_versions v JOIN templates t ON t.id = v.template_id
+        "SELECT v.id, v.body, v.template_id FROM template_versions v JOIN templates t ON t.id = v.template_id
          WHERE t.template_key = $1 AND v.version = $2",
     )
     .bind(key)
@@ -112,6 +114,7 @@ pub async fn load_version(
     })?;
     Ok(Some(StoredVersion {
         id: row.try_get(0)?,
+        template_id: row.try_get(2)?,
         version,
         template: Arc::new(template),
     }))
