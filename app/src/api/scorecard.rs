@@ -99,7 +99,6 @@ pub struct ParetoRow {
     pub text: I18nText,
     pub channel: Channel,
     pub failed: i64,
-    pub checked: i64,
     pub critical: bool,
     /// Share of all failures in the list up to and including this item, 0..=1.
     pub cumulative: f64,

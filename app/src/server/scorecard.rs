@@ -302,7 +302,6 @@ async fn pareto(
             text,
             channel,
             failed: item.failed,
-            checked: item.scored,
             critical: item.critical,
             cumulative: if total > 0 {
                 running as f64 / total as f64

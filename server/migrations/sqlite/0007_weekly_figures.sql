@@ -38,15 +38,16 @@ CREATE TABLE store_week_figures (
 -- League tables read one period for many stores.
 CREATE INDEX store_week_figures_week ON store_week_figures(week, store_id);
 
--- How often each scored checklist item was checked and failed, per store, week and channel
--- (the Pareto of failed items). `template_id` keeps items of different templates apart.
+-- How often each checklist item failed, per store, week and channel (the Pareto of failed
+-- items). Only failures are counted: a response adds a row for the few items it failed rather
+-- than for every item it checked, which keeps ingest fast. `template_id` keeps items of
+-- different templates apart.
 CREATE TABLE store_week_items (
     store_id INTEGER NOT NULL REFERENCES stores(id),
     week TEXT NOT NULL,
     channel TEXT NOT NULL,
     template_id INTEGER NOT NULL REFERENCES templates(id),
     question TEXT NOT NULL,
-    scored INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
     critical INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (store_id, week, channel, template_id, question)

@@ -146,10 +146,9 @@ static SUMMED: LazyLock<String> = LazyLock::new(|| {
         .join(", ")
 });
 
-/// One item's counts for a store, week, channel and template.
+/// One item's failures for a store, week, channel and template.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ItemCounts {
-    pub scored: i64,
     pub failed: i64,
     pub critical: bool,
 }
@@ -194,6 +193,7 @@ pub async fn add_response(
         .contribution
         .items
         .iter()
+        .filter(|i| i.failed)
         .map(|i| {
             (
                 (
@@ -204,8 +204,7 @@ pub async fn add_response(
                     i.question.clone(),
                 ),
                 ItemCounts {
-                    scored: 1,
-                    failed: i64::from(i.failed),
+                    failed: 1,
                     critical: i.critical,
                 },
             )
@@ -231,7 +230,7 @@ async fn write_figures<'a>(
     Ok(())
 }
 
-/// Rows per multi-row item statement: 8 binds each, well under either backend's limit.
+/// Rows per multi-row item statement: 7 binds each, well under either backend's limit.
 const ITEM_ROWS_PER_STATEMENT: usize = 100;
 
 async fn write_items<'a>(
@@ -242,25 +241,23 @@ async fn write_items<'a>(
     for chunk in rows.chunks(ITEM_ROWS_PER_STATEMENT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|r| {
-                let b = r * 8;
+                let b = r * 7;
                 format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
                     b + 1,
                     b + 2,
                     b + 3,
                     b + 4,
                     b + 5,
                     b + 6,
-                    b + 7,
-                    b + 8
+                    b + 7
                 )
             })
             .collect();
         let sql = format!(
-            "INSERT INTO store_week_items (store_id, week, channel, template_id, question, scored, failed, critical)
+            "INSERT INTO store_week_items (store_id, week, channel, template_id, question, failed, critical)
              VALUES {}
              ON CONFLICT (store_id, week, channel, template_id, question) DO UPDATE SET
-                scored = store_week_items.scored + excluded.scored,
                 failed = store_week_items.failed + excluded.failed,
                 critical = CASE WHEN excluded.critical > store_week_items.critical
                                 THEN excluded.critical ELSE store_week_items.critical END",
@@ -274,7 +271,6 @@ async fn write_items<'a>(
                 .bind(channel.as_str())
                 .bind(*template_id)
                 .bind(question.as_str())
-                .bind(counts.scored)
                 .bind(counts.failed)
                 .bind(i64::from(counts.critical));
         }
@@ -352,7 +348,7 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
                 .entry((store_id, week.clone(), channel.clone()))
                 .or_default()
                 .add(&contribution);
-            for item in &contribution.items {
+            for item in contribution.items.iter().filter(|i| i.failed) {
                 let counts = items
                     .entry((
                         store_id,
@@ -362,8 +358,7 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
                         item.question.clone(),
                     ))
                     .or_default();
-                counts.scored += 1;
-                counts.failed += i64::from(item.failed);
+                counts.failed += 1;
                 counts.critical |= item.critical;
             }
             report.responses += 1;
@@ -418,7 +413,7 @@ pub async fn all_week_rows(db: &Db) -> Result<Vec<(WeekKey, Figures)>, sqlx::Err
 /// Every item row, in key order.
 pub async fn all_item_rows(db: &Db) -> Result<Vec<(ItemKey, ItemCounts)>, sqlx::Error> {
     sqlx::query(
-        "SELECT store_id, week, channel, template_id, question, scored, failed, critical
+        "SELECT store_id, week, channel, template_id, question, failed, critical
          FROM store_week_items ORDER BY store_id, week, channel, template_id, question",
     )
     .fetch_all(&db.pool)
@@ -434,9 +429,8 @@ pub async fn all_item_rows(db: &Db) -> Result<Vec<(ItemKey, ItemCounts)>, sqlx::
                 r.try_get(4)?,
             ),
             ItemCounts {
-                scored: r.try_get(5)?,
-                failed: r.try_get(6)?,
-                critical: r.try_get::<i64, _>(7)? != 0,
+                failed: r.try_get(5)?,
+                critical: r.try_get::<i64, _>(6)? != 0,
             },
         ))
     })
@@ -507,12 +501,11 @@ pub struct ItemTotal {
     pub template_key: String,
     pub question: String,
     pub channel: String,
-    pub scored: i64,
     pub failed: i64,
     pub critical: bool,
 }
 
-/// A store's item counts over a range of weeks, most failed first.
+/// A store's item failures over a range of weeks, most failed first.
 pub async fn store_items(
     db: &Db,
     store_id: i64,
@@ -520,12 +513,11 @@ pub async fn store_items(
     last: NaiveDate,
 ) -> Result<Vec<ItemTotal>, sqlx::Error> {
     sqlx::query(
-        "SELECT t.template_key, i.question, i.channel, CAST(SUM(i.scored) AS BIGINT),
-                CAST(SUM(i.failed) AS BIGINT), MAX(i.critical)
+        "SELECT t.template_key, i.question, i.channel, CAST(SUM(i.failed) AS BIGINT), MAX(i.critical)
          FROM store_week_items i JOIN templates t ON t.id = i.template_id
          WHERE i.store_id = $1 AND i.week >= $2 AND i.week <= $3
          GROUP BY t.template_key, i.question, i.channel
-         ORDER BY 5 DESC, 1, 2",
+         ORDER BY 4 DESC, 1, 2",
     )
     .bind(store_id)
     .bind(first.format("%Y-%m-%d").to_string())
@@ -538,9 +530,8 @@ pub async fn store_items(
             template_key: r.try_get(0)?,
             question: r.try_get(1)?,
             channel: r.try_get(2)?,
-            scored: r.try_get(3)?,
-            failed: r.try_get(4)?,
-            critical: r.try_get::<i64, _>(5)? != 0,
+            failed: r.try_get(3)?,
+            critical: r.try_get::<i64, _>(4)? != 0,
         })
     })
     .collect()

@@ -40,6 +40,10 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite has one writer. Write transactions that span several statements queue here
+    /// instead of in SQLite's busy handler, whose growing sleeps (up to 100 ms) made the slow
+    /// tail of ingest under concurrency; PostgreSQL does not need it.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -70,7 +74,22 @@ impl Db {
             });
         }
         let pool = options.connect(url).await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            writer: Default::default(),
+        })
+    }
+}
+
+impl Db {
+    /// Held around a multi-statement write transaction: on SQLite one at a time, in arrival
+    /// order; on PostgreSQL nothing to wait for.
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        }
     }
 }
 

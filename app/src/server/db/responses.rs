@@ -185,6 +185,7 @@ pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, s
         }
         return replayed_or_conflict(db, &r).await;
     }
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let result = insert_row(&r).execute(&mut *tx).await?;
     if result.rows_affected() == 1 {

@@ -480,7 +480,6 @@ fn Pareto(locale: Locale, card: Scorecard) -> impl IntoView {
                     <br/><small class="meta">{channel_name(locale, r.channel)}</small>
                 </th>
                 <td class="num">{r.failed}</td>
-                <td class="num">{r.checked}</td>
                 <td class="num">{format!("{} %", trimmed(r.cumulative * 100.0, 0))}</td>
             </tr>
         })
@@ -495,7 +494,6 @@ fn Pareto(locale: Locale, card: Scorecard) -> impl IntoView {
                     <th scope="col">"#"</th>
                     <th scope="col">{tr!(locale, "score.item")}</th>
                     <th scope="col">{tr!(locale, "score.failed")}</th>
-                    <th scope="col">{tr!(locale, "score.checked")}</th>
                     <th scope="col">{tr!(locale, "score.cumulative")}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
