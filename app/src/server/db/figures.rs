@@ -109,6 +109,9 @@ impl Figures {
     }
 }
 
+/// The figure columns after the key (store_id, week, channel), comma-separated.
+static COLUMNS: LazyLock<String> = LazyLock::new(|| figure_columns().join(", "));
+
 /// The figure columns after the key (store_id, week, channel).
 fn figure_columns() -> Vec<String> {
     let mut cols = vec!["responses".to_string(), "critical_failed".to_string()];
@@ -158,13 +161,18 @@ pub type WeekKey = (i64, String, String);
 /// Key of weekly item counts: (store id, week, channel, template id, question).
 pub type ItemKey = (i64, String, String, i64, String);
 
+/// A week's key as stored: its Monday as 'YYYY-MM-DD' (sorts and compares as text).
+fn week_text(monday: NaiveDate) -> String {
+    monday.format("%Y-%m-%d").to_string()
+}
+
 /// The week (Monday, 'YYYY-MM-DD') a response finished at `finished_ms` counts in, in the
 /// store's time zone.
 pub fn week_key(timezone: &str, finished_ms: i64) -> String {
     let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
-    week_of(from_ms(finished_ms).with_timezone(&tz).date_naive())
-        .format("%Y-%m-%d")
-        .to_string()
+    week_text(week_of(
+        from_ms(finished_ms).with_timezone(&tz).date_naive(),
+    ))
 }
 
 /// What a response adds to its store's figures, and where: computed before the insert from
@@ -395,7 +403,7 @@ pub async fn missing(db: &Db) -> Result<bool, sqlx::Error> {
 pub async fn all_week_rows(db: &Db) -> Result<Vec<(WeekKey, Figures)>, sqlx::Error> {
     let sql = format!(
         "SELECT store_id, week, channel, {} FROM store_week_figures ORDER BY store_id, week, channel",
-        figure_columns().join(", ")
+        COLUMNS.as_str()
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(&db.pool)
@@ -447,12 +455,12 @@ pub async fn store_weeks(
     let sql = format!(
         "SELECT week, channel, {} FROM store_week_figures
          WHERE store_id = $1 AND week >= $2 AND week <= $3 ORDER BY week, channel",
-        figure_columns().join(", ")
+        COLUMNS.as_str()
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(store_id)
-        .bind(first.format("%Y-%m-%d").to_string())
-        .bind(last.format("%Y-%m-%d").to_string())
+        .bind(week_text(first))
+        .bind(week_text(last))
         .fetch_all(&db.pool)
         .await?
         .iter()
@@ -486,8 +494,8 @@ pub async fn stores_summed(
         ids.join(", ")
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(first.format("%Y-%m-%d").to_string())
-        .bind(last.format("%Y-%m-%d").to_string())
+        .bind(week_text(first))
+        .bind(week_text(last))
         .fetch_all(&db.pool)
         .await?
         .iter()
@@ -520,8 +528,8 @@ pub async fn store_items(
          ORDER BY 4 DESC, 1, 2",
     )
     .bind(store_id)
-    .bind(first.format("%Y-%m-%d").to_string())
-    .bind(last.format("%Y-%m-%d").to_string())
+    .bind(week_text(first))
+    .bind(week_text(last))
     .fetch_all(&db.pool)
     .await?
     .iter()

@@ -44,6 +44,26 @@ fn signal_text(locale: Locale, s: Signal) -> String {
     tr!(locale, key)
 }
 
+/// A percentage rounded to whole points, or a dash when there is none.
+fn percent_or_dash(v: Option<f64>) -> String {
+    v.map(|v| format!("{} %", trimmed(v, 0)))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// The column headings of a row of figures: what, answers, overall, the five dimensions, NPS.
+#[component]
+fn FigureHeadings(locale: Locale, first: String) -> impl IntoView {
+    view! {
+        <thead><tr>
+            <th scope="col">{first}</th>
+            <th scope="col">{tr!(locale, "score.responses")}</th>
+            <th scope="col">{tr!(locale, "score.overall")}</th>
+            {Dimension::ALL.iter().map(|d| view! { <th scope="col">{dimension_name(locale, *d)}</th> }).collect_view()}
+            <th scope="col">"NPS"</th>
+        </tr></thead>
+    }
+}
+
 fn week_label(w: &chrono::NaiveDate) -> String {
     w.format("%m-%d").to_string()
 }
@@ -168,10 +188,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
 
 #[component]
 fn Headline(locale: Locale, card: Scorecard) -> impl IntoView {
-    let overall = card
-        .combined_overall
-        .map(|v| format!("{} %", trimmed(v, 0)))
-        .unwrap_or_else(|| "–".into());
+    let overall = percent_or_dash(card.combined_overall);
     view! {
         <section class="headline">
             <div class="card">
@@ -216,25 +233,19 @@ fn ChannelTable(locale: Locale, card: Scorecard) -> impl IntoView {
     let combined = card
         .combined_dimensions
         .iter()
-        .map(|v| view! { <td class="num">{v.map(|v| format!("{} %", trimmed(v, 0))).unwrap_or_else(|| "–".into())}</td> })
+        .map(|v| view! { <td class="num">{percent_or_dash(*v)}</td> })
         .collect_view();
     view! {
         <h2>{tr!(locale, "score.channels")}</h2>
         <div class="table-scroll">
             <table class="figures">
-                <thead><tr>
-                    <th scope="col">{tr!(locale, "score.channel")}</th>
-                    <th scope="col">{tr!(locale, "score.responses")}</th>
-                    <th scope="col">{tr!(locale, "score.overall")}</th>
-                    {Dimension::ALL.iter().map(|d| view! { <th scope="col">{dimension_name(locale, *d)}</th> }).collect_view()}
-                    <th scope="col">"NPS"</th>
-                </tr></thead>
+                <FigureHeadings locale first=tr!(locale, "score.channel")/>
                 <tbody>
                     {rows}
                     <tr class="total">
                         <th scope="row">{tr!(locale, "score.combined")}</th>
                         <td></td>
-                        <td class="num">{card.combined_overall.map(|v| format!("{} %", trimmed(v, 0))).unwrap_or_else(|| "–".into())}</td>
+                        <td class="num">{percent_or_dash(card.combined_overall)}</td>
                         {combined}
                         <td></td>
                     </tr>
@@ -288,13 +299,7 @@ fn Trend(locale: Locale, card: Scorecard) -> impl IntoView {
             <summary>{tr!(locale, "score.numbers")}</summary>
             <div class="table-scroll">
                 <table class="figures">
-                    <thead><tr>
-                        <th scope="col">{tr!(locale, "score.week")}</th>
-                        <th scope="col">{tr!(locale, "score.responses")}</th>
-                        <th scope="col">{tr!(locale, "score.overall")}</th>
-                        {Dimension::ALL.iter().map(|d| view! { <th scope="col">{dimension_name(locale, *d)}</th> }).collect_view()}
-                        <th scope="col">"NPS"</th>
-                    </tr></thead>
+                    <FigureHeadings locale first=tr!(locale, "score.week")/>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
