@@ -120,6 +120,11 @@ pub struct Scorecard {
     pub chart: ChartView,
     pub gap: Vec<GapRow>,
     pub pareto: Vec<ParetoRow>,
+    /// The period's latest visit and call reports, critical failures and comments (flagged
+    /// answers and the team's own left out).
+    pub reports: Vec<crate::api::report::ReportLink>,
+    pub critical: Vec<crate::api::report::CriticalView>,
+    pub comments: Vec<crate::api::report::CommentView>,
 }
 
 /// A store's scorecard over the last `weeks` weeks, its control chart on `measure` in
@@ -131,14 +136,10 @@ pub async fn scorecard_page(
     measure: String,
     channel: String,
 ) -> Result<Scorecard, super::AppError> {
-    use crate::server::scorecard::{for_store, Request, DEFAULT_WEEKS, PERIODS};
+    use crate::server::scorecard::{for_store, period_or_default, Request};
     let (state, actor, _) = super::ssr::require_actor().await?;
     let request = Request {
-        weeks: if PERIODS.contains(&weeks) {
-            weeks
-        } else {
-            DEFAULT_WEEKS
-        },
+        weeks: period_or_default(weeks),
         measure: Measure::parse(&measure).unwrap_or_default(),
         channel: Channel::parse(&channel),
     };

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod ingest;
 pub mod qr;
+pub mod report;
 pub mod scorecard;
 pub mod self_assessment;
 pub mod signing;

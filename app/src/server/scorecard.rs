@@ -76,6 +76,13 @@ pub async fn for_store(
         .ok_or(ServiceError::NotFound)?;
     let today = store_today(&store.timezone);
     let weeks = weeks_ending(today, request.weeks.clamp(1, 104));
+    let latest = super::report::latest(
+        db,
+        templates,
+        store.id,
+        super::report::period_ms(&store.timezone, weeks[0], weeks[weeks.len() - 1]),
+    )
+    .await?;
     let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
     let rows = figures::store_weeks(db, store.id, first, last).await?;
 
@@ -193,11 +200,23 @@ pub async fn for_store(
         chart,
         gap,
         pareto,
+        reports: latest.reports,
+        critical: latest.critical,
+        comments: latest.comments,
     })
 }
 
+/// A period a manager may choose, or the default.
+pub fn period_or_default(weeks: u32) -> u32 {
+    if PERIODS.contains(&weeks) {
+        weeks
+    } else {
+        DEFAULT_WEEKS
+    }
+}
+
 /// Today in the store's time zone: the period ends with the store's current week.
-fn store_today(timezone: &str) -> NaiveDate {
+pub fn store_today(timezone: &str) -> NaiveDate {
     let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
     Utc::now().with_timezone(&tz).date_naive()
 }

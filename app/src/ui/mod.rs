@@ -5,6 +5,8 @@ pub mod admin;
 pub mod home;
 pub mod layout;
 #[cfg(feature = "ssr")]
+pub mod report;
+#[cfg(feature = "ssr")]
 pub mod scorecard;
 pub mod shopper;
 pub mod signin;
@@ -86,8 +88,17 @@ pub fn is_server_only(path: &str) -> bool {
     let store_page = path
         .strip_prefix("/stores/")
         .and_then(|rest| rest.split_once('/'))
-        .is_some_and(|(_, page)| matches!(page, "qr" | "poster" | "customers" | "scorecard"));
-    store_page || is_customer_page(path) || path == "/assign" || path == "/admin/tokens"
+        .is_some_and(|(_, page)| {
+            matches!(
+                page,
+                "qr" | "poster" | "customers" | "scorecard" | "comments"
+            )
+        });
+    store_page
+        || is_customer_page(path)
+        || path.starts_with("/responses/")
+        || path == "/assign"
+        || path == "/admin/tokens"
 }
 
 /// The customer survey (`/s/{code}/{key}` and its thank-you page) and the employee
@@ -208,6 +219,8 @@ pub fn App() -> impl IntoView {
                     // Server-only pages (`is_server_only`).
                     <Route path=path!("stores/:code/qr") view=server_only!(survey::qr_page::SurveyLinkPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/scorecard") view=server_only!(scorecard::ScorecardPage) ssr=SsrMode::Async/>
+                    <Route path=path!("stores/:code/comments") view=server_only!(report::CommentsPage) ssr=SsrMode::Async/>
+                    <Route path=path!("responses/:id") view=server_only!(report::ReportPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/customers") view=server_only!(survey::answers::CustomerAnswersPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/poster") view=server_only!(survey::poster::PosterPage) ssr=SsrMode::Async/>
                     <Route path=path!("s/:code/:key") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>

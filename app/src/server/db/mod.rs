@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod figures;
 pub mod org;
 pub mod photos;
+pub mod reports;
 pub mod responses;
 pub mod sessions;
 pub mod survey_links;

@@ -18,12 +18,12 @@ use crate::server::scorecard::PERIODS;
 use crate::tr;
 use crate::ui::{use_locale, SignInPrompt};
 
-fn channel_name(locale: Locale, c: Channel) -> String {
+pub fn channel_name(locale: Locale, c: Channel) -> String {
     let key = format!("channel.{}", c.as_str());
     tr!(locale, key.as_str())
 }
 
-fn dimension_name(locale: Locale, d: Dimension) -> String {
+pub fn dimension_name(locale: Locale, d: Dimension) -> String {
     let key = format!("dim.{}", d.as_str());
     tr!(locale, key.as_str())
 }
@@ -45,7 +45,7 @@ fn signal_text(locale: Locale, s: Signal) -> String {
 }
 
 /// A percentage rounded to whole points, or a dash when there is none.
-fn percent_or_dash(v: Option<f64>) -> String {
+pub fn percent_or_dash(v: Option<f64>) -> String {
     v.map(|v| format!("{} %", trimmed(v, 0)))
         .unwrap_or_else(|| "–".into())
 }
@@ -177,6 +177,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
                 <ControlChart locale card=card.clone() base=base.clone() weeks/>
                 <Gap locale card=card.clone()/>
                 <Pareto locale card=card.clone()/>
+                <Latest locale card=card.clone()/>
             }
             .into_any()
         } else {
@@ -506,4 +507,87 @@ fn Pareto(locale: Locale, card: Scorecard) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The period's latest visit and call reports, critical failures and comments, each leading
+/// to the response's full report.
+#[component]
+fn Latest(locale: Locale, card: Scorecard) -> impl IntoView {
+    let lang = locale.code();
+    let when = |t: &chrono::DateTime<chrono::Utc>| {
+        format!("{} UTC", crate::domain::display::date_time(&t.naive_utc()))
+    };
+    let reports = if card.reports.is_empty() {
+        view! { <p class="notice">{tr!(locale, "score.no_reports")}</p> }.into_any()
+    } else {
+        let rows = card
+            .reports
+            .iter()
+            .map(|r| {
+                view! {
+                    <tr>
+                        <th scope="row"><a href=format!("/responses/{}", r.response_id)>{when(&r.finished_at)}</a></th>
+                        <td>{channel_name(locale, r.channel)}</td>
+                        <td class="num">{percent_or_dash(r.score)}</td>
+                        <td>{r.critical_failed.then(|| view! { <span class="tag">{tr!(locale, "score.critical")}</span> })}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll"><table class="figures" data-test="latest-reports"><tbody>{rows}</tbody></table></div>
+        }
+        .into_any()
+    };
+    let critical = if card.critical.is_empty() {
+        view! { <p class="notice">{tr!(locale, "score.no_critical")}</p> }.into_any()
+    } else {
+        let items = card
+            .critical
+            .iter()
+            .map(|c| {
+                let failed = c
+                    .items
+                    .iter()
+                    .map(|t| t.get(lang).to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                view! {
+                    <li>
+                        <a href=format!("/responses/{}", c.response_id)>{when(&c.finished_at)}</a>
+                        " · "{channel_name(locale, c.channel)}" · "{percent_or_dash(c.score)}
+                        <br/>{failed}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <p class="hint">{tr!(locale, "score.critical_lead")}</p>
+            <ul class="critical-list">{items}</ul>
+        }
+        .into_any()
+    };
+    let comments = if card.comments.is_empty() {
+        view! { <p class="notice">{tr!(locale, "score.no_comments")}</p> }.into_any()
+    } else {
+        card.comments
+            .iter()
+            .map(|comment| view! { <crate::ui::report::CommentItem locale comment=comment.clone()/> })
+            .collect_view()
+            .into_any()
+    };
+    let all_comments = format!(
+        "/stores/{}/comments?weeks={}",
+        card.store_code,
+        card.weeks.len()
+    );
+    view! {
+        <h2>{tr!(locale, "score.latest_reports")}</h2>
+        {reports}
+        <h2>{tr!(locale, "score.critical_list")}</h2>
+        {critical}
+        <h2>{tr!(locale, "score.comments")}</h2>
+        <ul class="comments">{comments}</ul>
+        <p><a href=all_comments>{tr!(locale, "score.read_all")}</a></p>
+    }
 }

@@ -1,0 +1,132 @@
+//! Reading single responses back for people: a visit's full report, a store's latest
+//! comments and critical failures. Each read is bounded (one response, or a page along the
+//! `(store_id, finished_at)` index), never a scan of a store's history.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::server::auth::Actor;
+
+/// One stored response with what its report needs.
+#[derive(Clone, Debug)]
+pub struct ReportRow {
+    pub id: String,
+    pub store_code: String,
+    pub store_name: String,
+    pub channel: String,
+    pub template_key: String,
+    pub template_version: u32,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub received_at: i64,
+    pub answers_json: String,
+    /// Stuffing flags, space-separated; '' when none.
+    pub flags: String,
+}
+
+/// A response, only if its store is visible to the actor. The team's individual
+/// self-assessments are never shown one by one (they could be traced to a person).
+pub async fn visible_report_row(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+) -> Result<Option<ReportRow>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        "SELECT r.id, s.code, s.name, r.channel, t.template_key, v.version, r.started_at,
+                r.finished_at, r.received_at, r.answers, r.flags
+         FROM responses r
+         JOIN stores s ON s.id = r.store_id
+         JOIN template_versions v ON v.id = r.template_version_id
+         JOIN templates t ON t.id = v.template_id
+         WHERE r.id = $3 AND r.channel <> 'employee_self' AND r.store_id IN ",
+        crate::visible_store_ids!()
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(ReportRow {
+        id: r.try_get(0)?,
+        store_code: r.try_get(1)?,
+        store_name: r.try_get(2)?,
+        channel: r.try_get(3)?,
+        template_key: r.try_get(4)?,
+        template_version: r.try_get::<i64, _>(5)? as u32,
+        started_at: r.try_get(6)?,
+        finished_at: r.try_get(7)?,
+        received_at: r.try_get(8)?,
+        answers_json: r.try_get(9)?,
+        flags: r.try_get(10)?,
+    }))
+}
+
+/// A response in a store's listing.
+#[derive(Clone, Debug)]
+pub struct ListedResponse {
+    pub id: String,
+    pub channel: String,
+    pub template_key: String,
+    pub template_version: u32,
+    pub finished_at: i64,
+    pub score: Option<f64>,
+    pub critical_failed: bool,
+    pub answers_json: String,
+}
+
+/// Which of a store's responses a listing reads: unflagged, not the team's own, finished in
+/// `[from_ms, to_ms)`, newest first, older than `before` (finished_at, id) when paging on.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    pub store_id: i64,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub critical_only: bool,
+    pub before: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+/// The caller has checked the store is visible to the user (`org::visible_store_row`).
+pub async fn store_listing(db: &Db, l: &Listing) -> Result<Vec<ListedResponse>, sqlx::Error> {
+    let (before_ms, before_id) = l.before.clone().unwrap_or((l.to_ms, String::new()));
+    let sql = format!(
+        "SELECT r.id, r.channel, t.template_key, v.version, r.finished_at, r.score_pct,
+                r.critical_failed, r.answers
+         FROM responses r
+         JOIN template_versions v ON v.id = r.template_version_id
+         JOIN templates t ON t.id = v.template_id
+         WHERE r.store_id = $1 AND r.finished_at >= $2 AND r.finished_at < $3
+           AND r.flags = '' AND r.channel <> 'employee_self'{}
+           AND (r.finished_at < $4 OR (r.finished_at = $4 AND r.id > $5))
+         ORDER BY r.finished_at DESC, r.id LIMIT $6",
+        if l.critical_only {
+            " AND r.critical_failed = 1"
+        } else {
+            ""
+        }
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(l.store_id)
+        .bind(l.from_ms)
+        .bind(l.to_ms)
+        .bind(before_ms)
+        .bind(before_id)
+        .bind(l.limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ListedResponse {
+                id: r.try_get(0)?,
+                channel: r.try_get(1)?,
+                template_key: r.try_get(2)?,
+                template_version: r.try_get::<i64, _>(3)? as u32,
+                finished_at: r.try_get(4)?,
+                score: r.try_get(5)?,
+                critical_failed: r.try_get::<i64, _>(6)? != 0,
+                answers_json: r.try_get(7)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,280 @@
+//! A response's full report (`/responses/{id}`) and a store's comments
+//! (`/stores/{code}/comments`). Server-only pages: plain HTML that prints on A4 and works
+//! without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::report::{
+    comments_page, report_page, CommentList, CommentView, Report, ReportItem, Shown,
+};
+use crate::api::AppError;
+use crate::domain::display::{date_time, trimmed};
+use crate::domain::scoring::{fmt_points, ItemStatus};
+use crate::i18n::Locale;
+use crate::tr;
+use crate::ui::scorecard::{channel_name, dimension_name, percent_or_dash};
+use crate::ui::{use_locale, SignInPrompt};
+
+/// What a failed load shows: sign in, not allowed, or not found (never which of the last two
+/// for a store the user may not see).
+pub fn load_error(locale: Locale, e: AppError) -> AnyView {
+    match e {
+        AppError::Unauthenticated => view! { <SignInPrompt next="/stores"/> }.into_any(),
+        AppError::Forbidden => {
+            view! { <p class="notice alert" role="alert">{tr!(locale, "score.managers_only")}</p> }
+                .into_any()
+        }
+        _ => view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }
+            .into_any(),
+    }
+}
+
+fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
+    date_time(&t.naive_utc())
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let page = Resource::new(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        report_page,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
+            {move || page.get().map(|result| match result {
+                Ok(report) => view! { <ReportView locale report/> }.into_any(),
+                Err(e) => load_error(locale, e),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportView(locale: Locale, report: Report) -> impl IntoView {
+    let lang = locale.code();
+    let scorecard = format!("/stores/{}/scorecard", report.store_code);
+    let points = tr!(
+        locale,
+        "report.points",
+        earned = fmt_points(report.earned),
+        possible = fmt_points(report.possible)
+    );
+    let na = (report.not_applicable > 0).then(|| {
+        format!(
+            ", {}",
+            tr!(
+                locale,
+                "report.not_applicable",
+                count = report.not_applicable
+            )
+        )
+    });
+    let critical = (!report.critical_failures.is_empty()).then(|| {
+        let items = report
+            .critical_failures
+            .iter()
+            .map(|t| view! { <li>{t.get(lang).to_string()}</li> })
+            .collect_view();
+        view! {
+            <div class="notice alert" role="alert">
+                <p>{tr!(locale, "report.critical_failed")}</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    let flagged = (!report.flags.is_empty()).then(|| {
+        view! { <p class="notice">{tr!(locale, "report.flagged", flags = report.flags.join(", "))}</p> }
+    });
+    let dimensions = report
+        .dimensions
+        .iter()
+        .map(|d| {
+            view! {
+                <tr>
+                    <th scope="row">{dimension_name(locale, d.dimension)}</th>
+                    <td class="num">{percent_or_dash(d.percent)}</td>
+                    <td class="num">{format!("{} / {}", fmt_points(d.earned), fmt_points(d.possible))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sections = report
+        .sections
+        .into_iter()
+        .map(|s| {
+            let items = s.items.iter().map(|i| view! { <ItemRow locale item=i.clone()/> }).collect_view();
+            view! {
+                <section class="report-section">
+                    <h2>
+                        {s.title.get(lang).to_string()}
+                        " "<small class="meta">{percent_or_dash(s.percent)}" · "{format!("{} / {}", fmt_points(s.earned), fmt_points(s.possible))}</small>
+                    </h2>
+                    <div class="table-scroll">
+                        <table class="figures report-items">
+                            <thead><tr>
+                                <th scope="col">{tr!(locale, "report.question")}</th>
+                                <th scope="col">{tr!(locale, "report.answer")}</th>
+                                <th scope="col">{tr!(locale, "report.result")}</th>
+                            </tr></thead>
+                            <tbody>{items}</tbody>
+                        </table>
+                    </div>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>{tr!(locale, "report.title", store = report.store_name.clone())}</h1>
+        <p class="meta">
+            {channel_name(locale, report.channel)}" · "
+            {tr!(locale, "report.template", title = report.template_title.get(lang).to_string(), version = report.template_version)}
+            <br/>
+            {tr!(locale, "report.when", finished = utc(&report.finished_at), received = utc(&report.received_at))}
+        </p>
+        {flagged}
+        <section class="headline">
+            <div class="card">
+                <p class="meta">{tr!(locale, "score.overall")}</p>
+                <p class="big-figure" data-test="report-score">{percent_or_dash(report.percent)}</p>
+                <p class="hint">{points}{na}</p>
+            </div>
+        </section>
+        {critical}
+        <h2>{tr!(locale, "report.by_dimension")}</h2>
+        <div class="table-scroll">
+            <table class="figures"><tbody>{dimensions}</tbody></table>
+        </div>
+        {sections}
+        <p class="no-print"><a href=scorecard>{tr!(locale, "report.back")}</a></p>
+    }
+}
+
+#[component]
+fn ItemRow(locale: Locale, item: ReportItem) -> impl IntoView {
+    let lang = locale.code();
+    let question = item.text.get(lang).to_string();
+    let answer = match &item.answer {
+        Shown::Missing => {
+            view! { <span class="meta">{tr!(locale, "report.missing")}</span> }.into_any()
+        }
+        Shown::NotApplicable => tr!(locale, "survey.not_applicable").into_any(),
+        Shown::YesNo(true) => tr!(locale, "survey.yes").into_any(),
+        Shown::YesNo(false) => tr!(locale, "survey.no").into_any(),
+        Shown::OutOf { value, max } => format!("{value} / {max}").into_any(),
+        Shown::Choices(labels) => labels
+            .iter()
+            .map(|l| l.get(lang).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+            .into_any(),
+        Shown::Number(n) => trimmed(*n, 2).into_any(),
+        Shown::Seconds(s) => tr!(locale, "report.seconds", count = *s).into_any(),
+        Shown::Count(c) => c.to_string().into_any(),
+        Shown::Text(t) => view! { <q>{t.clone()}</q> }.into_any(),
+        Shown::Photo(sha) => {
+            let href = format!("/api/v1/photos/{sha}");
+            let src = href.clone();
+            view! {
+                <a href=href>
+                    <img class="report-photo" src=src alt=tr!(locale, "report.photo", question = question.clone()) loading="lazy"/>
+                </a>
+            }
+            .into_any()
+        }
+    };
+    let status_key = format!(
+        "report.status.{}",
+        match item.status {
+            ItemStatus::Passed => "passed",
+            ItemStatus::Failed => "failed",
+            ItemStatus::NotApplicable => "not_applicable",
+            ItemStatus::NotAnswered => "not_answered",
+            ItemStatus::Unscored => "unscored",
+        }
+    );
+    let scored = matches!(item.status, ItemStatus::Passed | ItemStatus::Failed);
+    let class = match item.status {
+        ItemStatus::Failed => "item failed",
+        ItemStatus::Passed => "item passed",
+        _ => "item",
+    };
+    view! {
+        <tr class=class>
+            <th scope="row">
+                {question.clone()}
+                {item.critical.then(|| view! { " " <span class="tag">{tr!(locale, "score.critical")}</span> })}
+                {item.dimension.map(|d| view! { <br/><small class="meta">{dimension_name(locale, d)}</small> })}
+            </th>
+            <td>{answer}</td>
+            <td class="num">
+                {scored.then(|| format!("{} / {} ", fmt_points(item.earned), fmt_points(item.possible)))}
+                <small class="status">{tr!(locale, status_key.as_str())}</small>
+            </td>
+        </tr>
+    }
+}
+
+/// One comment with where it came from and a link to its response's report.
+#[component]
+pub fn CommentItem(locale: Locale, comment: CommentView) -> impl IntoView {
+    view! {
+        <li class="comment">
+            <blockquote>{comment.text.clone()}</blockquote>
+            <p class="meta">
+                {channel_name(locale, comment.channel)}" · "{utc(&comment.finished_at)}" UTC · "
+                {comment.question.get(locale.code()).to_string()}" · "
+                <a href=format!("/responses/{}", comment.response_id)>{tr!(locale, "report.open")}</a>
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn CommentsPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = move || {
+        let q = query.get();
+        (
+            params.with(|p| p.get("code").unwrap_or_default()),
+            q.get("weeks")
+                .and_then(|w| w.parse::<u32>().ok())
+                .unwrap_or(0),
+            q.get("after").unwrap_or_default(),
+        )
+    };
+    let page = Resource::new(args, |(code, weeks, after)| {
+        comments_page(code, weeks, after)
+    });
+    view! {
+        <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
+            {move || page.get().map(|result| match result {
+                Ok(list) => view! { <CommentsView locale list/> }.into_any(),
+                Err(e) => load_error(locale, e),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CommentsView(locale: Locale, list: CommentList) -> impl IntoView {
+    let base = format!("/stores/{}/comments?weeks={}", list.store_code, list.weeks);
+    let items = list
+        .comments
+        .into_iter()
+        .map(|comment| view! { <CommentItem locale comment/> })
+        .collect_view();
+    view! {
+        <h1>{tr!(locale, "comments.title", store = list.store_name.clone())}</h1>
+        <p class="hint">{tr!(locale, "comments.lead", count = list.weeks)}</p>
+        <ul class="comments">{items}</ul>
+        {list.next.map(|next| view! {
+            <p><a class="button secondary" href=format!("{base}&after={}", crate::ui::layout::urlencode(&next))>{tr!(locale, "comments.older")}</a></p>
+        })}
+        <p><a href=format!("/stores/{}/scorecard?weeks={}", list.store_code, list.weeks)>{tr!(locale, "report.back")}</a></p>
+    }
+}
