@@ -4,6 +4,7 @@
 //! Endpoints are fixed (`endpoint = ...`) because a cached page may call them long after a
 //! new server was deployed.
 
+pub mod league;
 pub mod report;
 pub mod scorecard;
 pub mod wire;

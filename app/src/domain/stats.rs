@@ -309,20 +309,35 @@ pub fn trend_per_week(weeks: &[Option<(f64, i64)>]) -> Option<f64> {
 /// answers sits near the overall mean until it has earned its place; a store with hundreds
 /// keeps its own mean. Groups without answers get None.
 pub fn adjusted_means(groups: &[Moments]) -> Vec<Option<f64>> {
+    let means: Vec<Option<f64>> = groups.iter().map(Moments::mean).collect();
+    adjusted(groups, &means)
+}
+
+/// The same adjustment for a value derived from each group's answers (such as a weighted
+/// combination of channels): the strength k comes from the groups' answers, the value is
+/// pulled towards the answer-weighted mean of all values by k / (n + k).
+pub fn adjusted(groups: &[Moments], values: &[Option<f64>]) -> Vec<Option<f64>> {
     let with_data: Vec<&Moments> = groups.iter().filter(|g| g.n > 0).collect();
+    let (total, count) = groups
+        .iter()
+        .zip(values)
+        .filter_map(|(g, v)| v.map(|v| (v * g.n as f64, g.n as f64)))
+        .fold((0.0, 0.0), |(s, c), (v, n)| (s + v, c + n));
+    if count <= 0.0 {
+        return vec![None; groups.len()];
+    }
+    let grand = total / count;
     let mut all = Moments::default();
     for g in &with_data {
         all.merge(**g);
     }
-    let Some(grand) = all.mean() else {
-        return vec![None; groups.len()];
-    };
-    let k = shrinkage_strength(&with_data, grand);
+    let k = shrinkage_strength(&with_data, all.mean().unwrap_or(grand));
     groups
         .iter()
-        .map(|g| {
-            g.mean()
-                .map(|m| (g.n as f64 * m + k * grand) / (g.n as f64 + k))
+        .zip(values)
+        .map(|(g, v)| {
+            v.filter(|_| g.n > 0)
+                .map(|v| (g.n as f64 * v + k * grand) / (g.n as f64 + k))
         })
         .collect()
 }
@@ -588,5 +603,34 @@ mod tests {
             let (lo_more, hi_more) = limits.limits(n + 1, (0.0, 100.0));
             prop_assert!(hi_n - lo_n >= hi_more - lo_more);
         }
+    }
+
+    #[test]
+    fn a_derived_value_is_adjusted_with_the_strength_of_its_groups_answers() {
+        // Ten stores of 100 answers spread ±20 around 70..79, and one with 2 answers at 95.
+        let mut groups: Vec<Moments> = (70..80)
+            .map(|m| {
+                Moments::of(
+                    (0..100)
+                        .map(|i| to_fixed(f64::from(m) + if i % 2 == 0 { -20.0 } else { 20.0 })),
+                )
+            })
+            .collect();
+        groups.push(Moments::of([to_fixed(95.0), to_fixed(95.0)]));
+        // Values equal to the means give adjusted_means.
+        let means: Vec<Option<f64>> = groups.iter().map(Moments::mean).collect();
+        assert_eq!(adjusted(&groups, &means), adjusted_means(&groups));
+        // A derived value (here 1 point above each mean) is pulled the same way: the store
+        // with 2 answers does not top the table, the big stores keep their value.
+        let derived: Vec<Option<f64>> = means.iter().map(|m| m.map(|m| m + 1.0)).collect();
+        let got = adjusted(&groups, &derived);
+        let best_big = got[9].unwrap();
+        let small = got[10].unwrap();
+        assert!(
+            small < best_big,
+            "2 answers at 96 ({small}) below 100 answers at 80 ({best_big})"
+        );
+        assert!((best_big - 80.0).abs() < 1.0, "{best_big}");
+        assert_eq!(adjusted(&[Moments::default()], &[None]), vec![None]);
     }
 }

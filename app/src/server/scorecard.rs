@@ -116,14 +116,7 @@ pub async fn for_store(
             weight: weight_of(*channel),
         })
         .collect();
-    let combine = |k: usize| {
-        weighted(
-            &by_channel
-                .iter()
-                .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
-                .collect::<Vec<_>>(),
-        )
-    };
+    let combine = |k: usize| combine(&by_channel, k);
     let customers = by_channel
         .get(&Channel::CustomerQr)
         .cloned()
@@ -204,6 +197,17 @@ pub async fn for_store(
         critical: latest.critical,
         comments: latest.comments,
     })
+}
+
+/// Measure `k` (overall first, then the dimensions) of the channels combined with their
+/// stated weights; channels without answers drop out and the rest are re-weighted.
+pub fn combine(by_channel: &BTreeMap<Channel, Figures>, k: usize) -> Option<f64> {
+    weighted(
+        &by_channel
+            .iter()
+            .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A period a manager may choose, or the default.

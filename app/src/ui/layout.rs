@@ -42,6 +42,7 @@ pub fn Header() -> impl IntoView {
                         view! {
                             {(role == Some(Role::Shopper)).then(|| view! { <a href="/shopper">{tr!(locale, "nav.shopper")}</a> })}
                             {(role == Some(Role::Employee)).then(|| view! { <a href="/self" rel="external">{tr!(locale, "nav.self")}</a> })}
+                            {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/league" rel="external">{tr!(locale, "nav.league")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/assign">{tr!(locale, "nav.assign")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })}
                         }

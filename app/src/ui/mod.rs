@@ -5,6 +5,8 @@ pub mod admin;
 pub mod home;
 pub mod layout;
 #[cfg(feature = "ssr")]
+pub mod league;
+#[cfg(feature = "ssr")]
 pub mod report;
 #[cfg(feature = "ssr")]
 pub mod scorecard;
@@ -97,6 +99,7 @@ pub fn is_server_only(path: &str) -> bool {
     store_page
         || is_customer_page(path)
         || path.starts_with("/responses/")
+        || path == "/league"
         || path == "/assign"
         || path == "/admin/tokens"
 }
@@ -220,6 +223,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stores/:code/qr") view=server_only!(survey::qr_page::SurveyLinkPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/scorecard") view=server_only!(scorecard::ScorecardPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/comments") view=server_only!(report::CommentsPage) ssr=SsrMode::Async/>
+                    <Route path=path!("league") view=server_only!(league::LeaguePage) ssr=SsrMode::Async/>
                     <Route path=path!("responses/:id") view=server_only!(report::ReportPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/customers") view=server_only!(survey::answers::CustomerAnswersPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/poster") view=server_only!(survey::poster::PosterPage) ssr=SsrMode::Async/>

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_v1;
 pub mod auth;
 pub mod customer_survey;
+pub mod exports;
 pub mod forms;
 pub mod self_assessment;
 pub mod survey_links;
@@ -59,6 +60,9 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/assign", post(admin::create_assignment))
         .route("/assign/{id}/cancel", post(admin::cancel_assignment))
+        .route("/export/responses.csv", get(exports::responses_csv))
+        .route("/league.csv", get(exports::league_csv))
+        .route("/stores/{code}/scorecard.csv", get(exports::scorecard_csv))
         .route("/stores/{code}/qr.svg", get(survey_links::qr_svg))
         .route("/stores/{code}/qr.png", get(survey_links::qr_png))
         .route("/stores/{code}/survey-link/rotate", post(survey_links::rotate))

@@ -1,5 +1,6 @@
 //! A store's customer survey link for its managers: the QR code as SVG and PNG, and rotation.
 
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +37,7 @@ async fn link_of(state: &AppState, headers: &HeaderMap, code: &str) -> Result<St
         .map_err(|e| e.into_html_error())
 }
 
-fn download(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
+pub(super) fn download(content_type: &'static str, filename: String, body: Body) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
@@ -88,7 +89,7 @@ async fn qr_file(
         Ok(body) => download(
             content_type,
             format!("servscope-{}-qr.{ext}", link.store_code),
-            body,
+            Body::from(body),
         ),
         Err(e) => ServiceError::Internal(format!("QR code for {url}: {e}")).into_html_error(),
     }

@@ -15,6 +15,7 @@ use crate::domain::answers::{check_answers, AnswerInput};
 use crate::domain::rollup::{week_of, Contribution};
 use crate::domain::stats::Moments;
 use crate::domain::{score, Nps};
+use crate::server::auth::Actor;
 use crate::server::from_ms;
 
 /// The measures kept per week, in column order: the overall score, then the five dimensions
@@ -473,33 +474,65 @@ pub async fn store_weeks(
         .collect()
 }
 
-/// Figures per store and channel summed over a range of weeks, for the given stores (the
-/// caller's scope). One GROUP BY over the weekly rows of those weeks.
+/// Figures per store and channel summed over a range of weeks, for the stores the actor may
+/// see. One GROUP BY over the weekly rows of those weeks (the `(week, store_id)` index).
 pub async fn stores_summed(
     db: &Db,
-    store_ids: &[i64],
+    actor: &Actor,
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<(i64, String, Figures)>, sqlx::Error> {
-    if store_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Ids are numbers from our own query; written into the statement, not user text.
-    let ids: Vec<String> = store_ids.iter().map(i64::to_string).collect();
     let sql = format!(
         "SELECT store_id, channel, {} FROM store_week_figures
-         WHERE week >= $1 AND week <= $2 AND store_id IN ({})
+         WHERE week >= $3 AND week <= $4 AND store_id IN {}
          GROUP BY store_id, channel",
         SUMMED.as_str(),
-        ids.join(", ")
+        crate::visible_store_ids!()
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor.role.as_str())
+        .bind(actor.user_id)
         .bind(week_text(first))
         .bind(week_text(last))
         .fetch_all(&db.pool)
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, Figures::from_row(r, 2)?)))
+        .collect()
+}
+
+/// The overall score's weekly moments per store and channel over a range of weeks, for the
+/// stores the actor may see: what trends and control checks of many stores read.
+pub async fn stores_weekly_overall(
+    db: &Db,
+    actor: &Actor,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate, String, Moments)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT store_id, week, channel, overall_n, overall_sum, overall_sq FROM store_week_figures
+         WHERE week >= $3 AND week <= $4 AND overall_n > 0 AND store_id IN {}",
+        crate::visible_store_ids!()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor.role.as_str())
+        .bind(actor.user_id)
+        .bind(week_text(first))
+        .bind(week_text(last))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let week: String = r.try_get(1)?;
+            let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
+                .map_err(|e| sqlx::Error::Decode(e.into()))?;
+            let moments = Moments {
+                n: r.try_get(3)?,
+                sum: r.try_get(4)?,
+                sum_sq: r.try_get(5)?,
+            };
+            Ok((r.try_get(0)?, week, r.try_get(2)?, moments))
+        })
         .collect()
 }
 

@@ -265,3 +265,42 @@ pub async fn set_staff_pin(db: &Db, store_id: i64, hash: Option<&str>) -> Result
         .await?;
     Ok(())
 }
+
+/// A store as a league table lists it, with its region and organisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedStore {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub region: String,
+    pub organisation: String,
+}
+
+/// Every active store the actor may see, with its region and organisation.
+pub async fn visible_placed_stores(
+    db: &Db,
+    actor: &Actor,
+) -> Result<Vec<PlacedStore>, sqlx::Error> {
+    sqlx::query(concat!(
+        "SELECT s.id, s.code, s.name, r.name, o.name FROM stores s
+         JOIN regions r ON r.id = s.region_id JOIN organisations o ON o.id = r.org_id
+         WHERE s.active = 1 AND s.id IN ",
+        visible_store_ids!(),
+        " ORDER BY o.name, r.name, s.code"
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PlacedStore {
+            id: r.try_get(0)?,
+            code: r.try_get(1)?,
+            name: r.try_get(2)?,
+            region: r.try_get(3)?,
+            organisation: r.try_get(4)?,
+        })
+    })
+    .collect()
+}

@@ -35,7 +35,7 @@ fn measure_name(locale: Locale, m: Measure) -> String {
     }
 }
 
-fn signal_text(locale: Locale, s: Signal) -> String {
+pub fn signal_text(locale: Locale, s: Signal) -> String {
     let key = match s {
         Signal::OutsideLimits => "score.signal.outside_limits",
         Signal::RunOnOneSide => "score.signal.run_on_one_side",
@@ -71,7 +71,7 @@ fn week_label(w: &chrono::NaiveDate) -> String {
 /// A figure with the number of answers behind it; greyed (class `tentative`) when those are
 /// few, never hidden. `signed` shows NPS-style values with their sign.
 #[component]
-fn Figure(
+pub fn Figure(
     locale: Locale,
     estimate: Option<Estimate>,
     #[prop(optional)] nps: bool,
@@ -183,7 +183,13 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
         } else {
             view! { <p class="notice">{tr!(locale, "score.no_data")}</p> }.into_any()
         }}
-        <p><a href=format!("/stores/{}/customers", card.store_code)>{tr!(locale, "score.customer_answers")}</a></p>
+        <p class="no-print">
+            <a href=format!("/stores/{}/customers", card.store_code)>{tr!(locale, "score.customer_answers")}</a>
+            " · "
+            <a href=format!("/stores/{}/scorecard.csv?weeks={weeks}", card.store_code) download>{tr!(locale, "export.figures_csv")}</a>
+            " · "
+            <a href=format!("/export/responses.csv?weeks={weeks}&store={}", card.store_code) download>{tr!(locale, "export.responses_csv")}</a>
+        </p>
     }
 }
 

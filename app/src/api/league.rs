@@ -1,0 +1,129 @@
+//! The league table of stores and the region and organisation rollups, as data: built on the
+//! server from the weekly figures (`server::league`), drawn by `ui::league`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::stats::{Estimate, Signal};
+use crate::domain::Dimension;
+
+/// What the table is sorted by.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// The overall score adjusted for the number of answers (the ranking).
+    #[default]
+    Rank,
+    Overall,
+    Dimension(Dimension),
+    Nps,
+    Trend,
+    Responses,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 10] = [
+        SortKey::Rank,
+        SortKey::Overall,
+        SortKey::Dimension(Dimension::Tangibles),
+        SortKey::Dimension(Dimension::Reliability),
+        SortKey::Dimension(Dimension::Responsiveness),
+        SortKey::Dimension(Dimension::Assurance),
+        SortKey::Dimension(Dimension::Empathy),
+        SortKey::Nps,
+        SortKey::Trend,
+        SortKey::Responses,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Rank => "rank",
+            SortKey::Overall => "overall",
+            SortKey::Dimension(d) => d.as_str(),
+            SortKey::Nps => "nps",
+            SortKey::Trend => "trend",
+            SortKey::Responses => "responses",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The figures of a store, a region or the organisation over the period: the channels
+/// combined with the scorecard's weights, NPS from customers.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct GroupFigures {
+    /// Answers in the weighted channels (visits, calls, customers).
+    pub responses: i64,
+    /// The combined score; `n` and the interval are those of the pooled answers.
+    pub overall: Option<Estimate>,
+    /// In `Dimension::ALL` order.
+    pub dimensions: Vec<Option<Estimate>>,
+    pub nps: Option<Estimate>,
+    /// Points per week of the combined weekly score (weighted least squares), None with fewer
+    /// than two weeks of answers.
+    pub trend: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LeagueRow {
+    /// Place in the ranking by adjusted score (1 = best), whatever the table is sorted by.
+    pub rank: Option<u32>,
+    pub code: String,
+    pub name: String,
+    pub region: String,
+    pub figures: GroupFigures,
+    /// The overall score pulled towards the mean of all stores by how few answers it rests on.
+    pub adjusted: Option<f64>,
+    /// The latest week the store's control chart flagged, and why.
+    pub out_of_control: Option<(NaiveDate, Signal)>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RollupRow {
+    pub name: String,
+    /// True for the organisation's row, false for a region's.
+    pub organisation: bool,
+    pub stores: i64,
+    pub figures: GroupFigures,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct League {
+    pub weeks: Vec<NaiveDate>,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Only this region's stores, when asked.
+    pub region: Option<String>,
+    pub regions: Vec<String>,
+    /// Stores in the table (after the region filter), before paging.
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub stores: Vec<LeagueRow>,
+    pub rollups: Vec<RollupRow>,
+}
+
+/// The league of the stores the user may see over the last `weeks` weeks, sorted by `sort`
+/// ("" for the ranking), `dir` "asc" or "desc", one `page` (from 1) of a region ("" for all).
+#[leptos::server(endpoint = "league")]
+pub async fn league_page(
+    weeks: u32,
+    sort: String,
+    dir: String,
+    region: String,
+    page: u32,
+) -> Result<League, super::AppError> {
+    use crate::server::league::{for_actor, Request};
+    use crate::server::scorecard::period_or_default;
+    let (state, actor, _) = super::ssr::require_actor().await?;
+    let request = Request {
+        weeks: period_or_default(weeks),
+        sort: SortKey::parse(&sort).unwrap_or_default(),
+        descending: dir != "asc",
+        region: (!region.is_empty()).then_some(region),
+        page: page.max(1) as usize,
+    };
+    Ok(for_actor(&state.db, &actor, &request).await?)
+}

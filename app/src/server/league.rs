@@ -1,0 +1,358 @@
+//! The league table of the stores a user may see, and the region and organisation rollups.
+//! Two reads of the weekly figures (the period summed per store and channel, and the overall
+//! score per store, week and channel), never the raw responses; everything else is
+//! arithmetic on those rows.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+
+use super::auth::Actor;
+use super::db::figures::{self, Figures};
+use super::db::{org, Db};
+use super::error::{ServiceError, ServiceResult};
+use super::scorecard::{baseline_weeks, combine, weight_of};
+use crate::api::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
+use crate::domain::rollup::weeks_ending;
+use crate::domain::stats::{
+    adjusted, control_chart, nps_estimate, score_estimate, trend_per_week, weighted, ControlLimits,
+    Estimate, Moments,
+};
+use crate::domain::{Channel, Dimension};
+
+/// Stores per page of the table (the CSV export has them all).
+pub const PAGE_SIZE: usize = 100;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub weeks: u32,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub region: Option<String>,
+    /// From 1.
+    pub page: usize,
+}
+
+/// Every visible store with its figures and rank, and the rollups, before sorting and paging.
+pub struct Computed {
+    pub weeks: Vec<NaiveDate>,
+    /// Ranked by adjusted score.
+    pub stores: Vec<LeagueRow>,
+    pub rollups: Vec<RollupRow>,
+}
+
+/// Per week of the period, the overall score's moments per channel.
+type Weekly = Vec<BTreeMap<Channel, Moments>>;
+
+/// A store's, region's or the organisation's rows, summed as they are read.
+#[derive(Default)]
+struct Group {
+    by_channel: BTreeMap<Channel, Figures>,
+    weekly: Weekly,
+}
+
+impl Group {
+    fn new(weeks: usize) -> Group {
+        Group {
+            by_channel: BTreeMap::new(),
+            weekly: vec![BTreeMap::new(); weeks],
+        }
+    }
+
+    fn merge(&mut self, other: &Group) {
+        for (c, f) in &other.by_channel {
+            self.by_channel.entry(*c).or_default().merge(f);
+        }
+        for (mine, theirs) in self.weekly.iter_mut().zip(&other.weekly) {
+            for (c, m) in theirs {
+                mine.entry(*c).or_default().merge(*m);
+            }
+        }
+    }
+
+    /// Measure `k` of the weighted channels' answers pooled: the count and spread behind the
+    /// combined figure.
+    fn pooled(&self, k: usize) -> Moments {
+        let mut m = Moments::default();
+        for (c, f) in &self.by_channel {
+            if weight_of(*c) > 0.0 {
+                m.merge(f.measures[k]);
+            }
+        }
+        m
+    }
+
+    fn figures(&self) -> GroupFigures {
+        let estimate = |k: usize| combined_estimate(combine(&self.by_channel, k), &self.pooled(k));
+        let series: Vec<Option<(f64, i64)>> = self
+            .weekly
+            .iter()
+            .map(|week| {
+                let value = weighted(
+                    &week
+                        .iter()
+                        .map(|(c, m)| (m.mean(), weight_of(*c)))
+                        .collect::<Vec<_>>(),
+                )?;
+                Some((value, week.values().map(|m| m.n).sum()))
+            })
+            .collect();
+        GroupFigures {
+            responses: self
+                .by_channel
+                .iter()
+                .filter(|(c, _)| weight_of(**c) > 0.0)
+                .map(|(_, f)| f.responses)
+                .sum(),
+            overall: estimate(0),
+            dimensions: (1..=Dimension::ALL.len()).map(estimate).collect(),
+            nps: self
+                .by_channel
+                .get(&Channel::CustomerQr)
+                .and_then(|f| nps_estimate(&f.nps())),
+            trend: trend_per_week(&series),
+        }
+    }
+
+    /// The latest week the control chart of the busiest channel's overall score flags.
+    fn out_of_control(
+        &self,
+        weeks: &[NaiveDate],
+    ) -> Option<(NaiveDate, crate::domain::stats::Signal)> {
+        let (channel, _) = self
+            .by_channel
+            .iter()
+            .filter(|(c, _)| weight_of(**c) > 0.0)
+            .max_by_key(|(_, f)| f.measures[0].n)?;
+        let moments: Vec<Moments> = self
+            .weekly
+            .iter()
+            .map(|w| w.get(channel).copied().unwrap_or_default())
+            .collect();
+        let limits = ControlLimits::from_baseline(&moments[..baseline_weeks(moments.len())])?;
+        let series: Vec<Option<(f64, i64)>> = moments
+            .iter()
+            .map(|m| m.mean().map(|mean| (mean, m.n)))
+            .collect();
+        control_chart(&series, &limits, (0.0, 100.0))
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, p)| {
+                let signal = p.as_ref()?.signals.last()?;
+                Some((weeks[i], *signal))
+            })
+    }
+}
+
+/// The combined value with the count of the pooled answers and their interval's width.
+fn combined_estimate(value: Option<f64>, pooled: &Moments) -> Option<Estimate> {
+    let value = value?;
+    let spread = score_estimate(pooled)?;
+    let half = (spread.high - spread.low) / 2.0;
+    Some(Estimate {
+        value,
+        low: (value - half).max(0.0),
+        high: (value + half).min(100.0),
+        ..spread
+    })
+}
+
+pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Computed> {
+    if !actor.role.reads_scores() {
+        return Err(ServiceError::Forbidden);
+    }
+    // Stores keep their weeks in their own time zone; the period's weeks are named by their
+    // Mondays, which are the same dates everywhere.
+    let weeks = weeks_ending(Utc::now().date_naive(), weeks.clamp(1, 104));
+    let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
+    let stores = org::visible_placed_stores(db, actor).await?;
+    let mut groups: BTreeMap<i64, Group> = BTreeMap::new();
+    for (store_id, channel, f) in figures::stores_summed(db, actor, first, last).await? {
+        if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
+            groups
+                .entry(store_id)
+                .or_insert_with(|| Group::new(weeks.len()))
+                .by_channel
+                .insert(c, f);
+        }
+    }
+    for (store_id, week, channel, m) in
+        figures::stores_weekly_overall(db, actor, first, last).await?
+    {
+        let index = ((week - first).num_days() / 7) as usize;
+        if let (Some(c), Some(group)) = (
+            Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0),
+            groups.get_mut(&store_id),
+        ) {
+            if let Some(slot) = group.weekly.get_mut(index) {
+                slot.insert(c, m);
+            }
+        }
+    }
+
+    let empty = Group::new(weeks.len());
+    let mut organisations: BTreeMap<String, (i64, Group)> = BTreeMap::new();
+    let mut regions: BTreeMap<String, (i64, Group)> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(stores.len());
+    let mut pooled = Vec::with_capacity(stores.len());
+    for store in stores {
+        let group = groups.get(&store.id).unwrap_or(&empty);
+        for (key, map) in [
+            (&store.organisation, &mut organisations),
+            (&store.region, &mut regions),
+        ] {
+            let entry = map
+                .entry(key.clone())
+                .or_insert_with(|| (0, Group::new(weeks.len())));
+            entry.0 += 1;
+            entry.1.merge(group);
+        }
+        pooled.push(group.pooled(0));
+        rows.push(LeagueRow {
+            rank: None,
+            code: store.code,
+            name: store.name,
+            region: store.region,
+            figures: group.figures(),
+            adjusted: None,
+            out_of_control: group.out_of_control(&weeks),
+        });
+    }
+
+    // Rank by the combined score adjusted for the answers behind it.
+    let values: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| r.figures.overall.map(|e| e.value))
+        .collect();
+    for (row, a) in rows.iter_mut().zip(adjusted(&pooled, &values)) {
+        row.adjusted = a;
+    }
+    sort(&mut rows, SortKey::Rank, true);
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.rank = row.adjusted.map(|_| i as u32 + 1);
+    }
+
+    let rollup = |organisation: bool, (name, (stores, group)): (String, (i64, Group))| RollupRow {
+        name,
+        organisation,
+        stores,
+        figures: group.figures(),
+    };
+    let mut rollups: Vec<RollupRow> = organisations.into_iter().map(|e| rollup(true, e)).collect();
+    rollups.extend(regions.into_iter().map(|e| rollup(false, e)));
+    Ok(Computed {
+        weeks,
+        stores: rows,
+        rollups,
+    })
+}
+
+/// The value a row is sorted by.
+fn sort_value(row: &LeagueRow, key: SortKey) -> Option<f64> {
+    let f = &row.figures;
+    match key {
+        SortKey::Rank => row.adjusted,
+        SortKey::Overall => f.overall.map(|e| e.value),
+        SortKey::Dimension(d) => {
+            let i = Dimension::ALL.iter().position(|x| *x == d)?;
+            f.dimensions.get(i).copied().flatten().map(|e| e.value)
+        }
+        SortKey::Nps => f.nps.map(|e| e.value),
+        SortKey::Trend => f.trend,
+        SortKey::Responses => Some(f.responses as f64),
+    }
+}
+
+/// Stores without the figure go last either way; ties keep the store code order.
+pub fn sort(rows: &mut [LeagueRow], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| {
+        let (x, y) = (sort_value(a, key), sort_value(b, key));
+        let order = match (x, y) {
+            (Some(x), Some(y)) if descending => y.total_cmp(&x),
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        order.then_with(|| a.code.cmp(&b.code))
+    });
+}
+
+pub async fn for_actor(db: &Db, actor: &Actor, request: &Request) -> ServiceResult<League> {
+    let Computed {
+        weeks,
+        mut stores,
+        rollups,
+    } = compute(db, actor, request.weeks).await?;
+    let regions: Vec<String> = rollups
+        .iter()
+        .filter(|r| !r.organisation)
+        .map(|r| r.name.clone())
+        .collect();
+    let region = request.region.clone().filter(|r| regions.contains(r));
+    if let Some(region) = &region {
+        stores.retain(|s| &s.region == region);
+    }
+    sort(&mut stores, request.sort, request.descending);
+    let total = stores.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = request.page.clamp(1, pages);
+    let shown = stores
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    Ok(League {
+        weeks,
+        sort: request.sort,
+        descending: request.descending,
+        region,
+        regions,
+        total,
+        page,
+        pages,
+        stores: shown,
+        rollups,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, adjusted: Option<f64>, trend: Option<f64>) -> LeagueRow {
+        LeagueRow {
+            rank: None,
+            code: code.into(),
+            name: code.into(),
+            region: "R".into(),
+            figures: GroupFigures {
+                responses: 0,
+                overall: None,
+                dimensions: vec![None; 5],
+                nps: None,
+                trend,
+            },
+            adjusted,
+            out_of_control: None,
+        }
+    }
+
+    #[test]
+    fn stores_without_the_figure_sort_last_both_ways_and_ties_keep_code_order() {
+        let mut rows = vec![
+            row("C", Some(80.0), None),
+            row("A", None, Some(-1.0)),
+            row("B", Some(90.0), Some(2.0)),
+            row("D", Some(80.0), Some(0.5)),
+        ];
+        sort(&mut rows, SortKey::Rank, true);
+        let codes = |rows: &[LeagueRow]| rows.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(&rows), ["B", "C", "D", "A"]);
+        sort(&mut rows, SortKey::Rank, false);
+        assert_eq!(codes(&rows), ["C", "D", "B", "A"]);
+        sort(&mut rows, SortKey::Trend, false);
+        assert_eq!(codes(&rows), ["A", "D", "B", "C"]);
+    }
+}

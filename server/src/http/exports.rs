@@ -1,0 +1,105 @@
+//! CSV downloads for managers: the responses they may see (streamed), a store's weekly
+//! figures, and the league. Signed in with the session cookie like the pages that link here.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+
+use app::server::auth::{self, Actor};
+use app::server::error::ServiceError;
+use app::server::export::{self, ResponsesExport};
+use app::server::scorecard::period_or_default;
+use app::server::state::AppState;
+
+use super::auth::IntoHtmlError;
+use super::survey_links::download;
+
+const CSV: &str = "text/csv; charset=utf-8";
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    #[serde(default)]
+    weeks: u32,
+    #[serde(default)]
+    store: String,
+}
+
+async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
+    match auth::authenticate(&state.db, headers).await {
+        Ok(Some((actor, _))) => Ok(actor),
+        Ok(None) => Err(ServiceError::Unauthenticated.into_html_error()),
+        Err(e) => Err(e.into_html_error()),
+    }
+}
+
+/// `GET /export/responses.csv?weeks=12&store=SH-001`: every response of the period the user
+/// may see (one store, or all), one row each with its answers as JSON. Streamed.
+pub async fn responses_csv(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let actor = match actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let weeks = period_or_default(q.weeks);
+    let store = (!q.store.is_empty()).then_some(q.store);
+    let name = format!(
+        "servscope-responses-{}-{}.csv",
+        store.as_deref().unwrap_or("all"),
+        export::weeks_label(weeks)
+    );
+    match export::responses(&state.db, &actor, ResponsesExport { weeks, store }).await {
+        Ok(rx) => download(CSV, name, Body::from_stream(export::body_stream(rx))),
+        Err(e) => e.into_html_error(),
+    }
+}
+
+/// `GET /stores/{code}/scorecard.csv?weeks=12`: the store's weekly figures per channel.
+pub async fn scorecard_csv(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let actor = match actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let weeks = period_or_default(q.weeks);
+    match export::store_figures(&state.db, &actor, &code, weeks).await {
+        Ok((code, bytes)) => download(
+            CSV,
+            format!(
+                "servscope-scorecard-{code}-{}.csv",
+                export::weeks_label(weeks)
+            ),
+            Body::from(bytes),
+        ),
+        Err(e) => e.into_html_error(),
+    }
+}
+
+/// `GET /league.csv?weeks=12`: every visible store ranked, then the rollups.
+pub async fn league_csv(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let actor = match actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let weeks = period_or_default(q.weeks);
+    match export::league(&state.db, &actor, weeks).await {
+        Ok(bytes) => download(
+            CSV,
+            format!("servscope-league-{}.csv", export::weeks_label(weeks)),
+            Body::from(bytes),
+        ),
+        Err(e) => e.into_html_error(),
+    }
+}
