@@ -1,6 +1,7 @@
 // What a store manager opens every week: the scorecard, reached from the store list, with its
 // period and control chart chosen by plain links (it works the same with JavaScript off).
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { ready, signIn } from "./helpers";
 
 test("a store manager opens the scorecard, changes the period and the chart", async ({ page }, info) => {
@@ -48,4 +49,56 @@ test("another store's scorecard stays closed to a store manager", async ({ page 
   await page.goto("/stores/LDN-001/scorecard");
   await expect(page.getByRole("alert")).toBeVisible();
   await expect(page.locator("svg.chart")).toHaveCount(0);
+});
+
+test("a store manager opens a visit's report and downloads the store's responses", async ({ page }, info) => {
+  await signIn(page, info, "manager.sh001");
+  await expect(page).toHaveURL(/\/stores$/);
+  await page.goto("/stores/SH-001/scorecard");
+  await ready(page, info);
+  // The latest visits and calls lead to each one's full report.
+  await expect(page.getByRole("heading", { name: "Latest visits and calls" })).toBeVisible();
+  const first = page.locator("table[data-test='latest-reports'] tbody tr").first();
+  const score = (await first.locator("td.num").textContent()) ?? "";
+  await first.getByRole("link").click();
+  await expect(page).toHaveURL(/\/responses\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Report · Nanjing Road");
+  await expect(page.locator("[data-test='report-score']")).toHaveText(score);
+  await expect(page.getByRole("heading", { name: "By dimension" })).toBeVisible();
+  // Every question with its answer and points, failed ones marked.
+  expect(await page.locator("table.report-items tbody tr").count()).toBeGreaterThan(5);
+
+  await page.getByRole("link", { name: "Back to the scorecard" }).click();
+  await expect(page).toHaveURL(/\/stores\/SH-001\/scorecard/);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the responses (CSV)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^servscope-responses-SH-001-.*\.csv$/);
+  const csv = readFileSync((await download.path()) ?? "", "utf8").trim().split("\n");
+  expect(csv[0]).toMatch(/^response_id,store_code,store_name,region,channel,/);
+  expect(csv.length).toBeGreaterThan(10);
+  expect(csv.slice(1).every((line) => line.split(",")[1] === "SH-001")).toBe(true);
+});
+
+test("a regional manager compares their stores in the league and sorts it", async ({ page }, info) => {
+  await signIn(page, info, "regional.east");
+  await ready(page, info);
+  await page.goto("/league");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Store league");
+  const league = page.locator("table[data-test='league'] tbody tr");
+  await expect(league).toHaveCount(4);
+  await expect(page.locator("table[data-test='rollups']")).toContainText("East China");
+  await expect(page.locator("table[data-test='rollups']")).not.toContainText("United Kingdom");
+  // Sort by NPS (highest first, then turned round): the heading says which way, the column reads upwards.
+  const npsHeading = page.locator("table[data-test='league']").getByRole("columnheader", { name: /^NPS/ });
+  await npsHeading.getByRole("link").click();
+  await expect(npsHeading).toHaveAttribute("aria-sort", "descending");
+  await npsHeading.getByRole("link").click();
+  await expect(npsHeading).toHaveAttribute("aria-sort", "ascending");
+  const nps = (await league.locator("td:nth-child(11) .figure").allTextContents()).map((t) => parseInt(t, 10));
+  expect([...nps].sort((a, b) => a - b)).toEqual(nps);
+  // Each store leads to its scorecard.
+  await league.first().getByRole("link").click();
+  await expect(page).toHaveURL(/\/stores\/[A-Z]{2}-00\d\/scorecard\?weeks=12$/);
 });

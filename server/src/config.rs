@@ -187,6 +187,19 @@ pub enum Command {
     },
     /// Load the demo data set into an empty database.
     Demo,
+    /// Generate a synthetic data set into an empty database, for benchmarks: stores in
+    /// regions of 100, responses spread over the last weeks, the weekly figures rebuilt.
+    /// Accounts synth.admin, synth.regional, synth.manager (password synthetic-data).
+    Synth {
+        #[arg(long, default_value_t = 5000)]
+        stores: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        responses: usize,
+        #[arg(long, default_value_t = 52)]
+        weeks: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The weekly figures behind scorecards (kept up to date as responses arrive).
     Figures {
         #[command(subcommand)]

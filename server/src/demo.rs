@@ -432,9 +432,9 @@ async fn assign_demo_visits(
     Ok(())
 }
 
-type Comments = [(&'static str, &'static [&'static str]); 3];
+pub(crate) type Comments = [(&'static str, &'static [&'static str]); 3];
 
-const COMMENTS: Comments = [
+pub(crate) const COMMENTS: Comments = [
     (
         "en",
         &[
@@ -493,7 +493,7 @@ const STAFF_COMMENTS: Comments = [
 ];
 
 /// Plausible answers for a template at a level of service `quality` (0..1).
-fn answers_for(
+pub(crate) fn answers_for(
     t: &Template,
     quality: f64,
     (lang, comments): (&str, &Comments),

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod http;
 pub mod migrate;
 pub mod site;
+pub mod synth;
 
 use app::server::db::Db;
 use app::server::state::{AppState, Settings};

@@ -55,6 +55,22 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Stores { command } => cli::stores(&db, command).await,
         Command::Demo => load_demo(&db).await,
         Command::Figures { command } => cli::figures(&db, command).await,
+        Command::Synth {
+            stores,
+            responses,
+            weeks,
+            seed,
+        } => {
+            let plan = server::synth::Plan {
+                stores,
+                responses,
+                weeks,
+                seed,
+            };
+            server::synth::generate(&db, plan, chrono::Utc::now())
+                .await
+                .map(|_| ())
+        }
         Command::Serve => {
             if config.demo {
                 load_demo(&db).await?;

@@ -191,6 +191,12 @@ both_backends! {
         let regional = demo_login(&app, "regional.east").await;
         let (_, rows) = csv_rows(&app, "/export/responses.csv?weeks=52", &regional).await;
         assert!(rows.len() > 1 && rows[1..].iter().all(|r| r[3] == "East China"));
+        // Compressed on the wire like every page, streamed to the end.
+        let mut request = get_with_cookie("/export/responses.csv?weeks=52", &manager);
+        request.headers_mut().insert(axum::http::header::ACCEPT_ENCODING, "gzip".parse().expect("header"));
+        let (status, headers, body) = app.send(request).await;
+        assert_eq!((status, &headers[axum::http::header::CONTENT_ENCODING]), (StatusCode::OK, &"gzip".parse::<axum::http::HeaderValue>().expect("value")));
+        assert!(body.len() > 1000 && body[..2] == [0x1f, 0x8b], "a whole gzip stream");
         let staff = demo_login(&app, "staff.sh001").await;
         assert_eq!(csv_rows(&app, "/export/responses.csv", &staff).await.0, StatusCode::FORBIDDEN);
         assert_eq!(csv_rows(&app, "/export/responses.csv", "servscope_session=nonsense").await.0, StatusCode::UNAUTHORIZED);

@@ -85,6 +85,8 @@ pub struct RollupRow {
     pub name: String,
     /// True for the organisation's row, false for a region's.
     pub organisation: bool,
+    /// The organisation's row holds only the stores this user may see, not all of it.
+    pub partial: bool,
     pub stores: i64,
     pub figures: GroupFigures,
 }

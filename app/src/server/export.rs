@@ -175,9 +175,12 @@ async fn write_responses(
     Ok(())
 }
 
-/// The chunks as a stream, for a response body.
+/// The chunks as a stream, for a response body. Fused: the compression layer polls once
+/// more after the end, which a bare `unfold` answers with a panic.
 pub fn body_stream(rx: mpsc::Receiver<Chunk>) -> impl futures_util::Stream<Item = Chunk> {
+    use futures_util::StreamExt;
     futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
+        .fuse()
 }
 
 /// Hand the buffered bytes to the body. False: the client has gone, stop reading.

@@ -233,9 +233,13 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
         row.rank = row.adjusted.map(|_| i as u32 + 1);
     }
 
+    // Only administrators see whole organisations; a regional manager's "organisation" row
+    // sums their own stores.
+    let partial = actor.role != crate::api::wire::Role::Admin;
     let rollup = |organisation: bool, (name, (stores, group)): (String, (i64, Group))| RollupRow {
         name,
         organisation,
+        partial: organisation && partial,
         stores,
         figures: group.figures(),
     };

@@ -179,7 +179,10 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
         .map(|r| {
             view! {
                 <tr class=r.organisation.then_some("total")>
-                    <th scope="row">{r.name.clone()}</th>
+                    <th scope="row">
+                        {r.name.clone()}
+                        {r.partial.then(|| view! { <br/><small class="meta">{tr!(locale, "league.your_stores")}</small> })}
+                    </th>
                     <td class="num">{r.stores}</td>
                     <FigureCells locale figures=r.figures.clone()/>
                 </tr>

@@ -168,6 +168,20 @@ pub async fn period_claimed(
     Ok(row.is_some())
 }
 
+/// Many new rows in one transaction, for loading a synthetic data set: nothing linked is
+/// stored and the weekly figures are left alone (the loader rebuilds them afterwards).
+/// Returns the rows stored (ids already present are skipped).
+pub async fn insert_bulk(db: &Db, rows: &[NewResponse]) -> Result<u64, sqlx::Error> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.pool.begin().await?;
+    let mut stored = 0;
+    for r in rows {
+        stored += insert_row(r).execute(&mut *tx).await?.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
 pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
     // Flagged answers stay out of the figures, as they stay out of every figure.
     let figures = r.rollup.as_ref().filter(|_| r.flags.trim().is_empty());
