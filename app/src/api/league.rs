@@ -61,8 +61,8 @@ pub struct GroupFigures {
     /// In `Dimension::ALL` order.
     pub dimensions: Vec<Option<Estimate>>,
     pub nps: Option<Estimate>,
-    /// Points per week of the combined weekly score (weighted least squares), None with fewer
-    /// than two weeks of answers.
+    /// Points per week: each channel's least-squares slope of its weekly means (weighted by
+    /// their answers), combined with the channel weights. None without two weeks of answers.
     pub trend: Option<f64>,
 }
 

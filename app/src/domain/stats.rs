@@ -303,6 +303,53 @@ pub fn trend_per_week(weeks: &[Option<(f64, i64)>]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
+/// The sums behind [`trend_per_week`], kept exact and additive so a database can total them
+/// for many stores in one GROUP BY (and regions add up their stores'): for every answer, its
+/// week's index i (0 = first week of the period) and its value x in hundredths of a point.
+/// The least-squares slope of the answers on i equals the slope of the weekly means weighted
+/// by their answers.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WeekRegression {
+    pub n: i64,
+    pub sum_i: i64,
+    pub sum_ii: i64,
+    pub sum_x: i64,
+    pub sum_ix: i64,
+}
+
+impl WeekRegression {
+    /// Add a week's answers (their moments) at week index `i`.
+    pub fn add_week(&mut self, i: i64, m: &Moments) {
+        self.n += m.n;
+        self.sum_i += m.n * i;
+        self.sum_ii += m.n * i * i;
+        self.sum_x += m.sum;
+        self.sum_ix += m.sum * i;
+    }
+
+    pub fn merge(&mut self, o: &WeekRegression) {
+        self.n += o.n;
+        self.sum_i += o.sum_i;
+        self.sum_ii += o.sum_ii;
+        self.sum_x += o.sum_x;
+        self.sum_ix += o.sum_ix;
+    }
+
+    /// Points per week; None unless the answers fall in at least two weeks.
+    pub fn slope(&self) -> Option<f64> {
+        let (n, si, sii, sx, six) = (
+            self.n as f64,
+            self.sum_i as f64,
+            self.sum_ii as f64,
+            self.sum_x as f64,
+            self.sum_ix as f64,
+        );
+        let spread = n * sii - si * si;
+        (self.n > 1 && spread > 0.0)
+            .then(|| (n * six - si * sx) / spread / FIXED_PER_PERCENT as f64)
+    }
+}
+
 /// Ranking values adjusted for the number of answers (empirical Bayes shrinkage): each group's
 /// mean is pulled towards the mean of all groups by k / (n + k), where k is the ratio of the
 /// spread of single answers to the spread between the groups' true levels. A store with three
@@ -632,5 +679,41 @@ mod tests {
         );
         assert!((best_big - 80.0).abs() < 1.0, "{best_big}");
         assert_eq!(adjusted(&[Moments::default()], &[None]), vec![None]);
+    }
+
+    #[test]
+    fn the_summed_regression_gives_the_slope_of_the_weekly_means() {
+        // Weeks with 3, 0, 5 and 2 answers; means rising about 2 points a week.
+        let weeks = [
+            Moments::of([80.0, 82.0, 84.0].map(to_fixed)),
+            Moments::default(),
+            Moments::of([84.0, 86.0, 85.0, 87.0, 88.0].map(to_fixed)),
+            Moments::of([87.0, 89.0].map(to_fixed)),
+        ];
+        let mut r = WeekRegression::default();
+        for (i, m) in weeks.iter().enumerate() {
+            r.add_week(i as i64, m);
+        }
+        let series: Vec<Option<(f64, i64)>> =
+            weeks.iter().map(|m| m.mean().map(|v| (v, m.n))).collect();
+        let expected = trend_per_week(&series).unwrap();
+        assert!(
+            (r.slope().unwrap() - expected).abs() < 1e-9,
+            "{:?} vs {expected}",
+            r.slope()
+        );
+        // Hand check: the means 82, –, 86, 88 at weights 3, 5, 2 climb 2 points a week.
+        assert!((expected - 2.0).abs() < 0.05, "{expected}");
+        // Split and merged (two stores' sums) gives the same.
+        let (mut a, mut b) = (WeekRegression::default(), WeekRegression::default());
+        a.add_week(0, &weeks[0]);
+        b.add_week(2, &weeks[2]);
+        b.add_week(3, &weeks[3]);
+        a.merge(&b);
+        assert_eq!(a, r);
+        // One week only: no trend.
+        let mut one = WeekRegression::default();
+        one.add_week(5, &weeks[2]);
+        assert_eq!(one.slope(), None);
     }
 }

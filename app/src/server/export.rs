@@ -273,7 +273,9 @@ pub async fn store_figures(
 /// The league of every visible store over the last `weeks` weeks, ranked, with the rollups
 /// after the stores (their `level` column says which is which).
 pub async fn league(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Vec<u8>> {
-    let computed = super::league::compute(db, actor, weeks).await?;
+    let mut computed = super::league::compute(db, actor, weeks).await?;
+    super::league::mark_out_of_control(db, &computed.weeks, &mut computed.stores, &computed.ids)
+        .await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "level",

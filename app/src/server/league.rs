@@ -1,9 +1,9 @@
 //! The league table of the stores a user may see, and the region and organisation rollups.
-//! Two reads of the weekly figures (the period summed per store and channel, and the overall
-//! score per store, week and channel), never the raw responses; everything else is
-//! arithmetic on those rows.
+//! One GROUP BY of the weekly figures (the period summed per store and channel, with the sums
+//! of each trend), never the raw responses; control-chart marks read the weekly rows of the
+//! stores shown only. Everything else is arithmetic on those rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, Utc};
 
@@ -15,8 +15,8 @@ use super::scorecard::{baseline_weeks, combine, weight_of};
 use crate::api::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{
-    adjusted, control_chart, nps_estimate, score_estimate, trend_per_week, weighted, ControlLimits,
-    Estimate, Moments,
+    adjusted, control_chart, nps_estimate, score_estimate, weighted, ControlLimits, Estimate,
+    Moments, WeekRegression,
 };
 use crate::domain::{Channel, Dimension};
 
@@ -36,37 +36,27 @@ pub struct Request {
 /// Every visible store with its figures and rank, and the rollups, before sorting and paging.
 pub struct Computed {
     pub weeks: Vec<NaiveDate>,
-    /// Ranked by adjusted score.
+    /// Ranked by adjusted score; without control-chart marks (`mark_out_of_control`).
     pub stores: Vec<LeagueRow>,
+    /// Store ids by code, for reading more of the stores' figures.
+    pub ids: HashMap<String, i64>,
     pub rollups: Vec<RollupRow>,
 }
-
-/// Per week of the period, the overall score's moments per channel.
-type Weekly = Vec<BTreeMap<Channel, Moments>>;
 
 /// A store's, region's or the organisation's rows, summed as they are read.
 #[derive(Default)]
 struct Group {
     by_channel: BTreeMap<Channel, Figures>,
-    weekly: Weekly,
+    trends: BTreeMap<Channel, WeekRegression>,
 }
 
 impl Group {
-    fn new(weeks: usize) -> Group {
-        Group {
-            by_channel: BTreeMap::new(),
-            weekly: vec![BTreeMap::new(); weeks],
-        }
-    }
-
     fn merge(&mut self, other: &Group) {
         for (c, f) in &other.by_channel {
             self.by_channel.entry(*c).or_default().merge(f);
         }
-        for (mine, theirs) in self.weekly.iter_mut().zip(&other.weekly) {
-            for (c, m) in theirs {
-                mine.entry(*c).or_default().merge(*m);
-            }
+        for (c, t) in &other.trends {
+            self.trends.entry(*c).or_default().merge(t);
         }
     }
 
@@ -84,19 +74,6 @@ impl Group {
 
     fn figures(&self) -> GroupFigures {
         let estimate = |k: usize| combined_estimate(combine(&self.by_channel, k), &self.pooled(k));
-        let series: Vec<Option<(f64, i64)>> = self
-            .weekly
-            .iter()
-            .map(|week| {
-                let value = weighted(
-                    &week
-                        .iter()
-                        .map(|(c, m)| (m.mean(), weight_of(*c)))
-                        .collect::<Vec<_>>(),
-                )?;
-                Some((value, week.values().map(|m| m.n).sum()))
-            })
-            .collect();
         GroupFigures {
             responses: self
                 .by_channel
@@ -110,39 +87,75 @@ impl Group {
                 .by_channel
                 .get(&Channel::CustomerQr)
                 .and_then(|f| nps_estimate(&f.nps())),
-            trend: trend_per_week(&series),
+            trend: weighted(
+                &self
+                    .trends
+                    .iter()
+                    .map(|(c, t)| (t.slope(), weight_of(*c)))
+                    .collect::<Vec<_>>(),
+            ),
         }
     }
+}
 
-    /// The latest week the control chart of the busiest channel's overall score flags.
-    fn out_of_control(
-        &self,
-        weeks: &[NaiveDate],
-    ) -> Option<(NaiveDate, crate::domain::stats::Signal)> {
-        let (channel, _) = self
-            .by_channel
-            .iter()
-            .filter(|(c, _)| weight_of(**c) > 0.0)
-            .max_by_key(|(_, f)| f.measures[0].n)?;
-        let moments: Vec<Moments> = self
-            .weekly
-            .iter()
-            .map(|w| w.get(channel).copied().unwrap_or_default())
-            .collect();
-        let limits = ControlLimits::from_baseline(&moments[..baseline_weeks(moments.len())])?;
-        let series: Vec<Option<(f64, i64)>> = moments
-            .iter()
-            .map(|m| m.mean().map(|mean| (mean, m.n)))
-            .collect();
-        control_chart(&series, &limits, (0.0, 100.0))
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(i, p)| {
-                let signal = p.as_ref()?.signals.last()?;
-                Some((weeks[i], *signal))
-            })
+/// The latest week the control chart of a store's busiest channel (overall score) flags.
+fn out_of_control(
+    weeks: &[NaiveDate],
+    weekly: &BTreeMap<Channel, Vec<Moments>>,
+) -> Option<(NaiveDate, crate::domain::stats::Signal)> {
+    let (_, moments) = weekly
+        .iter()
+        .max_by_key(|(_, m)| m.iter().map(|w| w.n).sum::<i64>())?;
+    let limits = ControlLimits::from_baseline(&moments[..baseline_weeks(moments.len())])?;
+    let series: Vec<Option<(f64, i64)>> = moments
+        .iter()
+        .map(|m| m.mean().map(|mean| (mean, m.n)))
+        .collect();
+    control_chart(&series, &limits, (0.0, 100.0))
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, p)| Some((weeks[i], *p.as_ref()?.signals.last()?)))
+}
+
+/// Mark the rows whose store's control chart flags, reading the weekly rows of those stores
+/// only (a page of the table, or every store for the CSV).
+pub async fn mark_out_of_control(
+    db: &Db,
+    weeks: &[NaiveDate],
+    rows: &mut [LeagueRow],
+    ids: &HashMap<String, i64>,
+) -> ServiceResult<()> {
+    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
+        return Ok(());
+    };
+    let wanted: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| ids.get(&r.code).copied())
+        .collect();
+    let mut weekly: HashMap<i64, BTreeMap<Channel, Vec<Moments>>> = HashMap::new();
+    for (store_id, week, channel, m) in
+        figures::stores_weekly_overall(db, &wanted, *first, *last).await?
+    {
+        let index = ((week - *first).num_days() / 7) as usize;
+        if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
+            let series = weekly
+                .entry(store_id)
+                .or_default()
+                .entry(c)
+                .or_insert_with(|| vec![Moments::default(); weeks.len()]);
+            if let Some(slot) = series.get_mut(index) {
+                *slot = m;
+            }
+        }
     }
+    for row in rows {
+        row.out_of_control = ids
+            .get(&row.code)
+            .and_then(|id| weekly.get(id))
+            .and_then(|w| out_of_control(weeks, w));
+    }
+    Ok(())
 }
 
 /// The combined value with the count of the pooled answers and their interval's width.
@@ -167,48 +180,33 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
     let weeks = weeks_ending(Utc::now().date_naive(), weeks.clamp(1, 104));
     let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
     let stores = org::visible_placed_stores(db, actor).await?;
-    let mut groups: BTreeMap<i64, Group> = BTreeMap::new();
-    for (store_id, channel, f) in figures::stores_summed(db, actor, first, last).await? {
+    let mut groups: HashMap<i64, Group> = HashMap::new();
+    for (store_id, channel, f, trend) in figures::stores_summed(db, actor, first, last).await? {
         if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
-            groups
-                .entry(store_id)
-                .or_insert_with(|| Group::new(weeks.len()))
-                .by_channel
-                .insert(c, f);
-        }
-    }
-    for (store_id, week, channel, m) in
-        figures::stores_weekly_overall(db, actor, first, last).await?
-    {
-        let index = ((week - first).num_days() / 7) as usize;
-        if let (Some(c), Some(group)) = (
-            Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0),
-            groups.get_mut(&store_id),
-        ) {
-            if let Some(slot) = group.weekly.get_mut(index) {
-                slot.insert(c, m);
-            }
+            let group = groups.entry(store_id).or_default();
+            group.by_channel.insert(c, f);
+            group.trends.insert(c, trend);
         }
     }
 
-    let empty = Group::new(weeks.len());
+    let empty = Group::default();
     let mut organisations: BTreeMap<String, (i64, Group)> = BTreeMap::new();
     let mut regions: BTreeMap<String, (i64, Group)> = BTreeMap::new();
     let mut rows = Vec::with_capacity(stores.len());
     let mut pooled = Vec::with_capacity(stores.len());
+    let mut ids = HashMap::with_capacity(stores.len());
     for store in stores {
         let group = groups.get(&store.id).unwrap_or(&empty);
         for (key, map) in [
             (&store.organisation, &mut organisations),
             (&store.region, &mut regions),
         ] {
-            let entry = map
-                .entry(key.clone())
-                .or_insert_with(|| (0, Group::new(weeks.len())));
+            let entry = map.entry(key.clone()).or_default();
             entry.0 += 1;
             entry.1.merge(group);
         }
         pooled.push(group.pooled(0));
+        ids.insert(store.code.clone(), store.id);
         rows.push(LeagueRow {
             rank: None,
             code: store.code,
@@ -216,7 +214,7 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
             region: store.region,
             figures: group.figures(),
             adjusted: None,
-            out_of_control: group.out_of_control(&weeks),
+            out_of_control: None,
         });
     }
 
@@ -248,6 +246,7 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
     Ok(Computed {
         weeks,
         stores: rows,
+        ids,
         rollups,
     })
 }
@@ -287,6 +286,7 @@ pub async fn for_actor(db: &Db, actor: &Actor, request: &Request) -> ServiceResu
     let Computed {
         weeks,
         mut stores,
+        ids,
         rollups,
     } = compute(db, actor, request.weeks).await?;
     let regions: Vec<String> = rollups
@@ -302,11 +302,12 @@ pub async fn for_actor(db: &Db, actor: &Actor, request: &Request) -> ServiceResu
     let total = stores.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = request.page.clamp(1, pages);
-    let shown = stores
+    let mut shown: Vec<LeagueRow> = stores
         .into_iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .collect();
+    mark_out_of_control(db, &weeks, &mut shown, &ids).await?;
     Ok(League {
         weeks,
         sort: request.sort,

@@ -10,10 +10,10 @@ use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, Row};
 
 use super::templates::TemplateCache;
-use super::Db;
+use super::{Backend, Db};
 use crate::domain::answers::{check_answers, AnswerInput};
 use crate::domain::rollup::{week_of, Contribution};
-use crate::domain::stats::Moments;
+use crate::domain::stats::{Moments, WeekRegression};
 use crate::domain::{score, Nps};
 use crate::server::auth::Actor;
 use crate::server::from_ms;
@@ -474,20 +474,34 @@ pub async fn store_weeks(
         .collect()
 }
 
-/// Figures per store and channel summed over a range of weeks, for the stores the actor may
-/// see. One GROUP BY over the weekly rows of those weeks (the `(week, store_id)` index).
+/// The week's index in a period starting on the Monday bound as `$3` (0, 1, 2, ...), in each
+/// backend's date arithmetic.
+fn week_index_sql(db: &Db) -> &'static str {
+    match db.backend {
+        Backend::Sqlite => "CAST((julianday(week) - julianday($3)) / 7 AS INTEGER)",
+        Backend::Postgres => "((CAST(week AS DATE) - CAST($3 AS DATE)) / 7)",
+    }
+}
+
+/// Figures per store and channel summed over a range of weeks, with the sums of the overall
+/// score's trend, for the stores the actor may see. One GROUP BY over the weekly rows of
+/// those weeks.
 pub async fn stores_summed(
     db: &Db,
     actor: &Actor,
     first: NaiveDate,
     last: NaiveDate,
-) -> Result<Vec<(i64, String, Figures)>, sqlx::Error> {
+) -> Result<Vec<(i64, String, Figures, WeekRegression)>, sqlx::Error> {
+    let i = week_index_sql(db);
     let sql = format!(
-        "SELECT store_id, channel, {} FROM store_week_figures
-         WHERE week >= $3 AND week <= $4 AND store_id IN {}
+        "SELECT store_id, channel, {summed},
+                CAST(SUM(overall_n * {i}) AS BIGINT), CAST(SUM(overall_n * {i} * {i}) AS BIGINT),
+                CAST(SUM(overall_sum * {i}) AS BIGINT)
+         FROM store_week_figures
+         WHERE week >= $3 AND week <= $4 AND store_id IN {visible}
          GROUP BY store_id, channel",
-        SUMMED.as_str(),
-        crate::visible_store_ids!()
+        summed = SUMMED.as_str(),
+        visible = crate::visible_store_ids!()
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(actor.role.as_str())
@@ -497,26 +511,40 @@ pub async fn stores_summed(
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, Figures::from_row(r, 2)?)))
+        .map(|r| {
+            let figures = Figures::from_row(r, 2)?;
+            let overall = figures.measures[0];
+            let regression = WeekRegression {
+                n: overall.n,
+                sum_i: r.try_get(25)?,
+                sum_ii: r.try_get(26)?,
+                sum_x: overall.sum,
+                sum_ix: r.try_get(27)?,
+            };
+            Ok((r.try_get(0)?, r.try_get(1)?, figures, regression))
+        })
         .collect()
 }
 
 /// The overall score's weekly moments per store and channel over a range of weeks, for the
-/// stores the actor may see: what trends and control checks of many stores read.
+/// given stores (the caller's, already scoped): what control charts of many stores read.
 pub async fn stores_weekly_overall(
     db: &Db,
-    actor: &Actor,
+    store_ids: &[i64],
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<(i64, NaiveDate, String, Moments)>, sqlx::Error> {
+    if store_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are numbers from our own query, written into the statement: never user text.
+    let ids: Vec<String> = store_ids.iter().map(i64::to_string).collect();
     let sql = format!(
         "SELECT store_id, week, channel, overall_n, overall_sum, overall_sq FROM store_week_figures
-         WHERE week >= $3 AND week <= $4 AND overall_n > 0 AND store_id IN {}",
-        crate::visible_store_ids!()
+         WHERE week >= $1 AND week <= $2 AND overall_n > 0 AND store_id IN ({})",
+        ids.join(", ")
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(actor.role.as_str())
-        .bind(actor.user_id)
         .bind(week_text(first))
         .bind(week_text(last))
         .fetch_all(&db.pool)
