@@ -107,4 +107,14 @@ await shoot("staff-pin", "mobile", (p) => p.goto(`${base}/staff/SH-001`));
 for (const size of ["mobile", "desktop"]) {
   await shoot("scorecard", size, async (p) => { await signIn(p, "manager.sh001"); await p.goto(`${base}/stores/SH-001/scorecard`); });
 }
+// Issue 5: the league with its rollups, and a mystery visit's full report.
+for (const size of ["mobile", "desktop"]) {
+  await shoot("league", size, async (p) => { await signIn(p, "admin"); await p.goto(`${base}/league`); });
+  await shoot("report", size, async (p) => {
+    await signIn(p, "manager.sh001");
+    await p.goto(`${base}/stores/SH-001/scorecard`);
+    await p.locator("table[data-test='latest-reports'] a").first().click();
+    await p.waitForURL(/\/responses\//);
+  });
+}
 await browser.close();
