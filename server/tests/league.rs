@@ -17,28 +17,6 @@ use app::server::db::users::actor_by_username;
 use app::server::league::{compute, for_actor, Request};
 use app::server::scorecard::weight_of;
 
-async fn demo_login(app: &TestApp, username: &str) -> String {
-    let (status, headers, _) = app
-        .send(common::form_post(
-            "/auth/login",
-            &format!(
-                "username={username}&password={}",
-                server::demo::DEMO_PASSWORD
-            ),
-            None,
-        ))
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    headers
-        .get_all(axum::http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter(|v| v.starts_with("servscope_session="))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// Per store code: per channel (sum of scores, count) of the unflagged responses whose
 /// store-local week falls in `[first, last]`, straight from the responses table.
 async fn raw_by_store(
@@ -153,7 +131,7 @@ both_backends! {
         assert!(compute(app.db(), &staff, 12).await.is_err(), "employees read no league");
 
         // The page: sortable headings, rollups, no bundle; the region filter.
-        let cookie = demo_login(&app, "admin").await;
+        let cookie = common::demo_login(&app, "admin").await;
         let (status, _, page) = app.send(get_with_cookie("/league?sort=empathy&dir=asc&region=United%20Kingdom", &cookie)).await;
         assert_eq!(status, StatusCode::OK);
         let page = String::from_utf8(page).expect("utf8");
@@ -165,7 +143,7 @@ both_backends! {
 
     async fn csv_exports_hold_the_users_rows_and_nothing_else(app: TestApp) {
         common::load_demo(&app).await;
-        let manager = demo_login(&app, "manager.sh001").await;
+        let manager = common::demo_login(&app, "manager.sh001").await;
         let (status, rows) = csv_rows(&app, "/export/responses.csv?weeks=52", &manager).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(rows[0][..5], ["response_id", "store_code", "store_name", "region", "channel"]);
@@ -188,7 +166,7 @@ both_backends! {
         assert_eq!(status, StatusCode::OK);
         assert!(figures.len() > 1 && figures[1..].iter().all(|r| r[0] == "SH-001" && r[2] != "employee_self"));
         // A regional manager exports their region; employees and strangers nothing.
-        let regional = demo_login(&app, "regional.east").await;
+        let regional = common::demo_login(&app, "regional.east").await;
         let (_, rows) = csv_rows(&app, "/export/responses.csv?weeks=52", &regional).await;
         assert!(rows.len() > 1 && rows[1..].iter().all(|r| r[3] == "East China"));
         // Compressed on the wire like every page, streamed to the end.
@@ -197,7 +175,7 @@ both_backends! {
         let (status, headers, body) = app.send(request).await;
         assert_eq!((status, &headers[axum::http::header::CONTENT_ENCODING]), (StatusCode::OK, &"gzip".parse::<axum::http::HeaderValue>().expect("value")));
         assert!(body.len() > 1000 && body[..2] == [0x1f, 0x8b], "a whole gzip stream");
-        let staff = demo_login(&app, "staff.sh001").await;
+        let staff = common::demo_login(&app, "staff.sh001").await;
         assert_eq!(csv_rows(&app, "/export/responses.csv", &staff).await.0, StatusCode::FORBIDDEN);
         assert_eq!(csv_rows(&app, "/export/responses.csv", "servscope_session=nonsense").await.0, StatusCode::UNAUTHORIZED);
     }

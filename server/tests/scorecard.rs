@@ -16,28 +16,6 @@ use app::server::db::figures::week_key;
 use app::server::db::users::actor_by_username;
 use app::server::scorecard::{for_store, weight_of, Request};
 
-async fn demo_login(app: &TestApp, username: &str) -> String {
-    let (status, headers, _) = app
-        .send(common::form_post(
-            "/auth/login",
-            &format!(
-                "username={username}&password={}",
-                server::demo::DEMO_PASSWORD
-            ),
-            None,
-        ))
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    headers
-        .get_all(axum::http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter(|v| v.starts_with("servscope_session="))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 both_backends! {
     async fn the_scorecard_agrees_with_the_raw_responses(app: TestApp) {
         common::load_demo(&app).await;
@@ -104,7 +82,7 @@ both_backends! {
 
     async fn a_manager_reads_their_stores_scorecard_without_javascript_and_no_other(app: TestApp) {
         common::load_demo(&app).await;
-        let cookie = demo_login(&app, "manager.sh001").await;
+        let cookie = common::demo_login(&app, "manager.sh001").await;
         let (status, _, page) = app.send(get_with_cookie("/stores/SH-001/scorecard?weeks=26", &cookie)).await;
         assert_eq!(status, StatusCode::OK);
         let page = String::from_utf8(page).expect("utf8");
@@ -122,11 +100,11 @@ both_backends! {
         let other = String::from_utf8(other).expect("utf8");
         assert!(!other.contains("Scorecard ·") && !other.contains("<svg class=\"chart\""));
         // Shoppers and employees read no scorecards.
-        let staff = demo_login(&app, "staff.sh001").await;
+        let staff = common::demo_login(&app, "staff.sh001").await;
         let (_, _, page) = app.send(get_with_cookie("/stores/SH-001/scorecard", &staff)).await;
         assert!(String::from_utf8(page).expect("utf8").contains("Only managers and administrators read scorecards."));
         // A regional manager reads the stores of their region.
-        let regional = demo_login(&app, "regional.east").await;
+        let regional = common::demo_login(&app, "regional.east").await;
         let (_, _, page) = app.send(get_with_cookie("/stores/SH-001/scorecard", &regional)).await;
         assert!(String::from_utf8(page).expect("utf8").contains("Scorecard · Nanjing Road"));
         let (_, _, page) = app.send(get_with_cookie("/stores/MSK-001/scorecard", &regional)).await;

@@ -12,7 +12,7 @@ use crate::i18n::Locale;
 use crate::server::scorecard::PERIODS;
 use crate::tr;
 use crate::ui::report::load_error;
-use crate::ui::scorecard::{dimension_name, signal_text, Figure};
+use crate::ui::scorecard::{dimension_name, period_range, signal_text, Figure};
 use crate::ui::use_locale;
 
 #[component]
@@ -231,15 +231,7 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
         </div>
     }
     .into_any();
-    let range = match (league.weeks.first(), league.weeks.last()) {
-        (Some(f), Some(l)) => tr!(
-            locale,
-            "score.range",
-            first = f.to_string(),
-            last = l.to_string()
-        ),
-        _ => String::new(),
-    };
+    let range = period_range(locale, &league.weeks);
     let downloads = view! {
         <p class="no-print">
             <a href=format!("/league.csv?weeks={weeks}") download>{tr!(locale, "league.csv")}</a>

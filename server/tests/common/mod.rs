@@ -354,6 +354,29 @@ pub async fn load_demo(app: &TestApp) -> usize {
         .expect("loaded")
 }
 
+/// Sign in a demo account (after `load_demo`); returns the session cookie.
+pub async fn demo_login(app: &TestApp, username: &str) -> String {
+    let (status, headers, _) = app
+        .send(form_post(
+            "/auth/login",
+            &format!(
+                "username={username}&password={}",
+                server::demo::DEMO_PASSWORD
+            ),
+            None,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter(|v| v.starts_with("servscope_session="))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A valid customer-pulse submission for a store (channel customer_qr).
 pub fn pulse(store: &str, recommend: u8) -> Value {
     let now = chrono::Utc::now();

@@ -167,6 +167,11 @@ fn week_text(monday: NaiveDate) -> String {
     monday.format("%Y-%m-%d").to_string()
 }
 
+/// A stored week key back as a date.
+fn parse_week(text: &str) -> Result<NaiveDate, sqlx::Error> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(e.into()))
+}
+
 /// The week (Monday, 'YYYY-MM-DD') a response finished at `finished_ms` counts in, in the
 /// store's time zone.
 pub fn week_key(timezone: &str, finished_ms: i64) -> String {
@@ -466,9 +471,7 @@ pub async fn store_weeks(
         .await?
         .iter()
         .map(|r| {
-            let week: String = r.try_get(0)?;
-            let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
-                .map_err(|e| sqlx::Error::Decode(e.into()))?;
+            let week = parse_week(&r.try_get::<String, _>(0)?)?;
             Ok((week, r.try_get(1)?, Figures::from_row(r, 2)?))
         })
         .collect()
@@ -551,9 +554,7 @@ pub async fn stores_weekly_overall(
         .await?
         .iter()
         .map(|r| {
-            let week: String = r.try_get(1)?;
-            let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
-                .map_err(|e| sqlx::Error::Decode(e.into()))?;
+            let week = parse_week(&r.try_get::<String, _>(1)?)?;
             let moments = Moments {
                 n: r.try_get(3)?,
                 sum: r.try_get(4)?,

@@ -64,6 +64,19 @@ fn FigureHeadings(locale: Locale, first: String) -> impl IntoView {
     }
 }
 
+/// "Weeks of 2026-09-07 to 2026-11-23".
+pub fn period_range(locale: Locale, weeks: &[chrono::NaiveDate]) -> String {
+    match (weeks.first(), weeks.last()) {
+        (Some(f), Some(l)) => tr!(
+            locale,
+            "score.range",
+            first = f.to_string(),
+            last = l.to_string()
+        ),
+        _ => String::new(),
+    }
+}
+
 fn week_label(w: &chrono::NaiveDate) -> String {
     w.format("%m-%d").to_string()
 }
@@ -155,15 +168,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
             }
         })
         .collect_view();
-    let range = match (card.weeks.first(), card.weeks.last()) {
-        (Some(f), Some(l)) => tr!(
-            locale,
-            "score.range",
-            first = f.to_string(),
-            last = l.to_string()
-        ),
-        _ => String::new(),
-    };
+    let range = period_range(locale, &card.weeks);
     let has_data = !card.channels.is_empty();
     view! {
         <h1>{tr!(locale, "score.title", store = card.store_name.clone())}</h1>
