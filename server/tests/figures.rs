@@ -113,4 +113,37 @@ both_backends! {
         assert!(!figures::missing(app.db()).await.expect("missing"));
         assert_eq!(figures::all_week_rows(app.db()).await.expect("figures"), kept);
     }
+
+    async fn kept_period_totals_stay_equal_to_a_fresh_build_as_responses_arrive(app: TestApp) {
+        common::load_demo(&app).await;
+        // The 12 weeks ending with the London store's current week.
+        let now = chrono::Utc::now().timestamp_millis();
+        let last = chrono::NaiveDate::parse_from_str(&figures::week_key("Europe/London", now), "%Y-%m-%d").expect("week");
+        let first = last - chrono::Duration::weeks(11);
+        figures::ensure_period(app.db(), 12, first, last).await.expect("build");
+        let before = figures::period_rows(app.db(), 12).await.expect("rows");
+        assert!(before.len() >= 12 * 3, "every store and channel: {}", before.len());
+
+        // More answers arrive through the real ingest paths: customers and a mystery visit.
+        let admin = app.token("admin").await;
+        for recommend in [0, 6, 9, 10] {
+            let (status, _) = app.put_response(&uuid::Uuid::new_v4().to_string(), &common::pulse("LDN-001", recommend), &admin).await;
+            assert_eq!(status, axum::http::StatusCode::CREATED);
+        }
+        let shopper = app.token("shopper.anna").await;
+        let (status, body) = app.put_response(&uuid::Uuid::new_v4().to_string(), &common::visit("LDN-001"), &shopper).await;
+        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
+        let kept = figures::period_rows(app.db(), 12).await.expect("rows");
+        assert_ne!(kept, before, "the kept totals moved with the new answers");
+
+        // Built again from the weekly rows: the very same totals.
+        sqlx::query("DELETE FROM period_builds").execute(&app.db().pool).await.expect("forget");
+        figures::ensure_period(app.db(), 12, first, last).await.expect("build");
+        assert_eq!(figures::period_rows(app.db(), 12).await.expect("rows"), kept);
+        // Building again for the same week changes nothing; a rebuild of the figures drops them.
+        figures::ensure_period(app.db(), 12, first, last).await.expect("build");
+        assert_eq!(figures::period_rows(app.db(), 12).await.expect("rows"), kept);
+        figures::rebuild(app.db(), &Default::default()).await.expect("rebuild");
+        assert!(figures::period_rows(app.db(), 12).await.expect("rows").is_empty());
+    }
 }

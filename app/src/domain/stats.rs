@@ -303,11 +303,11 @@ pub fn trend_per_week(weeks: &[Option<(f64, i64)>]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
-/// The sums behind [`trend_per_week`], kept exact and additive so a database can total them
-/// for many stores in one GROUP BY (and regions add up their stores'): for every answer, its
-/// week's index i (0 = first week of the period) and its value x in hundredths of a point.
-/// The least-squares slope of the answers on i equals the slope of the weekly means weighted
-/// by their answers.
+/// The sums behind [`trend_per_week`], kept exact and additive so a database can keep them
+/// per store and period (and regions add up their stores'): for every answer, its week's
+/// number i and its value x in hundredths of a point. The least-squares slope of the answers
+/// on i equals the slope of the weekly means weighted by their answers, and does not depend
+/// on where weeks are counted from (the database counts from 1970).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WeekRegression {
     pub n: i64,
@@ -337,16 +337,18 @@ impl WeekRegression {
 
     /// Points per week; None unless the answers fall in at least two weeks.
     pub fn slope(&self) -> Option<f64> {
+        // Exact in 128-bit integers: with week numbers in the thousands, n * sum_ii and
+        // sum_i squared are huge and nearly equal, and f64 would lose their difference.
         let (n, si, sii, sx, six) = (
-            self.n as f64,
-            self.sum_i as f64,
-            self.sum_ii as f64,
-            self.sum_x as f64,
-            self.sum_ix as f64,
+            i128::from(self.n),
+            i128::from(self.sum_i),
+            i128::from(self.sum_ii),
+            i128::from(self.sum_x),
+            i128::from(self.sum_ix),
         );
         let spread = n * sii - si * si;
-        (self.n > 1 && spread > 0.0)
-            .then(|| (n * six - si * sx) / spread / FIXED_PER_PERCENT as f64)
+        (n > 1 && spread > 0)
+            .then(|| (n * six - si * sx) as f64 / spread as f64 / FIXED_PER_PERCENT as f64)
     }
 }
 
@@ -711,6 +713,16 @@ mod tests {
         b.add_week(3, &weeks[3]);
         a.merge(&b);
         assert_eq!(a, r);
+        // Counted from 1970 instead of the period's first week: the same slope.
+        let mut far = WeekRegression::default();
+        for (i, m) in weeks.iter().enumerate() {
+            far.add_week(2_900 + i as i64, m);
+        }
+        assert!(
+            (far.slope().unwrap() - expected).abs() < 1e-9,
+            "{:?}",
+            far.slope()
+        );
         // One week only: no trend.
         let mut one = WeekRegression::default();
         one.add_week(5, &weeks[2]);

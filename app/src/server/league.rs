@@ -1,7 +1,7 @@
 //! The league table of the stores a user may see, and the region and organisation rollups.
-//! One GROUP BY of the weekly figures (the period summed per store and channel, with the sums
-//! of each trend), never the raw responses; control-chart marks read the weekly rows of the
-//! stores shown only. Everything else is arithmetic on those rows.
+//! One read of the kept period totals (per store and channel, with the sums of each trend;
+//! `figures::ensure_period`), never the raw responses; control-chart marks read the weekly
+//! rows of the stores shown only. Everything else is arithmetic on those rows.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -181,7 +181,9 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
     let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
     let stores = org::visible_placed_stores(db, actor).await?;
     let mut groups: HashMap<i64, Group> = HashMap::new();
-    for (store_id, channel, f, trend) in figures::stores_summed(db, actor, first, last).await? {
+    for (store_id, channel, f, trend) in
+        figures::stores_summed(db, actor, weeks.len() as u32, first, last).await?
+    {
         if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
             let group = groups.entry(store_id).or_default();
             group.by_channel.insert(c, f);

@@ -141,6 +141,26 @@ static ADD_FIGURES: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Adds one response's figures to the kept period totals of its store and channel that
+/// contain its week (none, or up to one per period length).
+static ADD_TO_PERIODS: LazyLock<String> = LazyLock::new(|| {
+    let cols = figure_columns();
+    let mut updates: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = {c} + ${}", i + 4))
+        .collect();
+    let next = cols.len() + 4;
+    for (k, c) in ["trend_j", "trend_jj", "trend_jx"].iter().enumerate() {
+        updates.push(format!("{c} = {c} + ${}", next + k));
+    }
+    format!(
+        "UPDATE store_period_figures SET {} WHERE store_id = $1 AND channel = $2
+         AND first_week <= $3 AND last_week >= $3",
+        updates.join(", ")
+    )
+});
+
 /// Summed figure columns, for GROUP BY reads.
 static SUMMED: LazyLock<String> = LazyLock::new(|| {
     figure_columns()
@@ -165,6 +185,25 @@ pub type ItemKey = (i64, String, String, i64, String);
 /// A week's key as stored: its Monday as 'YYYY-MM-DD' (sorts and compares as text).
 fn week_text(monday: NaiveDate) -> String {
     monday.format("%Y-%m-%d").to_string()
+}
+
+/// The Monday that week numbers count from.
+const WEEK_ZERO: &str = "1970-01-05";
+
+/// A week's number counted from Monday 1970-01-05 (what the period trend sums use).
+pub fn week_number(monday: NaiveDate) -> i64 {
+    let zero = NaiveDate::from_ymd_opt(1970, 1, 5).unwrap_or_default();
+    (monday - zero).num_days().div_euclid(7)
+}
+
+/// [`week_number`] of the `week` column, in each backend's date arithmetic.
+fn week_number_sql(db: &Db) -> String {
+    match db.backend {
+        Backend::Sqlite => {
+            format!("CAST((julianday(week) - julianday('{WEEK_ZERO}')) / 7 AS INTEGER)")
+        }
+        Backend::Postgres => format!("((CAST(week AS DATE) - DATE '{WEEK_ZERO}') / 7)"),
+    }
 }
 
 /// A stored week key back as a date.
@@ -203,6 +242,20 @@ pub async fn add_response(
     figures.add(&rollup.contribution);
     let key = (store_id, rollup.week.clone(), channel.to_string());
     write_figures(conn, std::iter::once((&key, &figures))).await?;
+    let mut trend = WeekRegression::default();
+    trend.add_week(week_number(parse_week(&rollup.week)?), &figures.measures[0]);
+    let mut q = sqlx::query(ADD_TO_PERIODS.as_str())
+        .bind(store_id)
+        .bind(channel)
+        .bind(rollup.week.as_str());
+    for v in figures.values() {
+        q = q.bind(v);
+    }
+    q.bind(trend.sum_i)
+        .bind(trend.sum_ii)
+        .bind(trend.sum_ix)
+        .execute(&mut *conn)
+        .await?;
     let items: Vec<(ItemKey, ItemCounts)> = rollup
         .contribution
         .items
@@ -385,6 +438,13 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
     sqlx::query("DELETE FROM store_week_figures")
         .execute(&mut *tx)
         .await?;
+    // Kept period totals are built again from the new weekly rows when next read.
+    sqlx::query("DELETE FROM period_builds")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM store_period_figures")
+        .execute(&mut *tx)
+        .await?;
     write_figures(&mut tx, weeks.iter()).await?;
     write_items(&mut tx, items.iter()).await?;
     tx.commit().await?;
@@ -477,40 +537,103 @@ pub async fn store_weeks(
         .collect()
 }
 
-/// The week's index in a period starting on the Monday bound as `$3` (0, 1, 2, ...), in each
-/// backend's date arithmetic.
-fn week_index_sql(db: &Db) -> &'static str {
-    match db.backend {
-        Backend::Sqlite => "CAST((julianday(week) - julianday($3)) / 7 AS INTEGER)",
-        Backend::Postgres => "((CAST(week AS DATE) - CAST($3 AS DATE)) / 7)",
+/// Make sure the kept totals of the period of `weeks` weeks ending with `last` exist: built
+/// from the weekly rows the first time the period is read in a new week, kept up to date by
+/// `add_response` afterwards. Builds take turns with the writers (SQLite: the process's write
+/// queue; PostgreSQL: a table lock that waits for storing transactions in flight and holds
+/// new ones until the build is committed), so no response is counted twice or missed.
+pub async fn ensure_period(
+    db: &Db,
+    weeks: u32,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    let last_text = week_text(last);
+    let built = |row: Option<sqlx::any::AnyRow>| -> Result<bool, sqlx::Error> {
+        Ok(match row {
+            Some(r) => r.try_get::<String, _>(0)? == last_text,
+            None => false,
+        })
+    };
+    const BUILT: &str = "SELECT last_week FROM period_builds WHERE weeks = $1";
+    let weeks = i64::from(weeks);
+    if built(
+        sqlx::query(BUILT)
+            .bind(weeks)
+            .fetch_optional(&db.pool)
+            .await?,
+    )? {
+        return Ok(());
     }
+    let _turn = db.write_turn().await;
+    let mut tx = db.pool.begin().await?;
+    if db.backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE store_week_figures IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Another request may have built it while this one waited.
+    if built(
+        sqlx::query(BUILT)
+            .bind(weeks)
+            .fetch_optional(&mut *tx)
+            .await?,
+    )? {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM store_period_figures WHERE weeks = $1")
+        .bind(weeks)
+        .execute(&mut *tx)
+        .await?;
+    let j = week_number_sql(db);
+    let sql = format!(
+        "INSERT INTO store_period_figures (weeks, store_id, channel, first_week, last_week, {columns},
+             trend_j, trend_jj, trend_jx)
+         SELECT $1, store_id, channel, $2, $3, {summed}, CAST(SUM(overall_n * {j}) AS BIGINT),
+             CAST(SUM(overall_n * {j} * {j}) AS BIGINT), CAST(SUM(overall_sum * {j}) AS BIGINT)
+         FROM store_week_figures WHERE week >= $2 AND week <= $3
+         GROUP BY store_id, channel",
+        columns = COLUMNS.as_str(),
+        summed = SUMMED.as_str(),
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(weeks)
+        .bind(week_text(first))
+        .bind(last_text.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO period_builds (weeks, last_week) VALUES ($1, $2)
+         ON CONFLICT (weeks) DO UPDATE SET last_week = excluded.last_week",
+    )
+    .bind(weeks)
+    .bind(last_text.as_str())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
-/// Figures per store and channel summed over a range of weeks, with the sums of the overall
-/// score's trend, for the stores the actor may see. One GROUP BY over the weekly rows of
-/// those weeks.
+/// Figures per store and channel over the period of `weeks` weeks from `first` to `last`,
+/// with the sums of the overall score's trend, for the stores the actor may see: the kept
+/// period totals (`ensure_period`), one row per store and channel, no grouping.
 pub async fn stores_summed(
     db: &Db,
     actor: &Actor,
+    weeks: u32,
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<(i64, String, Figures, WeekRegression)>, sqlx::Error> {
-    let i = week_index_sql(db);
+    ensure_period(db, weeks, first, last).await?;
     let sql = format!(
-        "SELECT store_id, channel, {summed},
-                CAST(SUM(overall_n * {i}) AS BIGINT), CAST(SUM(overall_n * {i} * {i}) AS BIGINT),
-                CAST(SUM(overall_sum * {i}) AS BIGINT)
-         FROM store_week_figures
-         WHERE week >= $3 AND week <= $4 AND store_id IN {visible}
-         GROUP BY store_id, channel",
-        summed = SUMMED.as_str(),
+        "SELECT store_id, channel, {columns}, trend_j, trend_jj, trend_jx
+         FROM store_period_figures WHERE weeks = $3 AND store_id IN {visible}",
+        columns = COLUMNS.as_str(),
         visible = crate::visible_store_ids!()
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(actor.role.as_str())
         .bind(actor.user_id)
-        .bind(week_text(first))
-        .bind(week_text(last))
+        .bind(i64::from(weeks))
         .fetch_all(&db.pool)
         .await?
         .iter()
@@ -525,6 +648,28 @@ pub async fn stores_summed(
                 sum_ix: r.try_get(27)?,
             };
             Ok((r.try_get(0)?, r.try_get(1)?, figures, regression))
+        })
+        .collect()
+}
+
+/// Every kept period row of a period length, in key order (for comparing kept totals with a
+/// fresh build).
+pub async fn period_rows(db: &Db, weeks: u32) -> Result<Vec<(i64, String, Vec<i64>)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT store_id, channel, {}, trend_j, trend_jj, trend_jx FROM store_period_figures
+         WHERE weeks = $1 ORDER BY store_id, channel",
+        COLUMNS.as_str()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(i64::from(weeks))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let values = (2..28)
+                .map(|i| r.try_get::<i64, _>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((r.try_get(0)?, r.try_get(1)?, values))
         })
         .collect()
 }
