@@ -122,6 +122,22 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     }
+    // The league's period totals built, as after a manager's first league of the week: from
+    // here every response also updates its store's four period rows.
+    let weeks = app::domain::rollup::weeks_ending(chrono::Utc::now().date_naive(), 52);
+    for n in app::server::scorecard::PERIODS {
+        let first = weeks[weeks.len() - n as usize];
+        app::server::db::figures::ensure_period(&db, n, first, weeks[weeks.len() - 1])
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let periods: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM store_period_figures")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if periods != 4 {
+        return Err(format!("expected the 4 period rows of B-001, found {periods}"));
+    }
     let per_client = total / CLIENTS;
     let started = Instant::now();
     let mut tasks = Vec::new();
