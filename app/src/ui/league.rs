@@ -11,9 +11,8 @@ use crate::domain::Dimension;
 use crate::i18n::Locale;
 use crate::server::scorecard::PERIODS;
 use crate::tr;
-use crate::ui::report::load_error;
 use crate::ui::scorecard::{dimension_name, period_range, signal_text, Figure};
-use crate::ui::use_locale;
+use crate::ui::{load_error, use_locale};
 
 #[component]
 pub fn LeaguePage() -> impl IntoView {

@@ -264,3 +264,17 @@ pub fn SignInPrompt(next: &'static str) -> impl IntoView {
         </section>
     }
 }
+
+/// What a failed load shows: sign in, not allowed, or not found (never which of the last two
+/// for a store the user may not see).
+pub fn load_error(locale: Locale, e: AppError) -> AnyView {
+    match e {
+        AppError::Unauthenticated => view! { <SignInPrompt next="/stores"/> }.into_any(),
+        AppError::Forbidden => {
+            view! { <p class="notice alert" role="alert">{tr!(locale, "score.managers_only")}</p> }
+                .into_any()
+        }
+        _ => view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }
+            .into_any(),
+    }
+}

@@ -8,27 +8,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::report::{
     comments_page, report_page, CommentList, CommentView, Report, ReportItem, Shown,
 };
-use crate::api::AppError;
 use crate::domain::display::{date_time, trimmed};
 use crate::domain::scoring::{fmt_points, ItemStatus};
 use crate::i18n::Locale;
 use crate::tr;
 use crate::ui::scorecard::{channel_name, dimension_name, percent_or_dash};
-use crate::ui::{use_locale, SignInPrompt};
-
-/// What a failed load shows: sign in, not allowed, or not found (never which of the last two
-/// for a store the user may not see).
-pub fn load_error(locale: Locale, e: AppError) -> AnyView {
-    match e {
-        AppError::Unauthenticated => view! { <SignInPrompt next="/stores"/> }.into_any(),
-        AppError::Forbidden => {
-            view! { <p class="notice alert" role="alert">{tr!(locale, "score.managers_only")}</p> }
-                .into_any()
-        }
-        _ => view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }
-            .into_any(),
-    }
-}
+use crate::ui::{load_error, use_locale};
 
 fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
     date_time(&t.naive_utc())

@@ -136,7 +136,9 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if periods != 4 {
-        return Err(format!("expected the 4 period rows of B-001, found {periods}"));
+        return Err(format!(
+            "expected the 4 period rows of B-001, found {periods}"
+        ));
     }
     let per_client = total / CLIENTS;
     let started = Instant::now();

@@ -1,7 +1,8 @@
 //! Sign-in, sign-out and the language switch: plain form posts and links that work with
 //! JavaScript off.
 
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
@@ -179,5 +180,28 @@ impl IntoHtmlError for ServiceError {
     fn into_html_error(self) -> Response {
         use axum::response::IntoResponse;
         (self.status(), self.public_message()).into_response()
+    }
+}
+
+/// The signed-in user (session or token) of a page-side GET such as a download, or the short
+/// error page to answer with.
+pub async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<app::server::auth::Actor, Response> {
+    match auth::authenticate(&state.db, headers).await {
+        Ok(Some((actor, _))) => Ok(actor),
+        Ok(None) => Err(ServiceError::Unauthenticated.into_html_error()),
+        Err(e) => Err(e.into_html_error()),
+    }
+}
+
+/// [`signed_in`] as an extractor.
+pub struct SignedIn(pub app::server::auth::Actor);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        signed_in(state, &parts.headers).await.map(SignedIn)
     }
 }

@@ -3,17 +3,14 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
-use app::server::auth::{self, Actor};
-use app::server::error::ServiceError;
 use app::server::export::{self, ResponsesExport};
 use app::server::scorecard::period_or_default;
 use app::server::state::AppState;
 
-use super::auth::IntoHtmlError;
+use super::auth::{IntoHtmlError, SignedIn};
 use super::survey_links::download;
 
 const CSV: &str = "text/csv; charset=utf-8";
@@ -26,25 +23,13 @@ pub struct ExportQuery {
     store: String,
 }
 
-async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
-    match auth::authenticate(&state.db, headers).await {
-        Ok(Some((actor, _))) => Ok(actor),
-        Ok(None) => Err(ServiceError::Unauthenticated.into_html_error()),
-        Err(e) => Err(e.into_html_error()),
-    }
-}
-
 /// `GET /export/responses.csv?weeks=12&store=SH-001`: every response of the period the user
 /// may see (one store, or all), one row each with its answers as JSON. Streamed.
 pub async fn responses_csv(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,
-    headers: HeaderMap,
+    SignedIn(actor): SignedIn,
 ) -> Response {
-    let actor = match actor(&state, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let weeks = period_or_default(q.weeks);
     let store = (!q.store.is_empty()).then_some(q.store);
     let name = format!(
@@ -63,12 +48,8 @@ pub async fn scorecard_csv(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<ExportQuery>,
-    headers: HeaderMap,
+    SignedIn(actor): SignedIn,
 ) -> Response {
-    let actor = match actor(&state, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let weeks = period_or_default(q.weeks);
     match export::store_figures(&state.db, &actor, &code, weeks).await {
         Ok((code, bytes)) => download(
@@ -87,12 +68,8 @@ pub async fn scorecard_csv(
 pub async fn league_csv(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,
-    headers: HeaderMap,
+    SignedIn(actor): SignedIn,
 ) -> Response {
-    let actor = match actor(&state, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let weeks = period_or_default(q.weeks);
     match export::league(&state.db, &actor, weeks).await {
         Ok(bytes) => download(

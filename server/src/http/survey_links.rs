@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use app::server::auth;
 use app::server::error::ServiceError;
 use app::server::state::AppState;
 use app::server::survey_link::{self, StoreLink};
@@ -27,11 +26,7 @@ pub struct LinkQuery {
 }
 
 async fn link_of(state: &AppState, headers: &HeaderMap, code: &str) -> Result<StoreLink, Response> {
-    let actor = match auth::authenticate(&state.db, headers).await {
-        Ok(Some((actor, _))) => actor,
-        Ok(None) => return Err(ServiceError::Unauthenticated.into_html_error()),
-        Err(e) => return Err(e.into_html_error()),
-    };
+    let actor = super::auth::signed_in(state, headers).await?;
     survey_link::link_for(&state.db, &actor, code, now_ms())
         .await
         .map_err(|e| e.into_html_error())

@@ -4,19 +4,17 @@
 
 pub mod charts;
 
-use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::scorecard::{scorecard_page, ChartView, Measure, Scorecard};
-use crate::api::AppError;
 use crate::domain::display::trimmed;
 use crate::domain::stats::{Estimate, Signal};
 use crate::domain::{Channel, Dimension};
 use crate::i18n::Locale;
 use crate::server::scorecard::PERIODS;
 use crate::tr;
-use crate::ui::{use_locale, SignInPrompt};
+use crate::ui::{load_error, use_locale};
 
 pub fn channel_name(locale: Locale, c: Channel) -> String {
     let key = format!("channel.{}", c.as_str());
@@ -139,10 +137,8 @@ pub fn ScorecardPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
-                Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/stores"/> }),
-                Err(AppError::Forbidden) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "score.managers_only")}</p> }),
-                Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }),
-                Ok(card) => EitherOf4::D(view! { <ScorecardView locale card/> }),
+                Ok(card) => view! { <ScorecardView locale card/> }.into_any(),
+                Err(e) => load_error(locale, e),
             })}
         </Suspense>
     }
