@@ -3,6 +3,7 @@
 //! - `domain`: pure survey model and scoring, compiled for both server and browser;
 //! - `api`: server functions and wire types;
 //! - `ui`: pages and components;
+//! - `routes`: every address the server answers and who may use it;
 //! - `server` (feature `ssr`): all SQL, authentication, the ingest use case.
 
 #![recursion_limit = "256"]
@@ -14,6 +15,9 @@ pub mod domain;
 pub mod i18n;
 #[cfg(feature = "hydrate")]
 pub mod offline;
+#[cfg(feature = "hydrate")]
+pub mod offline;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;

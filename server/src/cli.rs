@@ -1,4 +1,4 @@
-//! Administrative commands: `server users add`, `server templates import|export`,
+//! Administrative commands: `server users add|list|deactivate|activate|set-password`, `server templates import|export`,
 //! `server tokens create|revoke|list`, `server stores hours`, `server demo`.
 
 use std::io::Read;
@@ -18,13 +18,92 @@ fn db_err(e: sqlx::Error) -> String {
 }
 
 pub async fn users(db: &Db, cmd: UsersCommand) -> CliResult {
-    let UsersCommand::Add {
-        username,
-        role,
-        name,
-        regions,
-        stores,
-    } = cmd;
+    match cmd {
+        UsersCommand::Add {
+            username,
+            role,
+            name,
+            regions,
+            stores,
+        } => add_user(db, username, role, name, regions, stores).await,
+        UsersCommand::List => {
+            for u in users::list_users(db).await.map_err(db_err)? {
+                let state = if u.active != 0 {
+                    "active"
+                } else {
+                    "deactivated"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.username, u.role, state, u.scope, u.display_name
+                );
+            }
+            Ok(())
+        }
+        UsersCommand::Deactivate { username } => {
+            let username = username.trim().to_lowercase();
+            if !users::set_active(db, &username, false, now_ms())
+                .await
+                .map_err(db_err)?
+            {
+                return Err(format!("no user {username}"));
+            }
+            println!("deactivated {username}: sessions ended, API tokens revoked");
+            Ok(())
+        }
+        UsersCommand::Activate { username } => {
+            let username = username.trim().to_lowercase();
+            if !users::set_active(db, &username, true, now_ms())
+                .await
+                .map_err(db_err)?
+            {
+                return Err(format!("no user {username}"));
+            }
+            println!("activated {username}");
+            Ok(())
+        }
+        UsersCommand::SetPassword { username } => {
+            let username = username.trim().to_lowercase();
+            let password = read_password()?;
+            check_new_password(&password)?;
+            let hash = hash_password_blocking(password)
+                .await
+                .map_err(|e| e.to_string())?;
+            if !users::set_password(db, &username, hash, None)
+                .await
+                .map_err(db_err)?
+            {
+                return Err(format!("no user {username}"));
+            }
+            println!("password of {username} set; their sessions ended");
+            Ok(())
+        }
+    }
+}
+
+/// The password from SERVSCOPE_PASSWORD, or else from stdin.
+fn read_password() -> Result<String, String> {
+    match std::env::var("SERVSCOPE_PASSWORD") {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            eprintln!("Password (then Enter, Ctrl-D):");
+            let mut p = String::new();
+            std::io::stdin()
+                .read_to_string(&mut p)
+                .map_err(|e| e.to_string())?;
+            Ok(p.trim_end_matches(['\n', '\r']).to_string())
+        }
+    }
+}
+
+async fn add_user(
+    db: &Db,
+    username: String,
+    role: String,
+    name: Option<String>,
+    regions: Vec<String>,
+    stores: Vec<String>,
+) -> CliResult {
     let username = username.trim().to_lowercase();
     if !users::is_valid_username(&username) {
         return Err(
@@ -69,17 +148,7 @@ pub async fn users(db: &Db, cmd: UsersCommand) -> CliResult {
                 .id,
         );
     }
-    let password = match std::env::var("SERVSCOPE_PASSWORD") {
-        Ok(p) => p,
-        Err(_) => {
-            eprintln!("Password (then Enter, Ctrl-D):");
-            let mut p = String::new();
-            std::io::stdin()
-                .read_to_string(&mut p)
-                .map_err(|e| e.to_string())?;
-            p.trim_end_matches(['\n', '\r']).to_string()
-        }
-    };
+    let password = read_password()?;
     check_new_password(&password)?;
     let hash = hash_password_blocking(password)
         .await
@@ -164,23 +233,37 @@ pub async fn templates(db: &Db, cmd: TemplatesCommand) -> CliResult {
 
 pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
     match cmd {
-        TokensCommand::Create { user, name } => {
+        TokensCommand::Create {
+            user,
+            name,
+            expires_days,
+        } => {
             let actor = users::actor_by_username(db, &user)
                 .await
                 .map_err(db_err)?
                 .ok_or_else(|| format!("no active user {user}"))?;
             let token = auth::new_api_token();
-            let id = tokens::create_token(
+            let now = now_ms();
+            let expires_at = expires_days.map(|d| now + i64::from(d) * 24 * 3_600_000);
+            let id = tokens::create_expiring_token(
                 db,
                 actor.user_id,
                 name.trim(),
-                &token,
-                &sha256_hex(token.as_bytes()),
-                now_ms(),
+                (&token, &sha256_hex(token.as_bytes())),
+                now,
+                expires_at,
             )
             .await
             .map_err(db_err)?;
-            eprintln!("token {id} for {user} (shown once; store it safely):");
+            let until = expires_at
+                .map(|t| {
+                    format!(
+                        ", until {}",
+                        app::server::from_ms(t).format("%Y-%m-%d %H:%M UTC")
+                    )
+                })
+                .unwrap_or_default();
+            eprintln!("token {id} for {user}{until} (shown once; store it safely):");
             println!("{token}");
             Ok(())
         }
@@ -197,7 +280,14 @@ pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
         }
         TokensCommand::List => {
             for t in tokens::list_tokens(db).await.map_err(db_err)? {
-                let state = if t.revoked { "revoked" } else { "live" };
+                let expired = t.expires_at.is_some_and(|e| e <= chrono::Utc::now());
+                let state = if t.revoked {
+                    "revoked"
+                } else if expired {
+                    "expired"
+                } else {
+                    "live"
+                };
                 println!(
                     "{}\t{}\t{}…\t{}\t{}",
                     t.id, t.name, t.prefix, t.owner, state
@@ -215,9 +305,9 @@ pub async fn figures(db: &Db, cmd: FiguresCommand) -> CliResult {
         .await
         .map_err(db_err)?;
     println!(
-        "rebuilt the weekly figures from {} responses ({} flagged left out): {} store-weeks, {} item rows, in {:.1} s",
+        "rebuilt the weekly figures from {} responses ({} not counting left out: flagged, held or excluded): {} store-weeks, {} item rows, in {:.1} s",
         report.responses,
-        report.skipped_flagged,
+        report.skipped,
         report.week_rows,
         report.item_rows,
         started.elapsed().as_secs_f64()

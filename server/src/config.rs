@@ -80,6 +80,16 @@ pub struct Config {
     )]
     pub revisit_days: u32,
 
+    /// A mystery visit counts when it finished inside its assignment's window, or at most
+    /// this many hours before or after it (notes finished after midnight, clocks a little off).
+    #[arg(
+        long,
+        env = "SERVSCOPE_ASSIGNMENT_GRACE_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub assignment_grace_hours: u32,
+
     /// The address customers reach, printed into survey QR codes (for example
     /// https://survey.example.com). Default: the address each request came to.
     #[arg(long, env = "SERVSCOPE_PUBLIC_URL", global = true, value_parser = public_url)]
@@ -124,6 +134,35 @@ pub struct Config {
     )]
     pub staff_pin_attempts_per_quarter_hour: u32,
 
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For is
+    /// believed, so rate limits count clients, not the proxy. Empty: nothing is believed.
+    #[arg(
+        long,
+        env = "SERVSCOPE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = proxy_range,
+        global = true
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Megabytes of photos one shopper may send in 24 hours.
+    #[arg(
+        long,
+        env = "SERVSCOPE_PHOTO_QUOTA_MB",
+        default_value_t = 200,
+        global = true
+    )]
+    pub photo_quota_mb_per_day: u32,
+
+    /// Days after which unfinished photo uploads, and photos no response shows, are deleted.
+    #[arg(
+        long,
+        env = "SERVSCOPE_PHOTO_CLEANUP_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub photo_cleanup_days: u32,
+
     /// Load the demo organisation, users and responses when the database is empty.
     #[arg(long, env = "SERVSCOPE_DEMO", action = ArgAction::Set, default_value_t = false, global = true)]
     pub demo: bool,
@@ -132,6 +171,14 @@ pub struct Config {
     /// with underscores). Flags and environment variables win over the file.
     #[arg(long, env = "SERVSCOPE_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+}
+
+/// An address (`10.0.0.7`) or a range (`10.0.0.0/8`, `fd00::/8`).
+fn proxy_range(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an address nor a CIDR range"))
 }
 
 /// An absolute http(s) address without query or fragment; printed into QR codes, so a typo
@@ -239,6 +286,14 @@ pub enum UsersCommand {
         #[arg(long = "store")]
         stores: Vec<String>,
     },
+    /// List users with role, scope and whether they are active.
+    List,
+    /// Deactivate a user: they cannot sign in, their sessions end, their API tokens are revoked.
+    Deactivate { username: String },
+    /// Let a deactivated user sign in again (tokens stay revoked; make new ones).
+    Activate { username: String },
+    /// Set a user's password (from SERVSCOPE_PASSWORD or stdin); ends all their sessions.
+    SetPassword { username: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -257,6 +312,9 @@ pub enum TokensCommand {
         user: String,
         #[arg(long)]
         name: String,
+        /// Days until the token stops working (default: until revoked).
+        #[arg(long)]
+        expires_days: Option<u32>,
     },
     /// Revoke a token by id.
     Revoke { id: i64 },
@@ -264,7 +322,7 @@ pub enum TokensCommand {
     List,
 }
 
-const FILE_KEYS: [(&str, &str); 14] = [
+const FILE_KEYS: [(&str, &str); 18] = [
     ("database_url", "DATABASE_URL"),
     ("bind", "SERVSCOPE_BIND"),
     ("data_dir", "SERVSCOPE_DATA_DIR"),
@@ -273,6 +331,7 @@ const FILE_KEYS: [(&str, &str); 14] = [
     ("site_root", "SERVSCOPE_SITE_ROOT"),
     ("login_attempts_per_minute", "SERVSCOPE_LOGIN_RATE"),
     ("revisit_days", "SERVSCOPE_REVISIT_DAYS"),
+    ("assignment_grace_hours", "SERVSCOPE_ASSIGNMENT_GRACE_HOURS"),
     ("public_url", "SERVSCOPE_PUBLIC_URL"),
     ("survey_repeat_hours", "SERVSCOPE_SURVEY_REPEAT_HOURS"),
     (
@@ -287,6 +346,9 @@ const FILE_KEYS: [(&str, &str); 14] = [
         "staff_pin_attempts_per_quarter_hour",
         "SERVSCOPE_STAFF_PIN_RATE",
     ),
+    ("trusted_proxies", "SERVSCOPE_TRUSTED_PROXIES"),
+    ("photo_quota_mb_per_day", "SERVSCOPE_PHOTO_QUOTA_MB"),
+    ("photo_cleanup_days", "SERVSCOPE_PHOTO_CLEANUP_DAYS"),
     ("demo", "SERVSCOPE_DEMO"),
 ];
 

@@ -15,9 +15,10 @@ use app::domain::answers::{is_visible, parse_answer};
 use app::domain::builtin::builtin_templates;
 use app::domain::{AnswerInput, AnswerSet, Channel, QuestionType, ResponseSubmission, Template};
 use app::server::auth::{hash_password, Actor, PasswordHashString};
-use app::server::db::templates::{import_template, TemplateCache};
+use app::server::db::templates::{publish_builtin, TemplateCache};
 use app::server::db::{org, users, Db};
 use app::server::ingest::submit_response;
+use app::server::state::Settings;
 
 pub const DEMO_PASSWORD: &str = "servscope-demo";
 const SEED: u64 = 20_261_122;
@@ -139,11 +140,11 @@ pub fn accounts() -> Vec<DemoAccount> {
 pub async fn publish_builtin_templates(db: &Db) -> Result<(), String> {
     let now = app::server::now_ms();
     for t in builtin_templates()? {
-        let outcome = import_template(db, &t, now)
+        let outcome = publish_builtin(db, &t, now)
             .await
             .map_err(|e| e.to_string())?;
-        if outcome.published {
-            tracing::info!(key = %outcome.key, version = outcome.version, "published built-in template");
+        if let Some(o) = outcome.filter(|o| o.published) {
+            tracing::info!(key = %o.key, version = o.version, "published built-in template");
         }
     }
     Ok(())
@@ -277,18 +278,27 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                         assignment: None,
                         check_in: None,
                     };
-                    let actor = match channel {
-                        Channel::MysteryVisit | Channel::MysteryCall => {
-                            &shoppers[rng.random_range(0..shoppers.len())]
-                        }
-                        _ => &admin,
-                    };
+                    // The history is imported by the admin, as a chain moving over would:
+                    // shoppers themselves send only for their assignments. The draw of a
+                    // shopper stays so the demo's answers stay the same as before.
+                    if matches!(channel, Channel::MysteryVisit | Channel::MysteryCall) {
+                        let _ = rng.random_range(0..shoppers.len());
+                    }
+                    let actor = &admin;
                     let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
                     // Received when sent, as on a connected phone: the weeks of history
                     // must not look like one burst to the stuffing rules.
-                    submit_response(db, &cache, Some(actor), id, submission, finished)
-                        .await
-                        .map_err(|e| format!("demo response for {code}: {e:?}"))?;
+                    submit_response(
+                        db,
+                        &cache,
+                        &Settings::default(),
+                        Some(actor),
+                        id,
+                        submission,
+                        finished,
+                    )
+                    .await
+                    .map_err(|e| format!("demo response for {code}: {e:?}"))?;
                     made += 1;
                 }
             }
@@ -343,7 +353,10 @@ async fn demo_self_assessments(
                     &key,
                     &store,
                     &version,
-                    Respondent::StaffDevice(phone),
+                    Respondent::StaffDevice {
+                        pass: format!("demo-pass-{phone}"),
+                        device: phone,
+                    },
                     &id.to_string(),
                     answers_for(template, quality, (region.lang, &STAFF_COMMENTS), rng),
                     (started, finished),

@@ -45,11 +45,15 @@ pub fn state_for(config: &Config, db: Db) -> AppState {
             secure_cookies: config.secure_cookies,
             login_attempts_per_minute: config.login_attempts_per_minute,
             revisit_days: config.revisit_days,
+            assignment_grace_hours: config.assignment_grace_hours,
             public_url: config.public_url.clone(),
             survey_repeat_hours: config.survey_repeat_hours,
             survey_posts_per_hour_per_address: config.survey_posts_per_hour_per_address,
             survey_posts_per_hour_per_device: config.survey_posts_per_hour_per_device,
             staff_pin_attempts_per_quarter_hour: config.staff_pin_attempts_per_quarter_hour,
+            trusted_proxies: config.trusted_proxies.clone(),
+            photo_quota_mb_per_day: config.photo_quota_mb_per_day,
+            photo_cleanup_days: config.photo_cleanup_days,
             ..Settings::default()
         },
     )

@@ -102,6 +102,34 @@ async fn serve(addr: SocketAddr, state: app::server::state::AppState) -> Result<
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Servscope is running at http://{addr}");
+    // Rate limiters forget the keys of the past minute, so their memory stays bounded; once
+    // an hour abandoned photo uploads and photos no response shows are deleted.
+    let limits = state.limits.clone();
+    let db = state.db.clone();
+    let cleanup_days = i64::from(state.settings.photo_cleanup_days);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut minutes = 0u32;
+        loop {
+            every.tick().await;
+            limits.trim();
+            if minutes % 60 == 0 {
+                let before = app::server::now_ms() - cleanup_days * 24 * 3_600_000;
+                match app::server::db::photos::clean(&db, before).await {
+                    Ok((0, 0)) => {}
+                    Ok((chunks, photos)) => {
+                        tracing::info!(
+                            chunks,
+                            photos,
+                            "deleted abandoned uploads and unused photos"
+                        )
+                    }
+                    Err(e) => tracing::warn!(error = %e, "photo clean-up failed"),
+                }
+            }
+            minutes = minutes.wrapping_add(1);
+        }
+    });
     axum::serve(
         listener,
         http::app(state).into_make_service_with_connect_info::<SocketAddr>(),

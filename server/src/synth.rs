@@ -152,7 +152,7 @@ pub async fn generate(db: &Db, plan: Plan, now: DateTime<Utc>) -> Result<usize, 
             .map_err(|e| format!("synthetic answers do not check: {e:?}"))?;
         let card = score(template, &answers);
         let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
-        let mut row = response_row(
+        let (row, _figures_rebuilt_afterwards) = response_row(
             &id.to_string(),
             (store.id, store.timezone),
             &version,
@@ -162,7 +162,6 @@ pub async fn generate(db: &Db, plan: Plan, now: DateTime<Utc>) -> Result<usize, 
             finished,
         )
         .map_err(|e| format!("{e:?}"))?;
-        row.rollup = None;
         batch.push(row);
         if batch.len() == BATCH || made + 1 == plan.responses {
             responses::insert_bulk(db, &batch).await.map_err(err)?;

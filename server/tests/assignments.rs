@@ -125,7 +125,7 @@ both_backends! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
-    async fn a_response_to_a_cancelled_assignment_is_rejected_with_the_reason(app: TestApp) {
+    async fn a_visit_sent_after_its_assignment_was_cancelled_is_kept_but_held_out_of_the_figures(app: TestApp) {
         publish_builtins(&app).await;
         let (_, created) = assign(&app, "regional.north", &request("N-1", 0, 2)).await;
         let id = created["id"].as_i64().expect("id");
@@ -135,20 +135,36 @@ both_backends! {
         let regional = app.token("regional.north").await;
         let (status, _) = app.post_json(&format!("/api/v1/assignments/{id}/cancel"), &json!({}), &regional).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
+        // The shopper's phone was offline and did the visit anyway: the work is kept, held.
         let shopper = app.token("shopper").await;
         let mut body = visit("N-1");
         body["assignment"] = json!(id);
-        let (status, msg) = app.put_response(&uuid::Uuid::new_v4().to_string(), &body, &shopper).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(msg.to_string().contains("cancelled"), "{msg}");
-        assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 0);
+        let response = uuid::Uuid::new_v4().to_string();
+        let (status, receipt) = app.put_response(&response, &body, &shopper).await;
+        assert_eq!(status, StatusCode::CREATED, "{receipt}");
+        assert_eq!(receipt["status"], "held");
+        assert_eq!(app.put_response(&response, &body, &shopper).await, (StatusCode::OK, receipt.clone()), "a replay");
+        assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE status = 'held'").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM store_week_figures").await, 0, "not in the figures");
+        // Nobody else can answer the cancelled assignment, held or not.
+        let (status, _) = app.put_response(&uuid::Uuid::new_v4().to_string(), &body, &shopper).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        // Managers' lists leave it out; the admin finds it held, with the reason.
+        let manager = app.token("manager.n1").await;
+        let (_, list) = app.get("/api/v1/stores/N-1/responses", &manager).await;
+        assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
+        let admin = app.token("admin").await;
+        let (status, held) = app.get("/api/v1/responses?status=held", &admin).await;
+        assert_eq!(status, StatusCode::OK, "{held}");
+        assert_eq!(held[0]["id"], response.as_str());
+        assert!(held[0]["reason"].as_str().unwrap_or_default().contains("cancelled"), "{held}");
     }
 
     async fn a_response_with_a_photo_needs_the_photo_first_and_shares_it_with_the_store(app: TestApp) {
         publish_builtins(&app).await;
         let shopper = app.token("shopper").await;
         let (bytes, hash) = fake_jpeg(40_000, 9);
-        let mut body = visit("N-1");
+        let mut body = app.assigned_visit("N-1").await;
         body["answers"].as_array_mut().expect("answers")
             .push(json!({"question": "receipt_photo", "value": hash}));
         let id = uuid::Uuid::new_v4().to_string();

@@ -10,14 +10,14 @@ use sqlx::Row;
 
 use app::domain::stats::to_fixed;
 use app::server::db::figures::{self, Figures};
-use app::server::db::responses::insert_response;
+use app::server::db::responses;
 use app::server::ingest::response_row;
 
 /// Per (store, channel): unflagged responses, sum of overall scores (fixed), promoters,
 /// straight from the raw responses.
 async fn raw_totals(app: &TestApp) -> BTreeMap<(i64, String), (i64, i64, i64)> {
     let rows = sqlx::query(
-        "SELECT store_id, channel, score_pct, recommend FROM responses WHERE flags = ''",
+        "SELECT store_id, channel, score_pct, recommend FROM responses WHERE status = 'counted'",
     )
     .fetch_all(&app.db().pool)
     .await
@@ -88,10 +88,12 @@ both_backends! {
         let card = app::domain::score(pulse, &answers);
         let store = app::server::db::org::store_by_code(app.db(), "N-1").await.expect("db").expect("store");
         let version = app.state.templates.get(app.db(), "customer-pulse", 1).await.expect("db").expect("version");
-        let mut row = response_row(&uuid::Uuid::new_v4().to_string(), (store.id, &store.timezone), &version,
+        let (mut row, _) = response_row(&uuid::Uuid::new_v4().to_string(), (store.id, &store.timezone), &version,
             None, &submission, &card, chrono::Utc::now()).expect("row");
-        row.flags = "too_fast".into();
-        insert_response(app.db(), row).await.expect("stored");
+        row.status = app::domain::status::Status::Flagged;
+        let mut tx = app.db().write_tx().await.expect("tx");
+        assert!(responses::insert(&mut tx, &row).await.expect("stored"));
+        tx.commit().await.expect("commit");
         assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 2);
         assert_eq!(figures::all_week_rows(app.db()).await.expect("figures"), before, "flagged: not counted");
 
@@ -131,7 +133,9 @@ both_backends! {
             assert_eq!(status, axum::http::StatusCode::CREATED);
         }
         let shopper = app.token("shopper.anna").await;
-        let (status, body) = app.put_response(&uuid::Uuid::new_v4().to_string(), &common::visit("LDN-001"), &shopper).await;
+        let mut visit = common::visit("LDN-001");
+        visit["assignment"] = serde_json::json!(app.assignment_for("shopper.anna", "LDN-001", "instore-visit").await);
+        let (status, body) = app.put_response(&uuid::Uuid::new_v4().to_string(), &visit, &shopper).await;
         assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
         let kept = figures::period_rows(app.db(), 12).await.expect("rows");
         assert_ne!(kept, before, "the kept totals moved with the new answers");

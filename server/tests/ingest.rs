@@ -109,7 +109,7 @@ both_backends! {
         let manager = app.token("manager.n1").await;
         assert_eq!(app.put_response(&new_id(), &visit("N-1"), &manager).await.0, StatusCode::FORBIDDEN);
         let shopper = app.token("shopper").await;
-        let (status, receipt) = app.put_response(&new_id(), &visit("N-1"), &shopper).await;
+        let (status, receipt) = app.put_response(&new_id(), &app.assigned_visit("N-1").await, &shopper).await;
         assert_eq!(status, StatusCode::CREATED, "{receipt}");
         assert_eq!(app.put_response(&new_id(), &pulse("N-1", 9), &shopper).await.0, StatusCode::FORBIDDEN);
 
@@ -128,7 +128,7 @@ both_backends! {
 
     async fn a_visit_receipt_carries_the_score_from_the_shared_engine(app: TestApp) {
         let shopper = app.token("shopper").await;
-        let mut body = visit("N-1");
+        let mut body = app.assigned_visit("N-1").await;
         // Fail the critical "price matches" item: the visit fails whatever the percentage.
         for a in body["answers"].as_array_mut().expect("answers") {
             if a["question"] == "price_matches" { a["value"] = json!(false); }
@@ -143,7 +143,7 @@ both_backends! {
     async fn fifty_concurrent_identical_puts_store_exactly_one_response(app: TestApp) {
         let token = app.token("shopper").await;
         let id = new_id();
-        let body = visit("N-2");
+        let body = app.assigned_visit("N-2").await;
         let mut tasks = Vec::new();
         for _ in 0..50 {
             let router = app.router.clone();

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{fake_jpeg, get_with_cookie, visit, TestApp};
+use common::{fake_jpeg, get_with_cookie, TestApp};
 use serde_json::json;
 
 async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
@@ -27,7 +27,7 @@ async fn failed_visit_with_photo(app: &TestApp) -> (String, String) {
         app.put_bytes(&path, bytes, "image/jpeg", &shopper).await.0,
         StatusCode::OK
     );
-    let mut body = visit("N-1");
+    let mut body = app.assigned_visit("N-1").await;
     for a in body["answers"].as_array_mut().expect("answers") {
         if a["question"] == "courteous" {
             a["value"] = json!(false);

@@ -42,9 +42,37 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl AppError {
+    /// On the server: answer the page or server-function call with this error's status, so
+    /// a refused page is a 401, 403 or 404 and not a 200 that says so.
+    #[cfg(feature = "ssr")]
+    pub(crate) fn answered(self) -> Self {
+        use http::StatusCode;
+        let status = match &self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => return self,
+        };
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+        self
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<crate::server::error::ServiceError> for AppError {
     fn from(e: crate::server::error::ServiceError) -> Self {
+        Self::from_service(e).answered()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    fn from_service(e: crate::server::error::ServiceError) -> Self {
         use crate::server::error::ServiceError as S;
         match e {
             S::Unauthenticated => AppError::Unauthenticated,
@@ -99,7 +127,7 @@ pub(crate) mod ssr {
     pub async fn require_actor() -> Result<(AppState, Actor, Credential), AppError> {
         match current().await? {
             (state, Some((actor, cred))) => Ok((state, actor, cred)),
-            (_, None) => Err(AppError::Unauthenticated),
+            (_, None) => Err(AppError::Unauthenticated.answered()),
         }
     }
 }
@@ -145,7 +173,7 @@ pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
     use crate::api::wire::Role;
     let (state, actor, _) = ssr::require_actor().await?;
     if actor.role != Role::Admin {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.answered());
     }
     let parts = ssr::request_parts()?;
     let flash = crate::server::auth::cookie_value(&parts.headers, NEW_TOKEN_COOKIE)
@@ -202,7 +230,7 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
     use crate::server::db::{assignments, org, templates};
     let (state, actor, _) = ssr::require_actor().await?;
     if !crate::server::assign::may_assign(actor.role) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.answered());
     }
     let parts = ssr::request_parts()?;
     let query: Vec<(String, String)> = parts

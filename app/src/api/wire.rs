@@ -3,55 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    RegionalManager,
-    StoreManager,
-    Shopper,
-    Employee,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::RegionalManager,
-        Role::StoreManager,
-        Role::Shopper,
-        Role::Employee,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::RegionalManager => "regional_manager",
-            Role::StoreManager => "store_manager",
-            Role::Shopper => "shopper",
-            Role::Employee => "employee",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// Managers and admins read store figures; shoppers and employees only contribute.
-    pub fn reads_scores(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::RegionalManager | Role::StoreManager
-        )
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::domain::role::Role;
 
 /// The signed-in user as the pages see them. `csrf` goes into every form they post.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -86,6 +39,14 @@ pub struct Receipt {
     pub not_applicable: u32,
     /// e.g. "12 of 15 points, 2 items not applicable".
     pub summary: String,
+    /// Whether the response counts (`counted`), or why not (`held`: kept for an admin to
+    /// decide). Older servers did not send it.
+    #[serde(default = "counted")]
+    pub status: String,
+}
+
+fn counted() -> String {
+    "counted".to_string()
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -101,6 +62,24 @@ pub struct ResponseSummary {
     /// Stuffing flags of a customer answer (`too_fast`, `burst`, ...); empty when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
+    /// `counted`, `flagged`, or (for admins) `held` / `excluded`.
+    #[serde(default = "counted")]
+    pub status: String,
+}
+
+/// A response that does not count, as an admin deciding on it sees it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HeldResponse {
+    pub id: String,
+    pub store: String,
+    pub channel: String,
+    pub finished_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub score_pct: Option<f64>,
+    /// `held`, `excluded` or `flagged`.
+    pub status: String,
+    /// Why it does not count.
+    pub reason: Option<String>,
 }
 
 /// One customer answer as a store's managers see it.
@@ -139,6 +118,9 @@ pub struct ApiTokenView {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked: bool,
+    /// When it stops working (None: until revoked).
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -65,9 +65,45 @@ pub fn too_close(
     a_start <= b_end + gap && b_start <= a_end + gap
 }
 
+/// Whether a visit finished at `finished` (the store's local time) falls inside the
+/// assignment's window, widened by `grace` at both ends: a shopper who visits late in the
+/// evening of the last day and finishes the notes after midnight is still on time, a visit
+/// dated years away is not. Both window dates are inclusive.
+pub fn finished_in_window(
+    finished: chrono::NaiveDateTime,
+    window_start: NaiveDate,
+    window_end: NaiveDate,
+    grace: chrono::Duration,
+) -> bool {
+    let opens = window_start.and_time(chrono::NaiveTime::MIN) - grace;
+    let closes = (window_end + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN) + grace;
+    opens <= finished && finished < closes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(s: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("date and time")
+    }
+
+    #[test]
+    fn a_visit_counts_inside_its_window_and_the_grace_around_it() {
+        let (s, e) = (d("2026-05-10"), d("2026-05-12"));
+        let none = chrono::Duration::zero();
+        let day = chrono::Duration::hours(24);
+        assert!(finished_in_window(at("2026-05-10 00:00"), s, e, none));
+        assert!(finished_in_window(at("2026-05-12 23:59"), s, e, none));
+        assert!(!finished_in_window(at("2026-05-13 00:00"), s, e, none));
+        assert!(!finished_in_window(at("2026-05-09 23:59"), s, e, none));
+        // A day of grace: the night after the last day, and the evening before the first.
+        assert!(finished_in_window(at("2026-05-13 18:00"), s, e, day));
+        assert!(finished_in_window(at("2026-05-09 01:00"), s, e, day));
+        assert!(!finished_in_window(at("2026-05-14 00:00"), s, e, day));
+        // Years away is never inside.
+        assert!(!finished_in_window(at("2021-05-11 12:00"), s, e, day));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")

@@ -18,7 +18,8 @@ use super::answers::{Answer, AnswerSet, AnswerValue};
 pub enum Flag {
     /// Answered faster than a person can read the questions.
     TooFast,
-    /// Many responses for the store within a few minutes.
+    /// Many responses for the store within a few minutes that look alike (the same phone,
+    /// or the same answers but for one).
     Burst,
     /// The same answers as several other recent responses for the store.
     IdenticalAnswers,
@@ -62,7 +63,9 @@ pub fn parse_opening_hours(s: &str) -> Option<(NaiveTime, NaiveTime)> {
 pub struct Rules {
     /// Fewer seconds than this between opening the form and sending it is too fast.
     pub min_seconds: i64,
-    /// This many responses (this one included) within `burst_minutes` is a burst.
+    /// This many responses that look alike (this one included) within `burst_minutes` is a
+    /// burst. Unlike answers sent at the same time are not: four fakes must not push a
+    /// genuine answer from another phone out of the figures.
     pub burst_count: usize,
     pub burst_minutes: i64,
     /// This many responses (this one included) with identical answers within
@@ -88,6 +91,8 @@ impl Default for Rules {
 pub struct Recent {
     pub received_at: DateTime<Utc>,
     pub fingerprint: String,
+    /// The phone's hash ('' when unknown).
+    pub device: String,
 }
 
 /// What is known about the response being judged.
@@ -96,6 +101,8 @@ pub struct Sent {
     pub opened_at: DateTime<Utc>,
     pub received_at: DateTime<Utc>,
     pub fingerprint: String,
+    /// The phone's hash ('' when unknown).
+    pub device: String,
     /// The store's local time of `received_at`, and its opening hours (None: always open).
     pub local_time: NaiveTime,
     pub opening_hours: Option<(NaiveTime, NaiveTime)>,
@@ -131,6 +138,29 @@ pub fn fingerprint(answers: &AnswerSet) -> String {
         .join(";")
 }
 
+/// Whether two fingerprints differ in at most one chosen answer (a question answered in one
+/// and not the other counts as a difference). Empty fingerprints are never alike.
+pub fn nearly_identical(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let parse = |f: &str| -> BTreeMap<String, String> {
+        f.split(';')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let (a, b) = (parse(a), parse(b));
+    let differing = a
+        .keys()
+        .chain(b.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .count();
+    differing <= 1
+}
+
 /// Within opening hours; hours that pass midnight (e.g. 18:00–02:00) wrap around.
 fn is_open(at: NaiveTime, (opens, closes): (NaiveTime, NaiveTime)) -> bool {
     if opens <= closes {
@@ -150,9 +180,13 @@ pub fn flags(rules: &Rules, sent: &Sent, recent: &[Recent]) -> Vec<Flag> {
     let within = |r: &Recent, d: chrono::Duration| {
         r.received_at <= sent.received_at && sent.received_at - r.received_at <= d
     };
+    let alike = |r: &Recent| {
+        (!sent.device.is_empty() && r.device == sent.device)
+            || nearly_identical(&r.fingerprint, &sent.fingerprint)
+    };
     let burst = recent
         .iter()
-        .filter(|r| within(r, chrono::Duration::minutes(rules.burst_minutes)))
+        .filter(|r| within(r, chrono::Duration::minutes(rules.burst_minutes)) && alike(r))
         .count();
     if burst + 1 >= rules.burst_count {
         out.push(Flag::Burst);
@@ -199,6 +233,7 @@ mod tests {
             opened_at: at(0) - chrono::Duration::seconds(seconds_taken),
             received_at: at(0),
             fingerprint: fingerprint.to_string(),
+            device: "genuine-phone".to_string(),
             local_time: time(12, 0),
             opening_hours: Some((time(9, 0), time(21, 0))),
         }
@@ -208,7 +243,52 @@ mod tests {
         Recent {
             received_at: at(-minutes_ago),
             fingerprint: fingerprint.to_string(),
+            device: format!("phone-{minutes_ago}"),
         }
+    }
+
+    const FAKE: &str = "clean=5;kind=5;quick=5;recommend=10;right=5;skilled=5;tidy=5";
+    const GENUINE: &str = "clean=4;kind=3;quick=2;recommend=6;right=4;skilled=4;tidy=4";
+
+    #[test]
+    fn four_fakes_do_not_push_a_different_genuine_answer_out_of_the_figures() {
+        let fakes = [
+            recent(1, FAKE),
+            recent(2, FAKE),
+            recent(3, FAKE),
+            recent(4, FAKE),
+        ];
+        assert_eq!(flags(&Rules::default(), &sent(GENUINE, 60), &fakes), vec![]);
+        // The fifth fake is flagged, as are fakes varied in one answer only.
+        assert_eq!(
+            flags(&Rules::default(), &sent(FAKE, 60), &fakes),
+            vec![Flag::Burst, Flag::IdenticalAnswers]
+        );
+        let varied = FAKE.replace("recommend=10", "recommend=9");
+        assert!(flags(&Rules::default(), &sent(&varied, 60), &fakes).contains(&Flag::Burst));
+    }
+
+    #[test]
+    fn one_phone_sending_different_answers_in_a_row_is_a_burst() {
+        let mut same_phone: Vec<Recent> = (1..=4)
+            .map(|m| recent(m, &format!("a={m};b={m}")))
+            .collect();
+        for r in &mut same_phone {
+            r.device = "genuine-phone".into();
+        }
+        assert_eq!(
+            flags(&Rules::default(), &sent("a=9;b=9", 60), &same_phone),
+            vec![Flag::Burst]
+        );
+    }
+
+    #[test]
+    fn nearly_identical_means_all_but_one_chosen_answer() {
+        assert!(nearly_identical("a=1;b=2", "a=1;b=2"));
+        assert!(nearly_identical("a=1;b=2", "a=1;b=3"));
+        assert!(!nearly_identical("a=1;b=2", "a=2;b=3"));
+        assert!(nearly_identical("a=1;b=2", "a=1"));
+        assert!(!nearly_identical("", ""));
     }
 
     #[test]

@@ -216,7 +216,11 @@ pub fn read_contact(pairs: &[(String, String)]) -> Result<Option<Contact>, Probl
         return Ok(None);
     }
     let field = |name| first_value(pairs, name).map(str::trim).unwrap_or("");
-    let name: String = field(CONTACT_NAME).chars().take(CONTACT_NAME_MAX).collect();
+    let name: String = field(CONTACT_NAME)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(CONTACT_NAME_MAX)
+        .collect();
     let phone = field(CONTACT_PHONE);
     let email = field(CONTACT_EMAIL);
     let mut problems = Problems::new();

@@ -6,7 +6,10 @@
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-use super::db::responses::{insert_response, recent_customer_answers, DeviceClaim, InsertOutcome};
+use super::db::figures;
+use super::db::responses::{
+    self, recent_customer_answers, CustomerMarks, DeviceClaim, InsertOutcome,
+};
 use super::db::survey_links::SurveyStore;
 use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
@@ -14,6 +17,7 @@ use super::error::ServiceResult;
 use super::ingest::response_row;
 use super::signing::SigningKey;
 use super::state::Settings;
+use crate::domain::status::Status;
 use crate::domain::stuffing::{self, Flag, Recent, Sent};
 use crate::domain::survey_form::{self, first_value, Problem, Problems, HONEYPOT};
 use crate::domain::survey_link::ChannelTag;
@@ -161,12 +165,21 @@ pub async fn submit(
     };
     let card = score(template, &checked);
     let fingerprint = stuffing::fingerprint(&checked);
-    let mut flags = flags_for(db, settings, store, opened_ms, now, &fingerprint).await?;
+    let mut flags = flags_for(
+        db,
+        settings,
+        store,
+        opened_ms,
+        now,
+        &fingerprint,
+        &posted.device_hash,
+    )
+    .await?;
     if signed_open.is_none() && !flags.contains(&Flag::TooFast) {
         flags.insert(0, Flag::TooFast);
     }
 
-    let mut row = response_row(
+    let (mut row, rollup) = response_row(
         &response_id,
         (store.id, &store.timezone),
         version,
@@ -179,32 +192,50 @@ pub async fn submit(
     // network failure) is a replay when the customer's content is the same; the moment it
     // arrived is not part of that content.
     row.body_hash = content_hash(&submission, posted.tag)?;
-    row.channel_tag = posted.tag.map(ChannelTag::as_str);
-    row.device_hash = Some(posted.device_hash.clone());
-    row.fingerprint = Some(fingerprint);
-    row.flags = flags
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    row.device_claim = Some(DeviceClaim {
+    if !flags.is_empty() {
+        row.status = Status::Flagged;
+    }
+    let marks = CustomerMarks {
+        channel_tag: posted.tag.map(ChannelTag::as_str),
+        device_hash: posted.device_hash.clone(),
+        fingerprint,
+        flags: flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let claim = DeviceClaim {
         device_hash: posted.device_hash,
         not_since: now_ms - i64::from(settings.survey_repeat_hours) * 3_600_000,
-    });
-    row.contact = contact;
-    Ok(match insert_response(db, row).await? {
-        InsertOutcome::Created(_) => {
-            if !flags.is_empty() {
-                tracing::info!(store = %store.code, ?flags, "customer answer flagged");
-            }
-            Outcome::Stored(flags)
-        }
-        InsertOutcome::Replayed(_) => Outcome::Replayed,
-        InsertOutcome::Conflict | InsertOutcome::DeviceAnsweredRecently => Outcome::AlreadyAnswered,
-        InsertOutcome::AssignmentClosed | InsertOutcome::PeriodAlreadyAnswered => {
-            Outcome::AlreadyAnswered
-        }
-    })
+    };
+
+    // One write transaction: the row, its marks, the device's claim, the call-back request
+    // and, when it counts, its figures.
+    let mut tx = db.write_tx().await?;
+    if !responses::insert(&mut tx, &row).await? {
+        tx.rollback().await?;
+        return Ok(match responses::replayed_or_conflict(db, &row).await? {
+            InsertOutcome::Replayed(_) => Outcome::Replayed,
+            InsertOutcome::Created(_) | InsertOutcome::Conflict => Outcome::AlreadyAnswered,
+        });
+    }
+    responses::mark_customer(&mut tx, &row.id, &marks).await?;
+    if !responses::claim_device(&mut tx, store.id, &claim, row.received_at).await? {
+        tx.rollback().await?;
+        return Ok(Outcome::AlreadyAnswered);
+    }
+    if let Some(c) = &contact {
+        responses::insert_contact(&mut tx, &row.id, store.id, c, row.received_at).await?;
+    }
+    if row.status.counts() {
+        figures::add_response(&mut tx, store.id, row.channel, &rollup).await?;
+    }
+    tx.commit().await?;
+    if !flags.is_empty() {
+        tracing::info!(store = %store.code, ?flags, "customer answer flagged");
+    }
+    Ok(Outcome::Stored(flags))
 }
 
 /// What the customer sent: the submission without its arrival time, and the placement.
@@ -226,6 +257,7 @@ async fn flags_for(
     opened_ms: i64,
     now: DateTime<Utc>,
     fingerprint: &str,
+    device: &str,
 ) -> ServiceResult<Vec<Flag>> {
     let rules = &settings.stuffing;
     let window = Duration::hours(rules.identical_hours).max(Duration::minutes(rules.burst_minutes));
@@ -233,9 +265,10 @@ async fn flags_for(
         recent_customer_answers(db, store.id, (now - window).timestamp_millis())
             .await?
             .into_iter()
-            .map(|(at, fingerprint)| Recent {
-                received_at: super::from_ms(at),
-                fingerprint,
+            .map(|r| Recent {
+                received_at: super::from_ms(r.received_at),
+                fingerprint: r.fingerprint.unwrap_or_default(),
+                device: r.device_hash.unwrap_or_default(),
             })
             .collect();
     let tz: chrono_tz::Tz = store.timezone.parse().unwrap_or(chrono_tz::UTC);
@@ -243,6 +276,7 @@ async fn flags_for(
         opened_at: super::from_ms(opened_ms),
         received_at: now,
         fingerprint: fingerprint.to_string(),
+        device: device.to_string(),
         local_time: now.with_timezone(&tz).time(),
         opening_hours: store
             .opening_hours

@@ -70,10 +70,15 @@ fn csv_error(e: csv::Error) -> ServiceError {
 /// Check the request (a manager's role, a visible store) before any byte is sent, then
 /// stream the rows. The receiver is the response body; an error after the first chunk ends
 /// the body early (the download is then visibly incomplete) and is logged.
+///
+/// Each running export holds one of `slots` (and one database connection) until it ends;
+/// with none free the caller gets `TooManyRequests`, so exports can never take the whole
+/// pool from the pages and the ingest.
 pub async fn responses(
     db: &Db,
     actor: &Actor,
     export: ResponsesExport,
+    slots: &std::sync::Arc<tokio::sync::Semaphore>,
 ) -> ServiceResult<mpsc::Receiver<Chunk>> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
@@ -83,9 +88,14 @@ pub async fn responses(
             .await?
             .ok_or(ServiceError::NotFound)?;
     }
+    let slot = slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ServiceError::TooManyRequests)?;
     let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
     let (db, actor) = (db.clone(), actor.clone());
     tokio::spawn(async move {
+        let _slot = slot;
         if let Err(e) = write_responses(&db, &actor, &export, &tx).await {
             tracing::error!(error = %e, "responses export stopped");
             let _ = tx.send(Err(std::io::Error::other("export stopped"))).await;
@@ -112,9 +122,11 @@ async fn write_responses(
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
          WHERE r.finished_at >= $3 AND r.finished_at < $4 AND r.channel <> 'employee_self'
-           AND ($5 = '' OR s.code = $5) AND r.store_id IN {}
+           AND ($5 = '' OR s.code = $5) AND r.store_id IN {}{}
          ORDER BY r.store_id, r.finished_at, r.id",
-        crate::visible_store_ids!()
+        crate::readable_store_ids!(),
+        // Flagged customer answers are exported with their flags; held and excluded are not.
+        crate::server::db::responses::FlagFilter::Include.sql()
     );
     let mut out = csv::Writer::from_writer(Vec::with_capacity(CHUNK * 2));
     out.write_record(RESPONSE_COLUMNS).map_err(csv_error)?;
@@ -192,8 +204,18 @@ async fn send(out: &mut csv::Writer<Vec<u8>>, tx: &mpsc::Sender<Chunk>) -> Servi
     if bytes.is_empty() {
         return Ok(true);
     }
-    Ok(tx.send(Ok(Bytes::from(bytes))).await.is_ok())
+    // A reader that stops reading gives its connection back after a while.
+    match tokio::time::timeout(STALLED_READER, tx.send(Ok(Bytes::from(bytes)))).await {
+        Ok(sent) => Ok(sent.is_ok()),
+        Err(_) => {
+            tracing::info!("responses export stopped: the client stopped reading");
+            Ok(false)
+        }
+    }
 }
+
+/// How long an export waits for a client that takes no bytes before it stops.
+pub const STALLED_READER: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn estimate_cells(e: Option<Estimate>) -> [String; 2] {
     match e {

@@ -1,16 +1,27 @@
 //! The ingest use case behind `PUT /api/v1/responses/{uuid}`: check, score, store once.
+//!
+//! Who may move which figures is decided here before anything is written: a shopper sends a
+//! mystery visit or call only for an open assignment of theirs (that store, that template
+//! version), finished inside its window (plus the configured grace) and not in the future;
+//! anything else is refused with 422 and nothing stored. A visit finished offline on an
+//! assignment that was cancelled meanwhile is kept, but held out of the figures for an admin
+//! to decide (a shopper's work is never lost). Admins importing history keep the plain path.
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::auth::Actor;
+use super::db::assignments::{self, AssignmentRow};
 use super::db::figures::{self, Rollup};
-use super::db::responses::{insert_response, InsertOutcome, NewResponse};
+use super::db::responses::{self, InsertOutcome, ResponseRow};
 use super::db::templates::{StoredVersion, TemplateCache};
-use super::db::{assignments, org, photos, Db};
+use super::db::{org, photos, Db};
 use super::error::{ServiceError, ServiceResult};
+use super::state::Settings;
 use crate::api::wire::{Receipt, Role};
+use crate::domain::assignment::finished_in_window;
 use crate::domain::rollup::Contribution;
+use crate::domain::status::Status;
 use crate::domain::{score, Channel, FieldError, ResponseSubmission, ScoreCard};
 
 /// Who may submit through which channel. Customers answer through the survey form
@@ -35,6 +46,7 @@ pub enum Stored {
 pub async fn submit_response(
     db: &Db,
     templates: &TemplateCache,
+    settings: &Settings,
     actor: Option<&Actor>,
     id: uuid::Uuid,
     submission: ResponseSubmission,
@@ -81,13 +93,31 @@ pub async fn submit_response(
     if submission.channel == Channel::EmployeeSelf && actor.role == Role::Employee {
         return self_assessment_by_api(db, &version, id, submission, actor, now).await;
     }
-    if let Some(assignment) = submission.assignment {
-        check_assignment(db, actor, assignment, id, store.id, version.id).await?;
-    }
+    let assignment = match submission.assignment {
+        Some(assignment) => Some(
+            check_assignment(
+                db,
+                actor,
+                assignment,
+                id,
+                (&store, version.id),
+                &submission,
+                settings,
+            )
+            .await?,
+        ),
+        None if actor.role == Role::Shopper => {
+            return Err(ServiceError::invalid(
+                "assignment",
+                "a mystery visit or call is sent for one of your assignments; this one names none",
+            ));
+        }
+        None => None,
+    };
     let photo_hashes = submission.photo_hashes(&version.template);
     let mut missing = Vec::new();
     for hash in &photo_hashes {
-        if !photos::exists(db, hash).await? {
+        if !photos::exists_or_join(db, hash, now.timestamp_millis()).await? {
             missing.push(FieldError::new(
                 "photos",
                 format!("photo {hash} has not been uploaded yet"),
@@ -98,8 +128,7 @@ pub async fn submit_response(
         return Err(ServiceError::Invalid(missing));
     }
     let card = score(&version.template, &answers);
-
-    let mut row = response_row(
+    let (mut row, rollup) = response_row(
         &id.to_string(),
         (store.id, &store.timezone),
         &version,
@@ -108,26 +137,80 @@ pub async fn submit_response(
         &card,
         now,
     )?;
-    row.photos = photo_hashes;
-    let outcome = insert_response(db, row).await?;
-    match outcome {
-        InsertOutcome::Created(r) => Ok(Stored::Created(r)),
-        InsertOutcome::Replayed(r) => Ok(Stored::Replayed(r)),
-        InsertOutcome::Conflict => Err(ServiceError::Conflict(format!(
-            "response {id} was already received with different content"
-        ))),
-        InsertOutcome::AssignmentClosed => Err(ServiceError::Conflict(
-            "the assignment was answered by another response or cancelled meanwhile".into(),
-        )),
-        // Only customer survey answers carry a device claim.
-        InsertOutcome::DeviceAnsweredRecently => Err(ServiceError::Conflict(
-            "this device answered this store's survey recently".into(),
-        )),
-        // Self-assessments of employees go through `self_assessment::store_answer`.
-        InsertOutcome::PeriodAlreadyAnswered => Err(ServiceError::Conflict(
-            "already answered for this period".into(),
-        )),
+    // The assignment may be cancelled between the check above and the claim: then the visit
+    // is stored held after all, on a second try.
+    let mut held = assignment.as_ref().and_then(|a| a.held_reason());
+    for _ in 0..2 {
+        if let Some(reason) = &held {
+            row.status = Status::Held;
+            row.status_reason = Some(reason.clone());
+        }
+        match store_visit(db, &row, &rollup, submission.assignment, &photo_hashes).await? {
+            VisitOutcome::Stored(outcome) => {
+                return match outcome {
+                    InsertOutcome::Created(r) => Ok(Stored::Created(r)),
+                    InsertOutcome::Replayed(r) => Ok(Stored::Replayed(r)),
+                    InsertOutcome::Conflict => Err(ServiceError::Conflict(format!(
+                        "response {id} was already received with different content"
+                    ))),
+                };
+            }
+            VisitOutcome::AssignmentTaken => {
+                let now_cancelled = match submission.assignment {
+                    Some(a) => assignments::by_id(db, a)
+                        .await?
+                        .filter(|a| a.cancelled() && a.response_id.is_none()),
+                    None => None,
+                };
+                match now_cancelled {
+                    Some(a) if held.is_none() => held = a.held_reason(),
+                    _ => break,
+                }
+            }
+        }
     }
+    Err(ServiceError::Conflict(
+        "the assignment was answered by another response meanwhile".into(),
+    ))
+}
+
+enum VisitOutcome {
+    Stored(InsertOutcome),
+    /// Another response claimed the assignment first, or it was cancelled meanwhile.
+    AssignmentTaken,
+}
+
+/// Store a mystery visit or call (or an admin's import) in one write transaction: the row,
+/// the assignment claim, the photos and, when it counts, its figures.
+async fn store_visit(
+    db: &Db,
+    row: &ResponseRow,
+    rollup: &Rollup,
+    assignment: Option<i64>,
+    photos: &[String],
+) -> ServiceResult<VisitOutcome> {
+    let mut tx = db.write_tx().await?;
+    if !responses::insert(&mut tx, row).await? {
+        tx.rollback().await?;
+        return Ok(VisitOutcome::Stored(
+            responses::replayed_or_conflict(db, row).await?,
+        ));
+    }
+    if let Some(a) = assignment {
+        let held = row.status == Status::Held;
+        if !responses::claim_assignment(&mut tx, a, &row.id, held).await? {
+            tx.rollback().await?;
+            return Ok(VisitOutcome::AssignmentTaken);
+        }
+    }
+    responses::link_photos(&mut tx, &row.id, photos).await?;
+    if row.status.counts() {
+        figures::add_response(&mut tx, row.store_id, row.channel, rollup).await?;
+    }
+    tx.commit().await?;
+    Ok(VisitOutcome::Stored(InsertOutcome::Created(
+        responses::created(row),
+    )))
 }
 
 /// An employee's own self-assessment through the API: anonymous and once per period, like
@@ -162,14 +245,13 @@ async fn self_assessment_by_api(
         now.timestamp_millis(),
         None,
         false,
-        0.0,
-        0.0,
-        0,
+        (0.0, 0.0, 0),
+        Status::Counted,
     );
     match outcome {
         Outcome::Stored => Ok(Stored::Created(receipt)),
         Outcome::Replayed => Ok(Stored::Replayed(receipt)),
-        Outcome::AlreadyThisPeriod => Err(ServiceError::Conflict(
+        Outcome::AlreadyThisPeriod | Outcome::PassUsed => Err(ServiceError::Conflict(
             "you have already answered the self-assessment for this period".into(),
         )),
         Outcome::Invalid(_) => Err(ServiceError::Invalid(vec![FieldError::new(
@@ -179,16 +261,33 @@ async fn self_assessment_by_api(
     }
 }
 
-/// A response may fulfil only an open assignment of the one who submits it, for the same
-/// store and template version. A replay of the response that fulfilled it passes.
+impl AssignmentRow {
+    /// Why a visit for this assignment is held: it was cancelled before the visit arrived
+    /// (the check found it open, or cancelled and unanswered). None: the visit counts.
+    fn held_reason(&self) -> Option<String> {
+        self.cancelled_at.map(|at| {
+            format!(
+                "assignment {} was cancelled at {} before this visit arrived",
+                self.id,
+                super::from_ms(at).format("%Y-%m-%d %H:%M UTC")
+            )
+        })
+    }
+}
+
+/// A response may fulfil only an assignment of the one who submits it (admins: any), for the
+/// same store and template version, finished inside its window plus the grace. A replay of
+/// the response that fulfilled it passes. A cancelled assignment that nobody answered passes
+/// too: the visit will be held.
 async fn check_assignment(
     db: &Db,
     actor: &Actor,
     assignment: i64,
     response_id: uuid::Uuid,
-    store_id: i64,
-    template_version_id: i64,
-) -> ServiceResult<()> {
+    (store, template_version_id): (&org::StoreRow, i64),
+    submission: &ResponseSubmission,
+    settings: &Settings,
+) -> ServiceResult<AssignmentRow> {
     let invalid = |msg: &str| ServiceError::Invalid(vec![FieldError::new("assignment", msg)]);
     let Some(a) = assignments::by_id(db, assignment).await? else {
         return Err(invalid("there is no such assignment"));
@@ -197,12 +296,9 @@ async fn check_assignment(
         return Err(invalid("this assignment belongs to another shopper"));
     }
     if a.response_id.as_deref() == Some(response_id.to_string().as_str()) {
-        return Ok(());
+        return Ok(a);
     }
-    if a.cancelled {
-        return Err(invalid("this assignment was cancelled"));
-    }
-    if a.store_id != store_id || a.template_version_id != template_version_id {
+    if a.store_id != store.id || a.template_version_id != template_version_id {
         return Err(invalid(
             "the response is for another store or template version than the assignment",
         ));
@@ -212,11 +308,25 @@ async fn check_assignment(
             "this assignment was already answered by another response".into(),
         ));
     }
-    Ok(())
+    let (start, end) = a.window()?;
+    let tz: chrono_tz::Tz = store.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let finished = submission.finished_at.with_timezone(&tz).naive_local();
+    let grace = chrono::Duration::hours(i64::from(settings.assignment_grace_hours));
+    if !finished_in_window(finished, start, end, grace) {
+        return Err(ServiceError::Invalid(vec![FieldError::new(
+            "finished_at",
+            format!(
+                "the visit finished on {}, outside the assignment's window {start} to {end}",
+                finished.format("%Y-%m-%d %H:%M")
+            ),
+        )]));
+    }
+    Ok(a)
 }
 
-/// The stored row for a checked and scored submission: canonical answers, their content hash
-/// (what makes a replay "identical") and the score figures.
+/// The stored row for a checked and scored submission (canonical answers, their content hash,
+/// which makes a replay "identical", and the score figures), counted by default, and what it
+/// adds to its store's figures when it counts.
 pub fn response_row(
     id: &str,
     (store_id, store_timezone): (i64, &str),
@@ -225,7 +335,7 @@ pub fn response_row(
     submission: &ResponseSubmission,
     card: &ScoreCard,
     received_at: DateTime<Utc>,
-) -> ServiceResult<NewResponse> {
+) -> ServiceResult<(ResponseRow, Rollup)> {
     let canonical = submission.canonical();
     let canonical_json =
         serde_json::to_vec(&canonical).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -241,7 +351,7 @@ pub fn response_row(
             )
         })
         .collect();
-    Ok(NewResponse {
+    let row = ResponseRow {
         id: id.to_string(),
         store_id,
         template_version_id: version.id,
@@ -259,28 +369,21 @@ pub fn response_row(
         critical_failed: card.failed(),
         recommend: card.recommend,
         dimension_scores_json: serde_json::Value::Object(dimensions).to_string(),
-        assignment_id: submission.assignment,
-        photos: Vec::new(),
         check_in_json: submission
             .check_in
             .as_ref()
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| ServiceError::Internal(e.to_string()))?,
-        channel_tag: None,
-        device_hash: None,
-        fingerprint: None,
-        flags: String::new(),
-        device_claim: None,
-        contact: None,
-        period: None,
-        period_claim: None,
-        rollup: Some(Rollup {
-            week: figures::week_key(store_timezone, submission.finished_at.timestamp_millis()),
-            template_id: version.template_id,
-            contribution: Contribution::of(card),
-        }),
-    })
+        status: Status::Counted,
+        status_reason: None,
+    };
+    let rollup = Rollup {
+        week: figures::week_key(store_timezone, submission.finished_at.timestamp_millis()),
+        template_id: version.template_id,
+        contribution: Contribution::of(card),
+    };
+    Ok((row, rollup))
 }
 
 #[cfg(test)]

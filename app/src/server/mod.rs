@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod league;
 pub mod qr;
 pub mod report;
+pub mod response_status;
 pub mod scorecard;
 pub mod self_assessment;
 pub mod signing;

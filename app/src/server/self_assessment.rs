@@ -9,8 +9,9 @@
 use chrono::{DateTime, Utc};
 
 use super::customer_survey::{content_hash, opened_at, OPENED, RESPONSE_ID};
+use super::db::figures;
 use super::db::org::StaffStore;
-use super::db::responses::{insert_response, period_claimed, self_assessments, InsertOutcome};
+use super::db::responses::{self, period_claimed, self_assessments, InsertOutcome};
 use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
 use super::error::{ServiceError, ServiceResult};
@@ -40,10 +41,11 @@ pub fn previous_period(period: &str) -> String {
 }
 
 /// Who answers, as far as "once per period" needs to know: a signed-in employee, or a phone
-/// that passed the staff link's PIN.
+/// that passed the staff link's PIN (its device hash, and the pass's nonce: one PIN entry
+/// gives one answer).
 pub enum Respondent {
     Employee(i64),
-    StaffDevice(String),
+    StaffDevice { device: String, pass: String },
 }
 
 impl Respondent {
@@ -51,7 +53,9 @@ impl Respondent {
     pub fn key(&self, key: &SigningKey, store_id: i64) -> String {
         match self {
             Respondent::Employee(id) => key.sign(&format!("self:user:{store_id}:{id}")),
-            Respondent::StaffDevice(h) => key.sign(&format!("self:device:{store_id}:{h}")),
+            Respondent::StaffDevice { device, .. } => {
+                key.sign(&format!("self:device:{store_id}:{device}"))
+            }
         }
     }
 }
@@ -81,6 +85,8 @@ pub enum Outcome {
     Stored,
     Replayed,
     AlreadyThisPeriod,
+    /// The staff pass was used for an answer already: enter the PIN again.
+    PassUsed,
     Invalid(Problems),
 }
 
@@ -162,7 +168,7 @@ pub async fn store_answer(
         .check(template, now)
         .map_err(ServiceError::Invalid)?;
     let card = score(template, &checked);
-    let mut row = response_row(
+    let (mut row, rollup) = response_row(
         response_id,
         (store.id, &store.timezone),
         version,
@@ -173,18 +179,31 @@ pub async fn store_answer(
     )?;
     row.body_hash = content_hash(&submission, None)?;
     let period = current_period(store, now);
-    row.period_claim = Some(respondent.key(key, store.id));
-    row.period = Some(period);
-    Ok(match insert_response(db, row).await? {
-        InsertOutcome::Created(_) => Outcome::Stored,
-        InsertOutcome::Replayed(_) => Outcome::Replayed,
-        InsertOutcome::PeriodAlreadyAnswered | InsertOutcome::Conflict => {
-            Outcome::AlreadyThisPeriod
+    let respondent_key = respondent.key(key, store.id);
+
+    // One write transaction: the anonymous row, the respondent's claim on the period (and the
+    // staff pass's one answer), and the team's figures.
+    let mut tx = db.write_tx().await?;
+    if !responses::insert(&mut tx, &row).await? {
+        tx.rollback().await?;
+        return Ok(match responses::replayed_or_conflict(db, &row).await? {
+            InsertOutcome::Replayed(_) => Outcome::Replayed,
+            InsertOutcome::Created(_) | InsertOutcome::Conflict => Outcome::AlreadyThisPeriod,
+        });
+    }
+    if let Respondent::StaffDevice { pass, .. } = &respondent {
+        if !responses::claim_staff_pass(&mut tx, pass, store.id, row.received_at).await? {
+            tx.rollback().await?;
+            return Ok(Outcome::PassUsed);
         }
-        InsertOutcome::AssignmentClosed | InsertOutcome::DeviceAnsweredRecently => {
-            Outcome::AlreadyThisPeriod
-        }
-    })
+    }
+    if !responses::claim_period(&mut tx, &row.id, store.id, &period, &respondent_key).await? {
+        tx.rollback().await?;
+        return Ok(Outcome::AlreadyThisPeriod);
+    }
+    figures::add_response(&mut tx, store.id, row.channel, &rollup).await?;
+    tx.commit().await?;
+    Ok(Outcome::Stored)
 }
 
 /// What managers see of a store's self-assessments in these periods.

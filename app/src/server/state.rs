@@ -21,6 +21,8 @@ pub struct Settings {
     pub login_attempts_per_minute: u32,
     /// Minimum days between two assignments of one shopper to one store.
     pub revisit_days: u32,
+    /// Hours around an assignment's window in which its visit still counts.
+    pub assignment_grace_hours: u32,
     /// The address customers reach (printed into QR codes), e.g. `https://survey.example.com`.
     /// None: taken from each request's Host.
     pub public_url: Option<String>,
@@ -35,6 +37,13 @@ pub struct Settings {
     pub staff_pin_attempts_per_quarter_hour: u32,
     /// The thresholds of the stuffing flags.
     pub stuffing: crate::domain::stuffing::Rules,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, limits count the
+    /// client's address, not the proxy's. Empty: the connecting address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Megabytes of photos a shopper may send in 24 hours.
+    pub photo_quota_mb_per_day: u32,
+    /// Unfinished uploads and photos no response shows are deleted after this many days.
+    pub photo_cleanup_days: u32,
 }
 
 impl Default for Settings {
@@ -43,21 +52,29 @@ impl Default for Settings {
             secure_cookies: false,
             login_attempts_per_minute: 10,
             revisit_days: 30,
+            assignment_grace_hours: 24,
             public_url: None,
             survey_repeat_hours: 24,
             survey_posts_per_hour_per_address: 60,
             survey_posts_per_hour_per_device: 10,
             staff_pin_attempts_per_quarter_hour: 5,
             stuffing: crate::domain::stuffing::Rules::default(),
+            trusted_proxies: Vec::new(),
+            photo_quota_mb_per_day: 200,
+            photo_cleanup_days: 7,
         }
     }
 }
 
 /// In-memory limits for public endpoints. Per process: behind several replicas each counts
-/// its own share, which still bounds guessing.
+/// its own share, which still bounds guessing. Memory stays bounded: keys are cut to
+/// [`MAX_KEY_CHARS`], and [`Limits::trim`] (every minute) forgets keys whose allowance is full
+/// again, so only the keys of the last period are held.
 pub struct Limits {
     pub login_by_ip: DefaultKeyedRateLimiter<IpAddr>,
-    pub login_by_user: DefaultKeyedRateLimiter<String>,
+    /// Per username *and* address: wrong passwords sent from one address never lock the real
+    /// user out at another (the per-address limit bounds guessing across usernames).
+    pub login_by_user: DefaultKeyedRateLimiter<(String, IpAddr)>,
     pub survey_posts_by_ip: DefaultKeyedRateLimiter<IpAddr>,
     pub survey_posts_by_device: DefaultKeyedRateLimiter<String>,
     /// Survey pages shown per address: generous, it only stops scripted floods.
@@ -84,7 +101,44 @@ fn per_quarter_hour(n: u32) -> Quota {
     spread_over(std::time::Duration::from_secs(900), n)
 }
 
+/// Longest key a limiter keeps (usernames and device ids are cut to this).
+pub const MAX_KEY_CHARS: usize = 64;
+
+/// A limiter key from untrusted text: cut to [`MAX_KEY_CHARS`] characters.
+pub fn limit_key(s: &str) -> String {
+    s.chars().take(MAX_KEY_CHARS).collect()
+}
+
 impl Limits {
+    /// Forget keys whose allowance is full again, and give the memory back.
+    pub fn trim(&self) {
+        self.login_by_ip.retain_recent();
+        self.login_by_user.retain_recent();
+        self.survey_posts_by_ip.retain_recent();
+        self.survey_posts_by_device.retain_recent();
+        self.survey_pages_by_ip.retain_recent();
+        self.staff_pin_by_ip.retain_recent();
+        self.staff_pin_by_store.retain_recent();
+        self.login_by_ip.shrink_to_fit();
+        self.login_by_user.shrink_to_fit();
+        self.survey_posts_by_ip.shrink_to_fit();
+        self.survey_posts_by_device.shrink_to_fit();
+        self.survey_pages_by_ip.shrink_to_fit();
+        self.staff_pin_by_ip.shrink_to_fit();
+        self.staff_pin_by_store.shrink_to_fit();
+    }
+
+    /// Keys held by all limiters (what `trim` keeps bounded).
+    pub fn keys(&self) -> usize {
+        self.login_by_ip.len()
+            + self.login_by_user.len()
+            + self.survey_posts_by_ip.len()
+            + self.survey_posts_by_device.len()
+            + self.survey_pages_by_ip.len()
+            + self.staff_pin_by_ip.len()
+            + self.staff_pin_by_store.len()
+    }
+
     pub fn new(settings: &Settings) -> Limits {
         let per_user =
             NonZeroU32::new(settings.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -108,6 +162,9 @@ impl Limits {
     }
 }
 
+/// Streamed exports at once: two of the pool's eight connections at most.
+pub const CONCURRENT_EXPORTS: usize = 2;
+
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -115,6 +172,8 @@ pub struct AppState {
     pub templates: TemplateCache,
     pub settings: Arc<Settings>,
     pub limits: Arc<Limits>,
+    /// Streamed exports running at once (each holds a database connection while it runs).
+    pub exports: Arc<tokio::sync::Semaphore>,
     form_key: Arc<tokio::sync::OnceCell<SigningKey>>,
     /// The bundle's stylesheet, written into customer survey pages: on a slow phone network
     /// a second request for it would cost another round trip before the form shows styled.
@@ -135,6 +194,7 @@ impl AppState {
             templates: TemplateCache::default(),
             settings: Arc::new(settings),
             limits,
+            exports: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_EXPORTS)),
             form_key: Arc::default(),
             inline_css,
         }

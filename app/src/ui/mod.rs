@@ -78,8 +78,14 @@ impl MeResource {
     }
 }
 
+/// The page's [`MeResource`]. A page reached where `App` did not provide one (a customer
+/// survey address that routes to another page) makes it here instead of failing the render.
 pub fn use_me() -> MeResource {
-    expect_context::<MeResource>()
+    use_context::<MeResource>().unwrap_or_else(|| {
+        let me = MeResource(Resource::new(|| (), |_| get_me()));
+        provide_context(me);
+        me
+    })
 }
 
 /// Pages that are plain server-rendered HTML with forms and nothing for a script to do: the
@@ -87,32 +93,20 @@ pub fn use_me() -> MeResource {
 /// one bundle for every page) nothing. Their routes exist in the browser only to turn a
 /// client-side navigation into a page load (`ServerOnly`).
 pub fn is_server_only(path: &str) -> bool {
-    let store_page = path
-        .strip_prefix("/stores/")
-        .and_then(|rest| rest.split_once('/'))
-        .is_some_and(|(_, page)| {
-            matches!(
-                page,
-                "qr" | "poster" | "customers" | "scorecard" | "comments"
-            )
-        });
-    store_page
-        || is_customer_page(path)
-        || path.starts_with("/responses/")
-        || path == "/league"
-        || path == "/assign"
-        || path == "/admin/tokens"
+    matches!(
+        crate::routes::page_serve(path),
+        Some(Serve::ServerOnly | Serve::Customer)
+    )
 }
 
 /// The customer survey (`/s/{code}/{key}` and its thank-you page) and the employee
 /// self-assessment with the same form (`/self`, `/staff/{code}`): no app header, the
-/// lightest pages we serve, rendered by their own handlers.
+/// lightest pages we serve, rendered by their own handlers. From the route table.
 pub fn is_customer_page(path: &str) -> bool {
-    path.starts_with("/s/")
-        || path == "/self"
-        || path.starts_with("/self/")
-        || path.starts_with("/staff/")
+    crate::routes::page_serve(path) == Some(Serve::Customer)
 }
+
+use crate::routes::Serve;
 
 /// The route's page on the server; in the browser, a stand-in that loads it from the server.
 macro_rules! server_only {
@@ -148,6 +142,19 @@ fn ServerOnly() -> impl IntoView {
     }
 }
 
+/// The Content-Security-Policy of a page rendered with `nonce`: scripts and styles from this
+/// site or carrying the nonce, WebAssembly allowed to compile (the hydrated app), photos as
+/// blobs and data URLs (the shopper's camera), nothing framed, forms posted only here.
+#[cfg(feature = "ssr")]
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
@@ -165,8 +172,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .and_then(|_| use_context::<crate::server::state::AppState>()?.inline_css);
     #[cfg(not(feature = "ssr"))]
     let inline_css: Option<std::sync::Arc<str>> = None;
+    // The page's Content-Security-Policy names this render's nonce, which Leptos also puts
+    // on its hydration script: only our own scripts and styles run.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(csp) = http::HeaderValue::from_str(&page_csp(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, csp);
+        }
+    }
     let stylesheet = match inline_css {
-        Some(css) => leptos::either::Either::Left(view! { <style>{css.to_string()}</style> }),
+        Some(css) => leptos::either::Either::Left(
+            view! { <style nonce=leptos::nonce::use_nonce()>{css.to_string()}</style> },
+        ),
         None => leptos::either::Either::Right(
             view! { <link rel="stylesheet" href=format!("/{pkg}/servscope.css")/> },
         ),

@@ -12,7 +12,7 @@ use app::api::wire::Role;
 use app::domain::builtin::builtin_templates;
 use app::domain::{score, ResponseSubmission, Template};
 use app::server::auth::{hash_password, new_api_token, sha256_hex};
-use app::server::db::responses::insert_response;
+use app::server::db::{figures, responses};
 use app::server::db::{org, tokens, users, Db};
 use app::server::ingest::response_row;
 use app::server::state::{AppState, Settings};
@@ -67,7 +67,7 @@ async fn setup(url: &str) -> Result<(Db, String), String> {
             username: "bench",
             display_name: "Bench",
             password_hash: hash,
-            role: Role::Shopper,
+            role: Role::Admin,
         },
         0,
     )
@@ -197,7 +197,7 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
         .ok_or("version")?;
     let raw_n = total.min(10_000);
     // Build the row once; the timed loop only inserts (with a fresh id each time).
-    let row = response_row(
+    let (row, rollup) = response_row(
         "",
         (store.id, &store.timezone),
         &version,
@@ -211,9 +211,15 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
     for _ in 0..raw_n {
         let mut next = row.clone();
         next.id = uuid::Uuid::new_v4().to_string();
-        insert_response(&db, next)
+        // What ingest does after its checks: the row and its figures in one write transaction.
+        let mut tx = db.write_tx().await.map_err(|e| e.to_string())?;
+        responses::insert(&mut tx, &next)
             .await
             .map_err(|e| e.to_string())?;
+        figures::add_response(&mut tx, next.store_id, next.channel, &rollup)
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
     }
     let raw_rate = raw_n as f64 / raw_started.elapsed().as_secs_f64();
     println!(

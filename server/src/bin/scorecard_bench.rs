@@ -108,7 +108,7 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
         let t = Instant::now();
         let rows = sqlx::query(
             "SELECT channel, COUNT(*), AVG(score_pct) FROM responses
-             WHERE store_id = $1 AND finished_at >= $2 AND flags = '' GROUP BY channel",
+             WHERE store_id = $1 AND finished_at >= $2 AND status = 'counted' GROUP BY channel",
         )
         .bind(*id)
         .bind(since)
@@ -157,7 +157,7 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
         let t = Instant::now();
         let rows = sqlx::query(
             "SELECT store_id, channel, COUNT(*), AVG(score_pct) FROM responses
-             WHERE finished_at >= $1 AND flags = '' GROUP BY store_id, channel",
+             WHERE finished_at >= $1 AND status = 'counted' GROUP BY store_id, channel",
         )
         .bind(since)
         .fetch_all(&db.pool)
@@ -213,6 +213,7 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
             weeks: 104,
             store: None,
         },
+        &std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
     )
     .await
     .map_err(|e| format!("{e:?}"))?;

@@ -60,8 +60,9 @@ pub async fn login(
         return back("origin");
     }
     let username = form.username.trim().to_lowercase();
+    let user_key = (app::server::state::limit_key(&username), ip);
     if state.limits.login_by_ip.check_key(&ip).is_err()
-        || state.limits.login_by_user.check_key(&username).is_err()
+        || state.limits.login_by_user.check_key(&user_key).is_err()
     {
         tracing::warn!(%ip, "sign-in rate limit reached");
         return back("rate");

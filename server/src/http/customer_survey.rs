@@ -84,6 +84,31 @@ pub(super) async fn render(
     response
 }
 
+/// A store code or survey key as one path segment: the client sent it percent-decoded, so it
+/// is encoded again (all but letters, digits, `-` and `_`), and `..`, `/` or spaces in it can
+/// never route a page render elsewhere.
+pub(super) fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_and_keys_cannot_climb_out_of_their_segment() {
+        assert_eq!(super::segment("SH-001"), "SH-001");
+        assert_eq!(super::segment("../.."), "%2E%2E%2F%2E%2E");
+        assert_eq!(super::segment("a b\u{0}"), "a%20b%00");
+    }
+}
+
 /// The survey address with the page's language and placement (what a thank-you or a
 /// language switch keeps).
 fn survey_uri(
@@ -100,7 +125,7 @@ fn survey_uri(
     if let Some(t) = tag {
         query.push(format!("ch={}", t.as_str()));
     }
-    let path = format!("/s/{code}/{key}{suffix}");
+    let path = format!("/s/{}/{}{suffix}", segment(code), segment(key));
     if query.is_empty() {
         path
     } else {
@@ -242,7 +267,7 @@ pub async fn page(
         fresh.response_id,
         fresh.opened,
         tag,
-        format!("/s/{code}/{key}"),
+        format!("/s/{}/{}", segment(&code), segment(&key)),
     );
     let (_, set_cookie) = device(&state, &headers, ip, "/s/");
     let response = render(
@@ -352,7 +377,7 @@ pub async fn submit(
                 response_id,
                 opened,
                 tag,
-                format!("/s/{code}/{key}"),
+                format!("/s/{}/{}", segment(&code), segment(&key)),
             );
             form.posted = fields.clone();
             form.problems = problems;

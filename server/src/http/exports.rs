@@ -3,9 +3,11 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use app::server::error::ServiceError;
 use app::server::export::{self, ResponsesExport};
 use app::server::scorecard::period_or_default;
 use app::server::state::AppState;
@@ -37,8 +39,15 @@ pub async fn responses_csv(
         store.as_deref().unwrap_or("all"),
         export::weeks_label(weeks)
     );
-    match export::responses(&state.db, &actor, ResponsesExport { weeks, store }).await {
+    let export = ResponsesExport { weeks, store };
+    match export::responses(&state.db, &actor, export, &state.exports).await {
         Ok(rx) => download(CSV, name, Body::from_stream(export::body_stream(rx))),
+        Err(ServiceError::TooManyRequests) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "30")],
+            "Other exports are running; try again in half a minute.",
+        )
+            .into_response(),
         Err(e) => e.into_html_error(),
     }
 }

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod customer_survey;
 pub mod exports;
 pub mod forms;
+pub mod headers;
+pub mod input;
 pub mod self_assessment;
 pub mod survey_links;
 
@@ -26,6 +28,31 @@ use tower_http::trace::TraceLayer;
 
 use app::server::state::AppState;
 use app::ui::{shell, App};
+
+/// `GET /healthz`: 200 when the process answers and the database answers a query within
+/// three seconds, 503 otherwise (a load balancer then stops sending requests here).
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let probe = sqlx::query("SELECT 1").execute(&state.db.pool);
+    match tokio::time::timeout(std::time::Duration::from_secs(3), probe).await {
+        Ok(Ok(_)) => "ok".into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: database error");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable",
+            )
+                .into_response()
+        }
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable",
+        )
+            .into_response(),
+    }
+}
 
 /// Build the whole application router for a state. Tests drive it with `oneshot`.
 pub fn app(state: AppState) -> Router {
@@ -89,11 +116,16 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/staff/{code}/pin", post(self_assessment::staff_pin))
         .route("/staff/{code}/thanks", get(self_assessment::staff_thanks))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .nest("/api/v1", api_v1::routes())
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || {}, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(input::reject_nul))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -18,6 +18,7 @@ use app::server::auth::{
 };
 use app::server::customer_survey::{new_form, OPENED, RESPONSE_ID};
 use app::server::db::org::{self, StaffStore};
+use app::server::db::responses;
 use app::server::db::templates::StoredVersion;
 use app::server::error::ServiceError;
 use app::server::self_assessment::{self, Outcome, Respondent};
@@ -26,7 +27,7 @@ use app::server::state::AppState;
 use app::ui::survey::customer::{CustomerView, SurveyForm};
 
 use super::auth::IntoHtmlError;
-use super::customer_survey::{device, render, with_cookie, SurveyQuery};
+use super::customer_survey::{device, render, segment, with_cookie, SurveyQuery};
 use super::forms::{cookie, csrf_matches, form_expired, same_origin, see_other, ClientIp};
 
 const STAFF_COOKIE: &str = "servscope_staff";
@@ -233,6 +234,8 @@ async fn finish(
     match outcome {
         Ok(Outcome::Stored | Outcome::Replayed) => see_other(&with_lang(&thanks, lang, ""), vec![]),
         Ok(Outcome::AlreadyThisPeriod) => see_other(&with_lang(&thanks, lang, "already=1"), vec![]),
+        // One PIN entry gives one answer: the next colleague enters the PIN again.
+        Ok(Outcome::PassUsed) => see_other(&with_lang(path, lang, ""), vec![]),
         Ok(Outcome::Invalid(problems)) => {
             let view = form(
                 store,
@@ -332,21 +335,42 @@ async fn staff_store(
     }
 }
 
+/// The pass a right PIN gives a phone: until when, a fresh nonce (claimed by the one answer
+/// it allows) and a signature over both and the store.
 fn staff_pass(key: &SigningKey, store_id: i64, until: i64) -> String {
-    let sig = key.sign(&format!("staff:{store_id}:{until}"));
-    format!("{until}.{sig}")
+    let nonce = app::server::auth::new_secret();
+    let sig = key.sign(&format!("staff:{store_id}:{until}:{nonce}"));
+    format!("{until}.{nonce}.{sig}")
 }
 
-/// Did this phone pass the store's PIN within the last sitting?
-fn let_in(key: &SigningKey, headers: &HeaderMap, store_id: i64) -> bool {
-    let Some((until, sig)) = cookie_value(headers, STAFF_COOKIE).and_then(|v| v.split_once('.'))
+/// The nonce of this phone's pass for the store, if it passed the PIN within the last sitting
+/// and has not answered with it yet.
+async fn let_in(
+    state: &AppState,
+    key: &SigningKey,
+    headers: &HeaderMap,
+    store_id: i64,
+) -> Result<Option<String>, Response> {
+    let Some((until, rest)) = cookie_value(headers, STAFF_COOKIE).and_then(|v| v.split_once('.'))
     else {
-        return false;
+        return Ok(None);
+    };
+    let Some((nonce, sig)) = rest.split_once('.') else {
+        return Ok(None);
     };
     let Ok(until_ms) = until.parse::<i64>() else {
-        return false;
+        return Ok(None);
     };
-    until_ms > app::server::now_ms() && key.verify(&format!("staff:{store_id}:{until}"), sig)
+    if until_ms <= app::server::now_ms()
+        || !key.verify(&format!("staff:{store_id}:{until}:{nonce}"), sig)
+    {
+        return Ok(None);
+    }
+    match responses::staff_pass_used(&state.db, nonce).await {
+        Ok(true) => Ok(None),
+        Ok(false) => Ok(Some(nonce.to_string())),
+        Err(e) => Err(ServiceError::from(e).into_html_error()),
+    }
 }
 
 /// GET `/staff/{code}`: the PIN prompt, or the form once the PIN was given.
@@ -357,7 +381,7 @@ pub async fn staff_page(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("/staff/{code}");
+    let path = format!("/staff/{}", segment(&code));
     let uri = with_lang(&path, Locale::from_code(&q.lang), "");
     let (store, _) = match staff_store(&state, &headers, &uri, &code).await {
         Ok(found) => found,
@@ -367,7 +391,11 @@ pub async fn staff_page(
         Ok(k) => k,
         Err(r) => return r,
     };
-    if !let_in(&key, &headers, store.id) {
+    let pass = match let_in(&state, &key, &headers, store.id).await {
+        Ok(pass) => pass,
+        Err(r) => return r,
+    };
+    if pass.is_none() {
         let view = CustomerView::PinPrompt {
             store_name: store.name,
             action: format!("{path}/pin"),
@@ -377,8 +405,11 @@ pub async fn staff_page(
     }
     // The phone's id for "once a month", set before its first answer.
     let (device_hash, set_cookie) = device(&state, &headers, ip, "/staff/");
-    if set_cookie.is_none() {
-        let respondent = Respondent::StaffDevice(device_hash);
+    if let (None, Some(pass)) = (&set_cookie, pass) {
+        let respondent = Respondent::StaffDevice {
+            device: device_hash,
+            pass,
+        };
         if let Some(r) =
             already_this_period(&state, &headers, &uri, &store, &key, &respondent).await
         {
@@ -418,7 +449,7 @@ pub async fn staff_pin(
     headers: HeaderMap,
     Form(form): Form<PinForm>,
 ) -> Response {
-    let path = format!("/staff/{code}");
+    let path = format!("/staff/{}", segment(&code));
     if !same_origin(&headers) {
         return form_expired();
     }
@@ -476,7 +507,7 @@ pub async fn staff_submit(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let path = format!("/staff/{code}");
+    let path = format!("/staff/{}", segment(&code));
     if !same_origin(&headers) {
         return form_expired();
     }
@@ -488,15 +519,20 @@ pub async fn staff_submit(
         Ok(k) => k,
         Err(r) => return r,
     };
-    if !let_in(&key, &headers, store.id) {
-        return see_other(&path, vec![]);
-    }
+    let pass = match let_in(&state, &key, &headers, store.id).await {
+        Ok(Some(pass)) => pass,
+        Ok(None) => return see_other(&path, vec![]),
+        Err(r) => return r,
+    };
     let (device_hash, set_cookie) = device(&state, &headers, ip, "/staff/");
     let response = finish(
         &state,
         &headers,
         &store,
-        Respondent::StaffDevice(device_hash),
+        Respondent::StaffDevice {
+            device: device_hash,
+            pass,
+        },
         fields,
         &path,
         None,
@@ -513,7 +549,7 @@ pub async fn staff_thanks(
     headers: HeaderMap,
 ) -> Response {
     let uri = with_lang(
-        &format!("/staff/{code}/thanks"),
+        &format!("/staff/{}/thanks", segment(&code)),
         Locale::from_code(&q.lang),
         "",
     );

@@ -187,6 +187,19 @@ impl TestApp {
         set.split(';').next().expect("pair").to_string()
     }
 
+    /// The CSRF token of the session behind a `Cookie` value from [`TestApp::login`].
+    pub async fn csrf_of(&self, cookie: &str) -> String {
+        use sqlx::Row;
+        let token = cookie.split_once('=').map(|(_, t)| t).unwrap_or_default();
+        sqlx::query("SELECT csrf_token FROM sessions WHERE token_hash = $1")
+            .bind(sha256_hex(token.as_bytes()))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect("session")
+            .try_get(0)
+            .expect("csrf")
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.json(get_with_token(path, token)).await
     }
@@ -235,6 +248,51 @@ impl TestApp {
                 .expect("request"),
         )
         .await
+    }
+
+    /// An open assignment of the test shopper to `store` for the newest version of
+    /// `template`, its window from two days ago to two days ahead. Made directly in the
+    /// database: tests send several visits to one store, and the revisit rule that would
+    /// refuse that is tested in assignments.rs.
+    pub async fn assignment(&self, store: &str, template: &str) -> i64 {
+        self.assignment_for("shopper", store, template).await
+    }
+
+    /// As [`TestApp::assignment`], for any shopper.
+    pub async fn assignment_for(&self, shopper: &str, store: &str, template: &str) -> i64 {
+        use sqlx::Row;
+        let today = chrono::Utc::now().date_naive();
+        let day = |d: i64| {
+            (today + chrono::Duration::days(d))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        sqlx::query(
+            "INSERT INTO assignments (store_id, template_version_id, shopper_id, window_start, window_end,
+                 instructions, created_by, created_at)
+             SELECT s.id, v.id, u.id, $2, $3, 'Buy a small item.', u.id, 0
+             FROM stores s, users u, template_versions v JOIN templates t ON t.id = v.template_id
+             WHERE s.code = $1 AND u.username = $5 AND t.template_key = $4
+               AND v.version = (SELECT MAX(v2.version) FROM template_versions v2 WHERE v2.template_id = t.id)
+             RETURNING id",
+        )
+        .bind(store)
+        .bind(day(-2))
+        .bind(day(2))
+        .bind(template)
+        .bind(shopper)
+        .fetch_one(&self.state.db.pool)
+        .await
+        .expect("assignment")
+        .try_get(0)
+        .expect("id")
+    }
+
+    /// A complete in-store visit (`visit`) for a fresh assignment of the test shopper.
+    pub async fn assigned_visit(&self, store: &str) -> Value {
+        let mut body = visit(store);
+        body["assignment"] = serde_json::json!(self.assignment(store, "instore-visit").await);
+        body
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {

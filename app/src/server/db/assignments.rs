@@ -20,14 +20,32 @@ pub struct NewAssignment<'a> {
 }
 
 /// What ingest needs to know about an assignment a response claims to fulfil.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct AssignmentRow {
     pub id: i64,
     pub store_id: i64,
     pub template_version_id: i64,
     pub shopper_id: i64,
-    pub cancelled: bool,
+    /// Store-local dates, inclusive ('YYYY-MM-DD'; see `window`).
+    pub window_start: String,
+    pub window_end: String,
+    /// When it was cancelled (epoch ms), if it was.
+    pub cancelled_at: Option<i64>,
     pub response_id: Option<String>,
+}
+
+impl AssignmentRow {
+    pub fn cancelled(&self) -> bool {
+        self.cancelled_at.is_some()
+    }
+
+    /// The window as dates.
+    pub fn window(&self) -> Result<(NaiveDate, NaiveDate), sqlx::Error> {
+        Ok((
+            parse_date(&self.window_start)?,
+            parse_date(&self.window_end)?,
+        ))
+    }
 }
 
 pub fn date_text(d: NaiveDate) -> String {
@@ -105,24 +123,14 @@ pub async fn insert_unless_too_close(
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<AssignmentRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, store_id, template_version_id, shopper_id, cancelled_at, response_id
+    sqlx::query_as(
+        "SELECT id, store_id, template_version_id, shopper_id, window_start, window_end,
+                cancelled_at, response_id
          FROM assignments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| {
-        Ok(AssignmentRow {
-            id: r.try_get(0)?,
-            store_id: r.try_get(1)?,
-            template_version_id: r.try_get(2)?,
-            shopper_id: r.try_get(3)?,
-            cancelled: r.try_get::<Option<i64>, _>(4)?.is_some(),
-            response_id: r.try_get(5)?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Cancel an open assignment in a store the actor may see. False when there is no such

@@ -58,6 +58,26 @@ impl Figures {
         }
     }
 
+    /// Every value times `k` (-1 takes a response's figures away again).
+    pub fn times(&self, k: i64) -> Figures {
+        let mut measures = self.measures;
+        for m in &mut measures {
+            *m = Moments {
+                n: m.n * k,
+                sum: m.sum * k,
+                sum_sq: m.sum_sq * k,
+            };
+        }
+        Figures {
+            responses: self.responses * k,
+            critical_failed: self.critical_failed * k,
+            measures,
+            nps_n: self.nps_n * k,
+            promoters: self.promoters * k,
+            detractors: self.detractors * k,
+        }
+    }
+
     pub fn merge(&mut self, other: &Figures) {
         self.responses += other.responses;
         self.critical_failed += other.critical_failed;
@@ -141,22 +161,25 @@ static ADD_FIGURES: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Adds one response's figures to the kept period totals of its store and channel that
-/// contain its week (none, or up to one per period length).
+/// Adds one response's figures (or takes them away, with negated values) to the kept period
+/// totals of its store and channel whose period contains its week: one row per built period
+/// (`period_builds`), created when the store or channel had none in that period yet, so a
+/// store's first answer of a period is in the league at once.
 static ADD_TO_PERIODS: LazyLock<String> = LazyLock::new(|| {
-    let cols = figure_columns();
-    let mut updates: Vec<String> = cols
+    let mut cols = figure_columns();
+    cols.extend(["trend_j", "trend_jj", "trend_jx"].map(String::from));
+    let values: Vec<String> = (0..cols.len()).map(|i| format!("${}", i + 4)).collect();
+    let updates: Vec<String> = cols
         .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = {c} + ${}", i + 4))
+        .map(|c| format!("{c} = store_period_figures.{c} + excluded.{c}"))
         .collect();
-    let next = cols.len() + 4;
-    for (k, c) in ["trend_j", "trend_jj", "trend_jx"].iter().enumerate() {
-        updates.push(format!("{c} = {c} + ${}", next + k));
-    }
     format!(
-        "UPDATE store_period_figures SET {} WHERE store_id = $1 AND channel = $2
-         AND first_week <= $3 AND last_week >= $3",
+        "INSERT INTO store_period_figures (weeks, store_id, channel, first_week, last_week, {})
+         SELECT pb.weeks, $1, $2, pb.first_week, pb.last_week, {} FROM period_builds pb
+         WHERE pb.first_week <= $3 AND pb.last_week >= $3
+         ON CONFLICT (weeks, store_id, channel) DO UPDATE SET {}",
+        cols.join(", "),
+        values.join(", "),
         updates.join(", ")
     )
 });
@@ -231,15 +254,65 @@ pub struct Rollup {
     pub contribution: Contribution,
 }
 
-/// Add a stored response to its store's weekly figures; runs inside the storing transaction.
+/// Add a stored response to its store's weekly figures (and the kept period totals); runs
+/// inside the transaction that stores the response or makes it count.
 pub async fn add_response(
     conn: &mut AnyConnection,
     store_id: i64,
     channel: &str,
     rollup: &Rollup,
 ) -> Result<(), sqlx::Error> {
+    apply(conn, store_id, channel, rollup, 1).await
+}
+
+/// Take a response that stops counting out of its store's figures, in the transaction that
+/// changes its status. Rows left with nothing in them are deleted, so the kept figures stay
+/// exactly what a rebuild would write.
+pub async fn subtract_response(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    channel: &str,
+    rollup: &Rollup,
+) -> Result<(), sqlx::Error> {
+    apply(conn, store_id, channel, rollup, -1).await?;
+    sqlx::query(
+        "DELETE FROM store_week_figures WHERE store_id = $1 AND week = $2 AND channel = $3 AND responses = 0",
+    )
+    .bind(store_id)
+    .bind(rollup.week.as_str())
+    .bind(channel)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM store_week_items WHERE store_id = $1 AND week = $2 AND channel = $3 AND failed = 0",
+    )
+    .bind(store_id)
+    .bind(rollup.week.as_str())
+    .bind(channel)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM store_period_figures WHERE store_id = $1 AND channel = $2 AND responses = 0",
+    )
+    .bind(store_id)
+    .bind(channel)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Add `sign` (1 or -1) times the response's figures to the weekly rows, the kept period
+/// totals and the failed-item counts.
+async fn apply(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    channel: &str,
+    rollup: &Rollup,
+    sign: i64,
+) -> Result<(), sqlx::Error> {
     let mut figures = Figures::default();
     figures.add(&rollup.contribution);
+    let figures = figures.times(sign);
     let key = (store_id, rollup.week.clone(), channel.to_string());
     write_figures(conn, std::iter::once((&key, &figures))).await?;
     let mut trend = WeekRegression::default();
@@ -271,13 +344,29 @@ pub async fn add_response(
                     i.question.clone(),
                 ),
                 ItemCounts {
-                    failed: 1,
+                    failed: sign,
                     critical: i.critical,
                 },
             )
         })
         .collect();
     write_items(conn, items.iter().map(|(k, v)| (k, v))).await
+}
+
+/// What a stored response adds to its store's figures: scored again from its stored answers
+/// with its own template version, exactly as at ingest.
+pub fn contribution_of(
+    template: &crate::domain::Template,
+    answers_json: &str,
+) -> Result<Contribution, sqlx::Error> {
+    let inputs: Vec<AnswerInput> =
+        serde_json::from_str(answers_json).map_err(|e| sqlx::Error::Decode(e.into()))?;
+    let answers = check_answers(template, &inputs).map_err(|errors| {
+        sqlx::Error::Decode(
+            format!("stored answers fail template {}: {errors:?}", template.key).into(),
+        )
+    })?;
+    Ok(Contribution::of(&score(template, &answers)))
 }
 
 async fn write_figures<'a>(
@@ -350,18 +439,22 @@ async fn write_items<'a>(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RebuildReport {
     pub responses: u64,
-    pub skipped_flagged: u64,
+    /// Responses kept but not counting (flagged, held, excluded).
+    pub skipped: u64,
     pub week_rows: usize,
     pub item_rows: usize,
 }
 
-/// Recompute every weekly figure from the raw responses: each response is scored again from
-/// its stored answers with its own template version, through the same [`Contribution`] as at
-/// ingest. Replaces the tables in one transaction, so readers see the old or the new figures.
+/// Recompute every weekly figure from the raw responses that count: each is scored again
+/// from its stored answers with its own template version, through the same [`Contribution`]
+/// as at ingest. One write transaction that takes turns with live ingest (SQLite: the write
+/// queue; PostgreSQL: a share lock on `responses`, which waits for storing transactions in
+/// flight and holds new ones until the rebuild commits), so a response stored meanwhile is
+/// either in the rebuild or added after it, never lost. Readers see the old or the new figures.
 pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sqlx::Error> {
     let mut report = RebuildReport::default();
-    // Every version up front: the loop below holds a connection for its stream, and a SQLite
-    // pool may not have a second one to give.
+    // Every version up front: the transaction below holds its connection, and a SQLite pool
+    // may not have a second one to give.
     let mut versions = std::collections::HashMap::new();
     let listed = sqlx::query(
         "SELECT t.template_key, v.version FROM template_versions v JOIN templates t ON t.id = v.template_id",
@@ -375,42 +468,59 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
             versions.insert((key, version), stored);
         }
     }
+    let mut tx = db.write_tx().await?;
+    if db.backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE responses IN SHARE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Deleting first also takes SQLite's write lock before the read, so no other writer
+    // can slip in between the read and the writes.
+    for table in [
+        "DELETE FROM store_week_items",
+        "DELETE FROM store_week_figures",
+        // Kept period totals are built again from the new weekly rows when next read.
+        "DELETE FROM period_builds",
+        "DELETE FROM store_period_figures",
+    ] {
+        sqlx::query(table).execute(&mut *tx).await?;
+    }
+    let skipped: i64 = sqlx::query(concat!(
+        "SELECT COUNT(*) FROM responses r WHERE NOT (",
+        crate::counts!(),
+        ")"
+    ))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    report.skipped = skipped.max(0) as u64;
     let mut weeks: BTreeMap<WeekKey, Figures> = BTreeMap::new();
     let mut items: BTreeMap<ItemKey, ItemCounts> = BTreeMap::new();
     {
-        let mut rows = sqlx::query(
-            "SELECT r.store_id, r.channel, r.finished_at, r.answers, r.flags, s.timezone,
+        let mut rows = sqlx::query(concat!(
+            "SELECT r.store_id, r.channel, r.finished_at, r.answers, s.timezone,
                     t.template_key, v.version, v.template_id
              FROM responses r
              JOIN stores s ON s.id = r.store_id
              JOIN template_versions v ON v.id = r.template_version_id
-             JOIN templates t ON t.id = v.template_id",
-        )
-        .fetch(&db.pool);
+             JOIN templates t ON t.id = v.template_id
+             WHERE ",
+            crate::counts!()
+        ))
+        .fetch(&mut *tx);
         while let Some(row) = rows.try_next().await? {
-            if !row.try_get::<String, _>(4)?.trim().is_empty() {
-                report.skipped_flagged += 1;
-                continue;
-            }
             let store_id: i64 = row.try_get(0)?;
             let channel: String = row.try_get(1)?;
-            let key: String = row.try_get(6)?;
-            let version = row.try_get::<i64, _>(7)? as u32;
-            let template_id: i64 = row.try_get(8)?;
+            let key: String = row.try_get(5)?;
+            let version = row.try_get::<i64, _>(6)? as u32;
+            let template_id: i64 = row.try_get(7)?;
             let Some(stored) = versions.get(&(key.clone(), version)) else {
                 return Err(sqlx::Error::Decode(
                     format!("template {key} v{version} is missing").into(),
                 ));
             };
-            let inputs: Vec<AnswerInput> = serde_json::from_str(&row.try_get::<String, _>(3)?)
-                .map_err(|e| sqlx::Error::Decode(e.into()))?;
-            let answers = check_answers(&stored.template, &inputs).map_err(|errors| {
-                sqlx::Error::Decode(
-                    format!("stored answers fail {key} v{version}: {errors:?}").into(),
-                )
-            })?;
-            let contribution = Contribution::of(&score(&stored.template, &answers));
-            let week = week_key(&row.try_get::<String, _>(5)?, row.try_get(2)?);
+            let contribution = contribution_of(&stored.template, &row.try_get::<String, _>(3)?)?;
+            let week = week_key(&row.try_get::<String, _>(4)?, row.try_get(2)?);
             weeks
                 .entry((store_id, week.clone(), channel.clone()))
                 .or_default()
@@ -431,20 +541,6 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
             report.responses += 1;
         }
     }
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("DELETE FROM store_week_items")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM store_week_figures")
-        .execute(&mut *tx)
-        .await?;
-    // Kept period totals are built again from the new weekly rows when next read.
-    sqlx::query("DELETE FROM period_builds")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM store_period_figures")
-        .execute(&mut *tx)
-        .await?;
     write_figures(&mut tx, weeks.iter()).await?;
     write_items(&mut tx, items.iter()).await?;
     tx.commit().await?;
@@ -456,10 +552,12 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
 /// True when there are responses but no figures: a database migrated from before the figures
 /// existed, which the server fills once at start.
 pub async fn missing(db: &Db) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM responses WHERE flags = '' LIMIT 1) r),
-                (SELECT COUNT(*) FROM (SELECT 1 FROM store_week_figures LIMIT 1) f)",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM responses r WHERE ",
+        crate::counts!(),
+        " LIMIT 1) c),
+                (SELECT COUNT(*) FROM (SELECT 1 FROM store_week_figures LIMIT 1) f)"
+    ))
     .fetch_one(&db.pool)
     .await?;
     Ok(row.try_get::<i64, _>(0)? > 0 && row.try_get::<i64, _>(1)? == 0)
@@ -565,8 +663,7 @@ pub async fn ensure_period(
     )? {
         return Ok(());
     }
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.write_tx().await?;
     if db.backend == Backend::Postgres {
         sqlx::query("LOCK TABLE store_week_figures IN SHARE ROW EXCLUSIVE MODE")
             .execute(&mut *tx)
@@ -603,10 +700,11 @@ pub async fn ensure_period(
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO period_builds (weeks, last_week) VALUES ($1, $2)
-         ON CONFLICT (weeks) DO UPDATE SET last_week = excluded.last_week",
+        "INSERT INTO period_builds (weeks, first_week, last_week) VALUES ($1, $2, $3)
+         ON CONFLICT (weeks) DO UPDATE SET first_week = excluded.first_week, last_week = excluded.last_week",
     )
     .bind(weeks)
+    .bind(week_text(first))
     .bind(last_text.as_str())
     .execute(&mut *tx)
     .await?;

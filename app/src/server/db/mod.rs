@@ -9,6 +9,7 @@ pub mod photos;
 pub mod reports;
 pub mod responses;
 pub mod sessions;
+pub mod status;
 pub mod survey_links;
 pub mod templates;
 pub mod tokens;
@@ -91,6 +92,47 @@ impl Db {
             Backend::Sqlite => Some(self.writer.lock().await),
             Backend::Postgres => None,
         }
+    }
+}
+
+/// A write transaction that has its turn: on SQLite the process's write queue is held until
+/// it commits or is dropped (dropping rolls back), on PostgreSQL it is a plain transaction.
+/// Use cases compose small functions over `&mut *tx` (insert the row, claim, add figures)
+/// inside one of these.
+pub struct WriteTx<'a> {
+    // Declared first so it is dropped (rolled back) before the turn is given up.
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl Db {
+    pub async fn write_tx(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        let turn = self.write_turn().await;
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
     }
 }
 

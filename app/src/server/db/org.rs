@@ -20,6 +20,19 @@ macro_rules! visible_store_ids {
     };
 }
 
+/// The stores whose responses the user may read (`$1` role, `$2` user id): as
+/// [`visible_store_ids!`], but employees see their store without its responses, since what
+/// was said about a team is read by its managers. Every read of raw responses, photos and
+/// exports embeds this.
+#[macro_export]
+macro_rules! readable_store_ids {
+    () => {
+        "(SELECT vs.id FROM stores vs WHERE $1 = 'admin'
+            OR ($1 = 'regional_manager' AND vs.region_id IN (SELECT ur.region_id FROM user_regions ur WHERE ur.user_id = $2))
+            OR ($1 = 'store_manager' AND vs.id IN (SELECT us.store_id FROM user_stores us WHERE us.user_id = $2)))"
+    };
+}
+
 /// "Recent" in store lists: the last 12 weeks, the default scorecard period.
 pub const RECENT_WINDOW_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
 

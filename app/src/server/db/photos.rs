@@ -5,7 +5,7 @@
 //! joined, checked against the hash and become one `photos` row; the chunks are deleted.
 //! A photo that already exists is complete for everyone (same bytes, same hash).
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::api::wire::PhotoUploadStatus;
@@ -86,7 +86,9 @@ pub async fn status(
     })
 }
 
-/// Store one chunk; finish the photo when it was the last one.
+/// Store one chunk. The last one is joined into the photo in the same transaction, so an
+/// upload is never left complete but unjoined; one left so by an older version (or a crash)
+/// is joined on its next request.
 pub async fn put_chunk(
     db: &Db,
     c: Chunk<'_>,
@@ -95,6 +97,9 @@ pub async fn put_chunk(
     let current = status(db, c.sha256, c.uploader).await?;
     if current.complete {
         return Ok(Ok(current));
+    }
+    if current.size.is_some_and(|size| current.received >= size) {
+        return join_uploads(db, c.sha256, Some(c.uploader), now_ms).await;
     }
     let size_changed = current.size.is_some_and(|s| s != c.total_size);
     if c.offset != current.received || size_changed {
@@ -107,6 +112,7 @@ pub async fn put_chunk(
         });
     }
     let offset = i64::try_from(c.offset).unwrap_or(i64::MAX);
+    let mut tx = db.write_tx().await?;
     sqlx::query(
         "INSERT INTO photo_chunks (sha256, uploaded_by, total_size, content_type, offset_bytes, bytes, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -119,10 +125,11 @@ pub async fn put_chunk(
     .bind(offset)
     .bind(c.bytes)
     .bind(now_ms)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     let received = c.offset + c.bytes.len() as u64;
     if received < c.total_size {
+        tx.commit().await?;
         return Ok(Ok(PhotoUploadStatus {
             sha256: c.sha256.to_string(),
             received,
@@ -130,55 +137,171 @@ pub async fn put_chunk(
             complete: false,
         }));
     }
-    finish(db, &c, now_ms).await
+    let joined = join(&mut tx, c.sha256, c.uploader, now_ms).await?;
+    tx.commit().await?;
+    Ok(joined)
 }
 
-/// Join the chunks, check the hash, store the photo and drop the chunks, in one transaction.
-async fn finish(
+/// Where an upload stands, joining it first if all its bytes are there.
+pub async fn resume(
     db: &Db,
-    c: &Chunk<'_>,
+    sha256: &str,
+    uploader: i64,
+    now_ms: i64,
+) -> Result<PhotoUploadStatus, sqlx::Error> {
+    let current = status(db, sha256, uploader).await?;
+    if !current.complete && current.size.is_some_and(|size| current.received >= size) {
+        if let Ok(done) = join_uploads(db, sha256, Some(uploader), now_ms).await? {
+            return Ok(done);
+        }
+        return status(db, sha256, uploader).await;
+    }
+    Ok(current)
+}
+
+/// Is the photo there? An upload of it whose bytes all arrived but were never joined is
+/// joined now: a shopper's visit is never refused for a photo the server already has.
+pub async fn exists_or_join(db: &Db, sha256: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
+    if exists(db, sha256).await? {
+        return Ok(true);
+    }
+    Ok(matches!(
+        join_uploads(db, sha256, None, now_ms).await?,
+        Ok(PhotoUploadStatus { complete: true, .. })
+    ))
+}
+
+/// Join the complete uploads of this photo (of one uploader, or of anyone): the first that
+/// checks out becomes the photo.
+async fn join_uploads(
+    db: &Db,
+    sha256: &str,
+    uploader: Option<i64>,
     now_ms: i64,
 ) -> Result<Result<PhotoUploadStatus, ChunkRefused>, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let rows = sqlx::query(
-        "SELECT bytes FROM photo_chunks WHERE sha256 = $1 AND uploaded_by = $2 ORDER BY offset_bytes",
+    let uploaders: Vec<i64> = match uploader {
+        Some(u) => vec![u],
+        None => sqlx::query("SELECT DISTINCT uploaded_by FROM photo_chunks WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?,
+    };
+    let mut last = Err(ChunkRefused::HashMismatch);
+    for u in uploaders {
+        let current = status(db, sha256, u).await?;
+        if current.complete {
+            return Ok(Ok(current));
+        }
+        if !current.size.is_some_and(|size| current.received >= size) {
+            last = Err(ChunkRefused::WrongOffset(current));
+            continue;
+        }
+        let mut tx = db.write_tx().await?;
+        let joined = join(&mut tx, sha256, u, now_ms).await?;
+        tx.commit().await?;
+        if joined.is_ok() {
+            return Ok(joined);
+        }
+        last = joined;
+    }
+    Ok(last)
+}
+
+#[derive(sqlx::FromRow)]
+struct ChunkRow {
+    bytes: Vec<u8>,
+    total_size: i64,
+    content_type: String,
+}
+
+/// Join an uploader's chunks, check the hash, store the photo and drop the chunks, inside
+/// the caller's transaction (which commits either way: bad chunks are dropped too).
+async fn join(
+    conn: &mut AnyConnection,
+    sha256: &str,
+    uploader: i64,
+    now_ms: i64,
+) -> Result<Result<PhotoUploadStatus, ChunkRefused>, sqlx::Error> {
+    let rows: Vec<ChunkRow> = sqlx::query_as(
+        "SELECT bytes, total_size, content_type FROM photo_chunks
+         WHERE sha256 = $1 AND uploaded_by = $2 ORDER BY offset_bytes",
     )
-    .bind(c.sha256)
-    .bind(c.uploader)
-    .fetch_all(&mut *tx)
+    .bind(sha256)
+    .bind(uploader)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut whole = Vec::with_capacity(usize::try_from(c.total_size).unwrap_or(0));
+    let Some(first) = rows.first() else {
+        return Ok(Err(ChunkRefused::HashMismatch));
+    };
+    let (total_size, content_type) = (to_u64(first.total_size), first.content_type.clone());
+    let mut whole = Vec::with_capacity(usize::try_from(total_size).unwrap_or(0));
     for r in &rows {
-        whole.extend_from_slice(&r.try_get::<Vec<u8>, _>(0)?);
+        whole.extend_from_slice(&r.bytes);
     }
     sqlx::query("DELETE FROM photo_chunks WHERE sha256 = $1 AND uploaded_by = $2")
-        .bind(c.sha256)
-        .bind(c.uploader)
-        .execute(&mut *tx)
+        .bind(sha256)
+        .bind(uploader)
+        .execute(&mut *conn)
         .await?;
-    if crate::server::auth::sha256_hex(&whole) != c.sha256 || whole.len() as u64 != c.total_size {
-        tx.commit().await?;
+    if crate::server::auth::sha256_hex(&whole) != sha256 || whole.len() as u64 != total_size {
         return Ok(Err(ChunkRefused::HashMismatch));
     }
     sqlx::query(
         "INSERT INTO photos (sha256, size_bytes, content_type, bytes, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
     )
-    .bind(c.sha256)
+    .bind(sha256)
     .bind(whole.len() as i64)
-    .bind(c.content_type)
+    .bind(content_type)
     .bind(&whole)
-    .bind(c.uploader)
+    .bind(uploader)
     .bind(now_ms)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(Ok(PhotoUploadStatus {
-        sha256: c.sha256.to_string(),
-        received: c.total_size,
-        size: Some(c.total_size),
+        sha256: sha256.to_string(),
+        received: total_size,
+        size: Some(total_size),
         complete: true,
     }))
+}
+
+/// Bytes an uploader sent since `since_ms` (photos finished and chunks still open): what the
+/// daily quota counts.
+pub async fn uploaded_since(db: &Db, uploader: i64, since_ms: i64) -> Result<u64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE((SELECT SUM(size_bytes) FROM photos WHERE uploaded_by = $1 AND created_at >= $2), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(LENGTH(bytes)) FROM photo_chunks WHERE uploaded_by = $1 AND received_at >= $2), 0) AS BIGINT)",
+    )
+    .bind(uploader)
+    .bind(since_ms)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(to_u64(row.try_get(0)?) + to_u64(row.try_get(1)?))
+}
+
+/// Delete chunks of uploads abandoned before `before_ms`, and photos made before it that no
+/// response shows. Returns (chunks, photos) deleted.
+pub async fn clean(db: &Db, before_ms: i64) -> Result<(u64, u64), sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let chunks = sqlx::query("DELETE FROM photo_chunks WHERE received_at < $1")
+        .bind(before_ms)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let photos = sqlx::query(
+        "DELETE FROM photos WHERE created_at < $1
+         AND NOT EXISTS (SELECT 1 FROM response_photos rp WHERE rp.photo_sha256 = photos.sha256)",
+    )
+    .bind(before_ms)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok((chunks, photos))
 }
 
 /// A photo's type and bytes, if the actor may see it: admins, whoever uploaded it, and
@@ -193,7 +316,7 @@ pub async fn visible_photo(
             OR p.uploaded_by = $2
             OR EXISTS (SELECT 1 FROM response_photos rp JOIN responses r ON r.id = rp.response_id
                        WHERE rp.photo_sha256 = p.sha256 AND r.store_id IN ",
-        crate::visible_store_ids!(),
+        crate::readable_store_ids!(),
         "))"
     ))
     .bind(actor.role.as_str())

@@ -38,8 +38,10 @@ pub async fn visible_report_row(
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
-         WHERE r.id = $3 AND r.channel <> 'employee_self' AND r.store_id IN ",
-        crate::visible_store_ids!()
+         WHERE r.id = $3 AND r.channel <> 'employee_self' AND (",
+        crate::counts!(),
+        " OR r.status = 'flagged' OR $1 = 'admin') AND r.store_id IN ",
+        crate::readable_store_ids!()
     ))
     .bind(actor.role.as_str())
     .bind(actor.user_id)
@@ -97,9 +99,10 @@ pub async fn store_listing(db: &Db, l: &Listing) -> Result<Vec<ListedResponse>, 
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
          WHERE r.store_id = $1 AND r.finished_at >= $2 AND r.finished_at < $3
-           AND r.flags = '' AND r.channel <> 'employee_self'{}
+           AND {} AND r.channel <> 'employee_self'{}
            AND (r.finished_at < $4 OR (r.finished_at = $4 AND r.id > $5))
          ORDER BY r.finished_at DESC, r.id LIMIT $6",
+        crate::counts!(),
         if l.critical_only {
             " AND r.critical_failed = 1"
         } else {

@@ -1,18 +1,35 @@
 //! Stored responses. The device-made UUID is the primary key, so "store once" is enforced by
 //! the database under any concurrency: `INSERT ... ON CONFLICT (id) DO NOTHING`, then compare
 //! the stored content hash. Never check-then-insert.
+//!
+//! Storing is composed by each use case from the small functions here, all over one write
+//! transaction (`Db::write_tx`): [`insert`] the row, then whatever that use case claims
+//! ([`claim_assignment`], [`claim_device`], [`claim_period`], [`claim_staff_pass`]), what it
+//! links ([`link_photos`], [`insert_contact`], [`mark_customer`]), and the figures
+//! (`figures::add_response`) when its status counts. A failed claim rolls everything back.
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
+use crate::domain::status::Status;
 use crate::domain::survey_form::Contact;
 use crate::domain::Tally;
 use crate::server::auth::Actor;
 use crate::server::from_ms;
 
+/// Only responses with the status `counted` are in figures, lists and exports: the one rule
+/// for "what counts", embedded by every such read (responses aliased `r`).
+#[macro_export]
+macro_rules! counts {
+    () => {
+        "r.status = 'counted'"
+    };
+}
+
+/// The row every stored response has, whoever sent it.
 #[derive(Clone, Debug)]
-pub struct NewResponse {
+pub struct ResponseRow {
     pub id: String,
     pub store_id: i64,
     pub template_version_id: i64,
@@ -21,6 +38,7 @@ pub struct NewResponse {
     pub started_at: i64,
     pub finished_at: i64,
     pub received_at: i64,
+    /// What makes a replay "identical".
     pub body_hash: String,
     pub answers_json: String,
     pub points_earned: f64,
@@ -30,35 +48,20 @@ pub struct NewResponse {
     pub critical_failed: bool,
     pub recommend: Option<u8>,
     pub dimension_scores_json: String,
-    /// The assignment this response fulfils; it is marked answered in the same transaction.
-    pub assignment_id: Option<i64>,
-    /// Hashes of the (already uploaded) photos the answers show.
-    pub photos: Vec<String>,
     pub check_in_json: Option<String>,
-    /// Customer survey only: where the code was placed, the device, the answer fingerprint
-    /// and the stuffing flags (space-separated, '' when none).
-    pub channel_tag: Option<&'static str>,
-    pub device_hash: Option<String>,
-    pub fingerprint: Option<String>,
-    pub flags: String,
-    /// Customer survey only: the device may not have answered this store since then.
-    pub device_claim: Option<DeviceClaim>,
-    /// Customer survey only: a request to be called back, stored beside the response.
-    pub contact: Option<Contact>,
-    /// Self-assessment only: the period ('YYYY-MM') and the respondent's keyed hash, claimed
-    /// once per store and period in the same transaction (the claim is not linked to the
-    /// response, which stays anonymous).
-    pub period: Option<String>,
-    pub period_claim: Option<String>,
-    /// What the response adds to its store's weekly figures (left out when flagged).
-    pub rollup: Option<super::figures::Rollup>,
+    /// Whether it counts, and why not when it does not.
+    pub status: Status,
+    pub status_reason: Option<String>,
 }
 
+/// What the customer survey adds to its answers: where the code was placed, the device, the
+/// answer fingerprint and the stuffing flags (space-separated, '' when none).
 #[derive(Clone, Debug)]
-pub struct DeviceClaim {
+pub struct CustomerMarks {
+    pub channel_tag: Option<&'static str>,
     pub device_hash: String,
-    /// Epoch ms: an answer of this device to this store at or after this instant blocks.
-    pub not_since: i64,
+    pub fingerprint: String,
+    pub flags: String,
 }
 
 #[derive(Debug, PartialEq)]
@@ -68,12 +71,6 @@ pub enum InsertOutcome {
     Replayed(Receipt),
     /// The same id with different content.
     Conflict,
-    /// The assignment was answered by another response, or cancelled, meanwhile.
-    AssignmentClosed,
-    /// The device answered this store's survey recently (`DeviceClaim`).
-    DeviceAnsweredRecently,
-    /// The respondent already answered the self-assessment for this period.
-    PeriodAlreadyAnswered,
 }
 
 pub fn receipt(
@@ -81,9 +78,8 @@ pub fn receipt(
     received_at: i64,
     score: Option<f64>,
     critical_failed: bool,
-    earned: f64,
-    possible: f64,
-    na: u32,
+    (earned, possible, na): (f64, f64, u32),
+    status: Status,
 ) -> Receipt {
     let tally = Tally {
         earned,
@@ -101,28 +97,28 @@ pub fn receipt(
         points_possible: possible,
         not_applicable: na,
         summary: tally.to_string(),
+        status: status.as_str().to_string(),
     }
 }
 
-fn created(r: &NewResponse) -> InsertOutcome {
-    InsertOutcome::Created(receipt(
+/// The receipt of a row just stored.
+pub fn created(r: &ResponseRow) -> Receipt {
+    receipt(
         &r.id,
         r.received_at,
         r.score_pct,
         r.critical_failed,
-        r.points_earned,
-        r.points_possible,
-        r.not_applicable,
-    ))
+        (r.points_earned, r.points_possible, r.not_applicable),
+        r.status,
+    )
 }
 
-/// The INSERT of one response row; a second insert of the same id does nothing.
-fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+fn insert_statement(r: &ResponseRow) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
     sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
-            critical_failed, recommend, dimension_scores, check_in, channel_tag, device_hash, fingerprint, flags, period)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+            critical_failed, recommend, dimension_scores, check_in, status, status_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&r.id)
@@ -143,11 +139,189 @@ fn insert_row(r: &NewResponse) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::A
     .bind(r.recommend.map(i64::from))
     .bind(&r.dimension_scores_json)
     .bind(&r.check_in_json)
-    .bind(r.channel_tag)
-    .bind(&r.device_hash)
-    .bind(&r.fingerprint)
-    .bind(&r.flags)
-    .bind(&r.period)
+    .bind(r.status.as_str())
+    .bind(&r.status_reason)
+}
+
+/// Insert the row; false when a response with this id was stored before (nothing written).
+pub async fn insert(conn: &mut AnyConnection, r: &ResponseRow) -> Result<bool, sqlx::Error> {
+    Ok(insert_statement(r).execute(conn).await?.rows_affected() == 1)
+}
+
+/// Claim an assignment for the response. An open one (not cancelled, not answered) is
+/// claimed for a counted visit; a cancelled one that nobody answered only for a held visit,
+/// so the shopper's work is kept and the assignment still cannot be answered twice. False
+/// when another response (or a cancellation) got there first.
+pub async fn claim_assignment(
+    conn: &mut AnyConnection,
+    assignment_id: i64,
+    response_id: &str,
+    cancelled: bool,
+) -> Result<bool, sqlx::Error> {
+    let sql = if cancelled {
+        "UPDATE assignments SET response_id = $1
+         WHERE id = $2 AND response_id IS NULL AND cancelled_at IS NOT NULL"
+    } else {
+        "UPDATE assignments SET response_id = $1
+         WHERE id = $2 AND response_id IS NULL AND cancelled_at IS NULL"
+    };
+    let claimed = sqlx::query(sql)
+        .bind(response_id)
+        .bind(assignment_id)
+        .execute(conn)
+        .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+#[derive(Clone, Debug)]
+pub struct DeviceClaim {
+    pub device_hash: String,
+    /// Epoch ms: an answer of this device to this store at or after this instant blocks.
+    pub not_since: i64,
+}
+
+/// Take the device's slot for this store unless it answered since `not_since`. One
+/// statement, so two answers sent at once cannot both get it.
+pub async fn claim_device(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    claim: &DeviceClaim,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "INSERT INTO survey_devices (store_id, device_hash, answered_at) VALUES ($1, $2, $3)
+         ON CONFLICT (store_id, device_hash) DO UPDATE SET answered_at = excluded.answered_at
+         WHERE survey_devices.answered_at < $4",
+    )
+    .bind(store_id)
+    .bind(&claim.device_hash)
+    .bind(at)
+    .bind(claim.not_since)
+    .execute(conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Self-assessment: claim the respondent's (keyed hash) one answer of the store's period and
+/// file the response under the period. The claim is not linked to the response, which stays
+/// anonymous. False when the respondent already answered this period.
+pub async fn claim_period(
+    conn: &mut AnyConnection,
+    response_id: &str,
+    store_id: i64,
+    period: &str,
+    respondent: &str,
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "INSERT INTO self_assessment_claims (store_id, period, respondent) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(store_id)
+    .bind(period)
+    .bind(respondent)
+    .execute(&mut *conn)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE responses SET period = $1 WHERE id = $2")
+        .bind(period)
+        .bind(response_id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// A staff-link PIN pass gives one answer: claim its nonce. False when it was used before.
+pub async fn claim_staff_pass(
+    conn: &mut AnyConnection,
+    nonce: &str,
+    store_id: i64,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "INSERT INTO staff_pass_uses (nonce, store_id, used_at) VALUES ($1, $2, $3)
+         ON CONFLICT (nonce) DO NOTHING",
+    )
+    .bind(nonce)
+    .bind(store_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Has this staff pass been used for an answer already?
+pub async fn staff_pass_used(db: &Db, nonce: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 FROM staff_pass_uses WHERE nonce = $1")
+            .bind(nonce)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
+/// The customer survey's marks on its answer.
+pub async fn mark_customer(
+    conn: &mut AnyConnection,
+    response_id: &str,
+    marks: &CustomerMarks,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE responses SET channel_tag = $1, device_hash = $2, fingerprint = $3, flags = $4
+         WHERE id = $5",
+    )
+    .bind(marks.channel_tag)
+    .bind(&marks.device_hash)
+    .bind(&marks.fingerprint)
+    .bind(&marks.flags)
+    .bind(response_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A request to be called back, stored beside the response (only the store's managers read it).
+pub async fn insert_contact(
+    conn: &mut AnyConnection,
+    response_id: &str,
+    store_id: i64,
+    c: &Contact,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO response_contacts (response_id, store_id, name, phone, email, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(response_id)
+    .bind(store_id)
+    .bind(&c.name)
+    .bind(&c.phone)
+    .bind(&c.email)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which (already uploaded) photos the response shows.
+pub async fn link_photos(
+    conn: &mut AnyConnection,
+    response_id: &str,
+    photos: &[String],
+) -> Result<(), sqlx::Error> {
+    for photo in photos {
+        sqlx::query(
+            "INSERT INTO response_photos (response_id, photo_sha256) VALUES ($1, $2)
+             ON CONFLICT (response_id, photo_sha256) DO NOTHING",
+        )
+        .bind(response_id)
+        .bind(photo)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Has this respondent (keyed hash) already answered the store's self-assessment in `period`?
@@ -171,143 +345,53 @@ pub async fn period_claimed(
 /// Many new rows in one transaction, for loading a synthetic data set: nothing linked is
 /// stored and the weekly figures are left alone (the loader rebuilds them afterwards).
 /// Returns the rows stored (ids already present are skipped).
-pub async fn insert_bulk(db: &Db, rows: &[NewResponse]) -> Result<u64, sqlx::Error> {
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
+pub async fn insert_bulk(db: &Db, rows: &[ResponseRow]) -> Result<u64, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
     let mut stored = 0;
     for r in rows {
-        stored += insert_row(r).execute(&mut *tx).await?.rows_affected();
+        stored += u64::from(insert(&mut tx, r).await?);
     }
     tx.commit().await?;
     Ok(stored)
 }
 
-pub async fn insert_response(db: &Db, r: NewResponse) -> Result<InsertOutcome, sqlx::Error> {
-    // Flagged answers stay out of the figures, as they stay out of every figure.
-    let figures = r.rollup.as_ref().filter(|_| r.flags.trim().is_empty());
-    let linked = r.assignment_id.is_some()
-        || !r.photos.is_empty()
-        || r.device_claim.is_some()
-        || r.contact.is_some()
-        || r.period_claim.is_some()
-        || figures.is_some();
-    if !linked {
-        // Nothing linked: one statement, no transaction.
-        let result = insert_row(&r).execute(&db.pool).await?;
-        if result.rows_affected() == 1 {
-            return Ok(created(&r));
-        }
-        return replayed_or_conflict(db, &r).await;
-    }
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    let result = insert_row(&r).execute(&mut *tx).await?;
-    if result.rows_affected() == 1 {
-        if let Some(assignment) = r.assignment_id {
-            // Claim the assignment; if another response (or a cancellation) got there
-            // first, nothing of this response is kept.
-            let claimed = sqlx::query(
-                "UPDATE assignments SET response_id = $1
-                 WHERE id = $2 AND response_id IS NULL AND cancelled_at IS NULL",
-            )
-            .bind(&r.id)
-            .bind(assignment)
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(InsertOutcome::AssignmentClosed);
-            }
-        }
-        if let Some(claim) = &r.device_claim {
-            // Take the device's slot for this store unless it answered since `not_since`.
-            // One statement, so two answers sent at once cannot both get it.
-            let claimed = sqlx::query(
-                "INSERT INTO survey_devices (store_id, device_hash, answered_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (store_id, device_hash) DO UPDATE SET answered_at = excluded.answered_at
-                 WHERE survey_devices.answered_at < $4",
-            )
-            .bind(r.store_id)
-            .bind(&claim.device_hash)
-            .bind(r.received_at)
-            .bind(claim.not_since)
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(InsertOutcome::DeviceAnsweredRecently);
-            }
-        }
-        if let (Some(period), Some(respondent)) = (&r.period, &r.period_claim) {
-            let claimed = sqlx::query(
-                "INSERT INTO self_assessment_claims (store_id, period, respondent) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(r.store_id)
-            .bind(period)
-            .bind(respondent)
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(InsertOutcome::PeriodAlreadyAnswered);
-            }
-        }
-        if let Some(c) = &r.contact {
-            sqlx::query(
-                "INSERT INTO response_contacts (response_id, store_id, name, phone, email, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&r.id)
-            .bind(r.store_id)
-            .bind(&c.name)
-            .bind(&c.phone)
-            .bind(&c.email)
-            .bind(r.received_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for photo in &r.photos {
-            sqlx::query(
-                "INSERT INTO response_photos (response_id, photo_sha256) VALUES ($1, $2)
-                 ON CONFLICT (response_id, photo_sha256) DO NOTHING",
-            )
-            .bind(&r.id)
-            .bind(photo)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(rollup) = figures {
-            super::figures::add_response(&mut tx, r.store_id, r.channel, rollup).await?;
-        }
-        tx.commit().await?;
-        return Ok(created(&r));
-    }
-    tx.commit().await?;
-    replayed_or_conflict(db, &r).await
+#[derive(sqlx::FromRow)]
+struct StoredReceiptRow {
+    body_hash: String,
+    received_at: i64,
+    score_pct: Option<f64>,
+    critical_failed: i64,
+    points_earned: f64,
+    points_possible: f64,
+    not_applicable: i64,
+    status: String,
 }
 
-/// The id was stored before: the same content is a replay (same receipt), other content a conflict.
-async fn replayed_or_conflict(db: &Db, r: &NewResponse) -> Result<InsertOutcome, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT body_hash, received_at, score_pct, critical_failed, points_earned, points_possible, not_applicable
+/// The id was stored before: the same content is a replay (same receipt), other content a
+/// conflict. Read after the storing transaction ended.
+pub async fn replayed_or_conflict(db: &Db, r: &ResponseRow) -> Result<InsertOutcome, sqlx::Error> {
+    let stored: StoredReceiptRow = sqlx::query_as(
+        "SELECT body_hash, received_at, score_pct, critical_failed, points_earned, points_possible,
+                not_applicable, status
          FROM responses WHERE id = $1",
     )
     .bind(&r.id)
     .fetch_one(&db.pool)
     .await?;
-    let stored_hash: String = row.try_get(0)?;
-    if stored_hash != r.body_hash {
+    if stored.body_hash != r.body_hash {
         return Ok(InsertOutcome::Conflict);
     }
     Ok(InsertOutcome::Replayed(receipt(
         &r.id,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get::<i64, _>(3)? != 0,
-        row.try_get(4)?,
-        row.try_get(5)?,
-        row.try_get::<i64, _>(6)? as u32,
+        stored.received_at,
+        stored.score_pct,
+        stored.critical_failed != 0,
+        (
+            stored.points_earned,
+            stored.points_possible,
+            u32::try_from(stored.not_applicable).unwrap_or(0),
+        ),
+        Status::parse(&stored.status).unwrap_or(Status::Counted),
     )))
 }
 
@@ -315,14 +399,12 @@ macro_rules! summary_select {
     () => {
         "SELECT r.id, s.code, t.template_key, v.version, r.channel, r.finished_at, r.score_pct, r.critical_failed,
                 r.started_at, r.received_at, r.points_earned, r.points_possible, r.not_applicable, r.answers, r.dimension_scores,
-                r.flags
+                r.flags, r.status
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
-         WHERE (r.channel <> 'employee_self' OR (SELECT COUNT(*) FROM responses r2
-                WHERE r2.store_id = r.store_id AND r2.channel = 'employee_self' AND r2.period = r.period) >= 3)
-           AND r.store_id IN "
+         WHERE r.channel <> 'employee_self' AND r.store_id IN "
     };
 }
 
@@ -337,6 +419,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ResponseSummary, sqlx::Error> {
         score: r.try_get(6)?,
         critical_failed: r.try_get::<i64, _>(7)? != 0,
         flags: flag_list(&r.try_get::<String, _>(15)?),
+        status: r.try_get(16)?,
     })
 }
 
@@ -344,8 +427,10 @@ fn flag_list(stored: &str) -> Vec<String> {
     stored.split_whitespace().map(str::to_string).collect()
 }
 
-/// Which responses a list shows, by their stuffing flags. Figures leave flagged answers out
-/// unless a manager asks to include them.
+/// Which responses a list shows: those that count, and flagged customer answers when a
+/// manager asks for them. Held and excluded responses are never listed here (an admin finds
+/// them through `status::held`). Employees' single self-assessments are never listed at all:
+/// the lists embed `r.channel <> 'employee_self'`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum FlagFilter {
     #[default]
@@ -364,11 +449,11 @@ impl FlagFilter {
         }
     }
 
-    fn sql(self) -> &'static str {
+    pub fn sql(self) -> &'static str {
         match self {
-            FlagFilter::Exclude => " AND r.flags = ''",
-            FlagFilter::Include => "",
-            FlagFilter::Only => " AND r.flags <> ''",
+            FlagFilter::Exclude => concat!(" AND ", crate::counts!()),
+            FlagFilter::Include => concat!(" AND (", crate::counts!(), " OR r.status = 'flagged')"),
+            FlagFilter::Only => " AND r.status = 'flagged'",
         }
     }
 }
@@ -386,8 +471,10 @@ pub async fn visible_response(
 ) -> Result<Option<ResponseDetail>, sqlx::Error> {
     let row = sqlx::query(concat!(
         summary_select!(),
-        crate::visible_store_ids!(),
-        " AND r.id = $3"
+        crate::readable_store_ids!(),
+        " AND r.id = $3 AND (",
+        crate::counts!(),
+        " OR r.status = 'flagged' OR $1 = 'admin')"
     ))
     .bind(actor.role.as_str())
     .bind(actor.user_id)
@@ -418,7 +505,7 @@ pub async fn visible_store_responses(
     let sql = format!(
         "{}{} AND s.code = $3{} ORDER BY r.finished_at DESC, r.id LIMIT $4",
         summary_select!(),
-        crate::visible_store_ids!(),
+        crate::readable_store_ids!(),
         flagged.sql()
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -438,29 +525,29 @@ pub async fn count_responses(db: &Db) -> Result<i64, sqlx::Error> {
         .try_get(0)
 }
 
-/// Received time and answer fingerprint of a store's customer responses since `since_ms`:
-/// what the burst and identical-answer flags compare a new answer with.
+/// A store's recent customer answer, as the stuffing rules compare a new one with it.
+#[derive(sqlx::FromRow)]
+pub struct RecentAnswerRow {
+    pub received_at: i64,
+    pub fingerprint: Option<String>,
+    pub device_hash: Option<String>,
+}
+
+/// A store's customer answers received since `since_ms`, whatever their status: what the
+/// burst and identical-answer flags compare a new answer with.
 pub async fn recent_customer_answers(
     db: &Db,
     store_id: i64,
     since_ms: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT received_at, fingerprint FROM responses
+) -> Result<Vec<RecentAnswerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT received_at, fingerprint, device_hash FROM responses
          WHERE store_id = $1 AND channel = 'customer_qr' AND received_at >= $2",
     )
     .bind(store_id)
     .bind(since_ms)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get(0)?,
-                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-            ))
-        })
-        .collect()
+    .await
 }
 
 /// The newest customer answers of a store the actor may see.
@@ -479,7 +566,7 @@ pub async fn customer_answers(
          JOIN templates t ON t.id = v.template_id
          WHERE r.store_id IN {} AND r.store_id = $3 AND r.channel = 'customer_qr'{}
          ORDER BY r.finished_at DESC, r.id LIMIT $4",
-        crate::visible_store_ids!(),
+        crate::readable_store_ids!(),
         flagged.sql()
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -527,10 +614,13 @@ pub async fn customer_recommends(
     store_id: i64,
     since_ms: i64,
 ) -> Result<Vec<(u8, bool)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT recommend, flags FROM responses
-         WHERE store_id = $1 AND channel = 'customer_qr' AND finished_at >= $2 AND recommend IS NOT NULL",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT r.recommend, r.status FROM responses r
+         WHERE r.store_id = $1 AND r.channel = 'customer_qr' AND r.finished_at >= $2
+           AND r.recommend IS NOT NULL AND (",
+        crate::counts!(),
+        " OR r.status = 'flagged')"
+    ))
     .bind(store_id)
     .bind(since_ms)
     .fetch_all(&db.pool)
@@ -539,7 +629,7 @@ pub async fn customer_recommends(
         .map(|r| {
             Ok((
                 r.try_get::<i64, _>(0)? as u8,
-                !r.try_get::<String, _>(1)?.is_empty(),
+                r.try_get::<String, _>(1)? == Status::Flagged.as_str(),
             ))
         })
         .collect()
@@ -587,10 +677,12 @@ pub async fn self_assessments(
     store_id: i64,
     period: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT answers FROM responses
-         WHERE store_id = $1 AND channel = 'employee_self' AND period = $2 ORDER BY id",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT r.answers FROM responses r
+         WHERE r.store_id = $1 AND r.channel = 'employee_self' AND r.period = $2 AND ",
+        crate::counts!(),
+        " ORDER BY r.id"
+    ))
     .bind(store_id)
     .bind(period)
     .fetch_all(&db.pool)

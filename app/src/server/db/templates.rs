@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::api::wire::TemplateSummary;
@@ -31,57 +31,128 @@ pub async fn import_template(
     t: &Template,
     now: i64,
 ) -> Result<ImportOutcome, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let outcome = import_in(&mut tx, t, now).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+#[derive(sqlx::FromRow)]
+struct LatestRow {
+    version: i64,
+    checksum: String,
+}
+
+async fn latest_of(conn: &mut AnyConnection, key: &str) -> Result<Option<LatestRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.version, v.checksum FROM template_versions v JOIN templates t ON t.id = v.template_id
+         WHERE t.template_key = $1 ORDER BY v.version DESC LIMIT 1",
+    )
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Publish `t` as the next version of its key unless it equals the latest one.
+async fn import_in(
+    conn: &mut AnyConnection,
+    t: &Template,
+    now: i64,
+) -> Result<ImportOutcome, sqlx::Error> {
     let body = canonical_json(t)?;
     let checksum = sha256_hex(body.as_bytes());
-    let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO templates (template_key, channel, created_at) VALUES ($1, $2, $3) ON CONFLICT (template_key) DO NOTHING")
         .bind(&t.key)
         .bind(t.channel.as_str())
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     let template_id: i64 = sqlx::query("SELECT id FROM templates WHERE template_key = $1")
         .bind(&t.key)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
-    let latest = sqlx::query("SELECT version, checksum FROM template_versions WHERE template_id = $1 ORDER BY version DESC LIMIT 1")
-        .bind(template_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (latest_version, latest_checksum) = match latest {
-        Some(r) => (r.try_get::<i64, _>(0)?, Some(r.try_get::<String, _>(1)?)),
-        None => (0, None),
-    };
-    if latest_checksum.as_deref() == Some(checksum.as_str()) {
-        tx.commit().await?;
+    let latest = latest_of(conn, &t.key).await?;
+    if let Some(l) = latest.as_ref().filter(|l| l.checksum == checksum) {
         return Ok(ImportOutcome {
             key: t.key.clone(),
-            version: latest_version as u32,
+            version: l.version as u32,
             published: false,
         });
     }
-    let version = latest_version + 1;
+    let version = latest.map_or(0, |l| l.version) + 1;
     sqlx::query("INSERT INTO template_versions (template_id, version, body, checksum, published_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(template_id)
         .bind(version)
         .bind(body)
         .bind(checksum)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     // The channel of a key follows its newest version.
     sqlx::query("UPDATE templates SET channel = $1 WHERE id = $2")
         .bind(t.channel.as_str())
         .bind(template_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
     Ok(ImportOutcome {
         key: t.key.clone(),
         version: version as u32,
         published: true,
     })
+}
+
+/// Publish a built-in template at start: when its key is absent, or when the built-in itself
+/// changed since it was last published and nobody imported a version of it since. Never over
+/// a newer version an admin imported. Several servers starting at once on one PostgreSQL take
+/// turns on an advisory lock (SQLite: the write queue and its busy timeout).
+pub async fn publish_builtin(
+    db: &Db,
+    t: &Template,
+    now: i64,
+) -> Result<Option<ImportOutcome>, sqlx::Error> {
+    let checksum = sha256_hex(canonical_json(t)?.as_bytes());
+    let mut tx = db.write_tx().await?;
+    if db.backend == super::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7365736)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let recorded: Option<String> =
+        sqlx::query("SELECT checksum FROM builtin_templates WHERE template_key = $1")
+            .bind(&t.key)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    let latest = latest_of(&mut tx, &t.key).await?;
+    let publish = match (&recorded, &latest) {
+        (_, None) => true,
+        (Some(r), _) if *r == checksum => false,
+        // Published before built-ins were recorded: keep whatever is there.
+        (None, Some(_)) => false,
+        // The built-in changed: publish it unless an admin imported a version since.
+        (Some(r), Some(l)) => l.checksum == *r,
+    };
+    if !publish && recorded.as_deref() != Some(checksum.as_str()) && latest.is_some() {
+        tracing::info!(key = %t.key, "built-in template not published over the stored versions");
+    }
+    let outcome = if publish {
+        Some(import_in(&mut tx, t, now).await?)
+    } else {
+        None
+    };
+    sqlx::query(
+        "INSERT INTO builtin_templates (template_key, checksum, published_at) VALUES ($1, $2, $3)
+         ON CONFLICT (template_key) DO UPDATE SET checksum = excluded.checksum, published_at = excluded.published_at",
+    )
+    .bind(&t.key)
+    .bind(&checksum)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
 }
 
 /// A stored version: its row id and the parsed document.

@@ -20,15 +20,29 @@ pub async fn create_token(
     token_hash: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
+    create_expiring_token(db, user_id, name, (token, token_hash), now, None).await
+}
+
+/// A token that stops working at `expires_at` (epoch ms; None: until revoked).
+pub async fn create_expiring_token(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    (token, token_hash): (&str, &str),
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let prefix: String = token.chars().take(10).collect();
     sqlx::query(
-        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user_id)
     .bind(name)
     .bind(prefix)
     .bind(token_hash)
     .bind(now)
+    .bind(expires_at)
     .fetch_one(&db.pool)
     .await?
     .try_get(0)
@@ -42,9 +56,11 @@ pub async fn token_actor(
     let row = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, t.id, t.last_used_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1
+           AND (t.expires_at IS NULL OR t.expires_at > $2)",
     )
     .bind(token_hash)
+    .bind(now)
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -84,7 +100,7 @@ pub async fn mark_shown(db: &Db, token_hash: &str, now: i64) -> Result<bool, sql
 /// Every token, newest first (admins only; the caller checks the role).
 pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT t.id, t.name, t.prefix, u.username, t.created_at, t.last_used_at, t.revoked_at
+        "SELECT t.id, t.name, t.prefix, u.username, t.created_at, t.last_used_at, t.revoked_at, t.expires_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
     )
     .fetch_all(&db.pool)
@@ -99,6 +115,7 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
                 created_at: from_ms(r.try_get(4)?),
                 last_used_at: r.try_get::<Option<i64>, _>(5)?.map(from_ms),
                 revoked: r.try_get::<Option<i64>, _>(6)?.is_some(),
+                expires_at: r.try_get::<Option<i64>, _>(7)?.map(from_ms),
             })
         })
         .collect()

@@ -99,3 +99,123 @@ pub async fn count_users(db: &Db) -> Result<i64, sqlx::Error> {
         .await?
         .try_get(0)
 }
+
+/// One user as `server users list` shows them.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct UserListRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: i64,
+    /// Region names or store codes, comma-separated.
+    pub scope: String,
+}
+
+/// Every user with role, state and scope, by username.
+pub async fn list_users(db: &Db) -> Result<Vec<UserListRow>, sqlx::Error> {
+    let users: Vec<(i64, String, String, String, i64)> =
+        sqlx::query("SELECT id, username, display_name, role, active FROM users ORDER BY username")
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+    let scopes: Vec<(i64, String)> = sqlx::query(
+        "SELECT ur.user_id, g.name FROM user_regions ur JOIN regions g ON g.id = ur.region_id
+         UNION ALL
+         SELECT us.user_id, s.code FROM user_stores us JOIN stores s ON s.id = us.store_id
+         ORDER BY 2",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    Ok(users
+        .into_iter()
+        .map(|(id, username, display_name, role, active)| UserListRow {
+            username,
+            display_name,
+            role,
+            active,
+            scope: scopes
+                .iter()
+                .filter(|(u, _)| *u == id)
+                .map(|(_, s)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect())
+}
+
+/// Deactivate or reactivate a user. Deactivating ends every session and revokes every API
+/// token of theirs in the same transaction, so nothing they hold keeps working. False when
+/// there is no such user.
+pub async fn set_active(
+    db: &Db,
+    username: &str,
+    active: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let Some(row) = sqlx::query("UPDATE users SET active = $1 WHERE username = $2 RETURNING id")
+        .bind(i64::from(active))
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let user_id: i64 = row.try_get(0)?;
+    if !active {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Set a user's password and end their sessions, all but `keep` (the session token hash of
+/// the user changing their own password). False when there is no such user.
+pub async fn set_password(
+    db: &Db,
+    username: &str,
+    hash: PasswordHashString,
+    keep: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let Some(row) =
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
+            .bind(hash.0)
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        return Ok(false);
+    };
+    let user_id: i64 = row.try_get(0)?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -275,7 +275,7 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
                 <p class="hint">{if form.staff { tr!(locale, "self.privacy") } else { tr!(locale, "survey.privacy") }}</p>
             </form>
         </section>
-        <script src="/survey.js" defer></script>
+        <script src="/survey.js" defer nonce=leptos::nonce::use_nonce()></script>
     }
 }
 

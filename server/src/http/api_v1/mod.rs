@@ -12,13 +12,15 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use app::domain::{FieldError, ResponseSubmission};
+use app::api::wire::Role;
+use app::domain::{Channel, FieldError, ResponseSubmission};
 use app::server::assign::{self, AssignmentRequest};
 use app::server::auth::{authenticate, Actor};
 use app::server::db::{org, responses, templates};
 use app::server::error::{ServiceError, ServiceResult};
 use app::server::ingest::{submit_response, Stored};
 use app::server::now_ms;
+use app::server::response_status;
 use app::server::state::AppState;
 
 /// Largest accepted response body. A 25-answer response is about 3 KB; long comments fit.
@@ -29,7 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/stores", get(list_stores))
         .route("/stores/{code}", get(get_store))
         .route("/stores/{code}/responses", get(store_responses))
+        .route("/responses", get(responses_by_status))
         .route("/responses/{id}", get(get_response).put(put_response))
+        .route("/responses/{id}/status", post(set_response_status))
         .route("/templates", get(list_templates))
         .route(
             "/templates/{key}/versions/{version}",
@@ -109,6 +113,10 @@ async fn store_responses(
     Path(code): Path<String>,
     Query(q): Query<LimitQuery>,
 ) -> ServiceResult<Response> {
+    // Employees and shoppers contribute answers; what was said is read by managers.
+    if !actor.role.reads_scores() {
+        return Err(ServiceError::Forbidden);
+    }
     org::visible_store(&state.db, &actor, &code, 0)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -133,6 +141,9 @@ async fn get_response(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ServiceResult<Response> {
+    if !actor.role.reads_scores() {
+        return Err(ServiceError::Forbidden);
+    }
     let id = parse_id(&id)?;
     let detail = responses::visible_response(&state.db, &actor, &id.to_string())
         .await?
@@ -168,6 +179,7 @@ async fn put_response(
         let stored = submit_response(
             &state.db,
             &state.templates,
+            &state.settings,
             Some(&actor),
             id,
             submission,
@@ -183,29 +195,37 @@ async fn put_response(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// Employees answer the self-assessment only: the mystery checklists (what a shopper will
+/// check in their store) and the others are not theirs to read.
+fn may_read_template(role: Role, channel: &str) -> bool {
+    role != Role::Employee || channel == Channel::EmployeeSelf.as_str()
+}
+
 async fn list_templates(
     State(state): State<AppState>,
-    ApiActor(_): ApiActor,
+    ApiActor(actor): ApiActor,
 ) -> ServiceResult<Response> {
     let list: Vec<_> = templates::latest_versions(&state.db)
         .await?
         .into_iter()
         .map(|(summary, _)| summary)
+        .filter(|t| may_read_template(actor.role, &t.channel))
         .collect();
     Ok(Json(list).into_response())
 }
 
 async fn get_template_version(
     State(state): State<AppState>,
-    ApiActor(_): ApiActor,
+    ApiActor(actor): ApiActor,
     Path((key, version)): Path<(String, u32)>,
 ) -> ServiceResult<Response> {
     let v = state
         .templates
         .get(&state.db, &key, version)
         .await?
+        .filter(|v| may_read_template(actor.role, v.template.channel.as_str()))
         .ok_or(ServiceError::NotFound)?;
-    // Published versions never change: clients may cache them for good.
+    // Published versions never change: clients may cache them for good (privately).
     Ok((
         [(
             header::CACHE_CONTROL,
@@ -214,6 +234,60 @@ async fn get_template_version(
         Json(serde_json::json!({ "key": key, "version": v.version, "template": *v.template })),
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// `GET /api/v1/responses?status=held|excluded|flagged` (admins): what does not count, and why.
+async fn responses_by_status(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<StatusQuery>,
+) -> ServiceResult<Response> {
+    let list = response_status::list(&state.db, &actor, &q.status).await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusChange {
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/v1/responses/{id}/status` (admins): `{"status": "counted"|"excluded",
+/// "reason": "..."}`. The figures move in the same transaction.
+async fn set_response_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ServiceResult<Response> {
+    if !is_json(&headers) {
+        return Err(ServiceError::invalid(
+            "body",
+            "send the body as application/json",
+        ));
+    }
+    let id = parse_id(&id)?;
+    let change: StatusChange = serde_json::from_slice(&body)
+        .map_err(|e| ServiceError::Invalid(vec![FieldError::new("body", e.to_string())]))?;
+    let (from, to) = response_status::decide(
+        &state.db,
+        &state.templates,
+        &actor,
+        &id.to_string(),
+        &change.status,
+        &change.reason,
+        now_ms(),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "id": id, "from": from, "to": to })).into_response())
 }
 
 /// Whether a request body is JSON: required for state-changing JSON endpoints, which keeps

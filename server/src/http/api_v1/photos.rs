@@ -94,7 +94,8 @@ pub async fn put_photo_chunk(
         )
             .into_response());
     };
-    if body.is_empty() || q.offset + body.len() as u64 > q.size {
+    let end = q.offset.checked_add(body.len() as u64);
+    if body.is_empty() || end.is_none_or(|end| end > q.size) {
         return Err(ServiceError::invalid(
             "offset",
             "the chunk is empty or runs past the photo's size",
@@ -105,6 +106,26 @@ pub async fn put_photo_chunk(
             "body",
             format!("this is not a {content_type} file"),
         ));
+    }
+    // A shopper's phone sends a few photos a visit; a day's quota stops a stolen login or a
+    // broken app from filling the disk.
+    let quota = u64::from(state.settings.photo_quota_mb_per_day) * 1024 * 1024;
+    if actor.role == Role::Shopper {
+        let day_ago = now_ms() - 24 * 3_600_000;
+        let sent = photos::uploaded_since(&state.db, actor.user_id, day_ago).await?;
+        if sent + body.len() as u64 > quota {
+            return Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "3600")],
+                Json(serde_json::json!({
+                    "error": format!(
+                        "you have sent {} MB of photos in the last 24 hours, the most allowed; the rest can wait",
+                        state.settings.photo_quota_mb_per_day
+                    )
+                })),
+            )
+                .into_response());
+        }
     }
     let outcome = photos::put_chunk(
         &state.db,
@@ -146,7 +167,7 @@ pub async fn photo_status(
         return Err(ServiceError::Forbidden);
     }
     check_hash(&sha256)?;
-    let status = photos::status(&state.db, &sha256, actor.user_id).await?;
+    let status = photos::resume(&state.db, &sha256, actor.user_id, now_ms()).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(status)).into_response())
 }
 

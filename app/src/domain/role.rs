@@ -1,0 +1,53 @@
+//! Who a user is to the product. Pure data, shared by the pages, the API and the route table
+//! (`crate::routes`), so "who may do what" is stated in one vocabulary on both sides.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    RegionalManager,
+    StoreManager,
+    Shopper,
+    Employee,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::RegionalManager,
+        Role::StoreManager,
+        Role::Shopper,
+        Role::Employee,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::RegionalManager => "regional_manager",
+            Role::StoreManager => "store_manager",
+            Role::Shopper => "shopper",
+            Role::Employee => "employee",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Managers and admins read store figures; shoppers and employees only contribute.
+    pub fn reads_scores(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::RegionalManager | Role::StoreManager
+        )
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,381 @@
+//! Every address the server answers, in one table, with who may use it.
+//!
+//! Two things are derived from it: which pages are served without the browser bundle
+//! (`ui::is_server_only`, `ui::is_customer_page`), and the authorization matrix test
+//! (`server/tests/authorization.rs`), which sends every route as every role, inside and
+//! outside their stores, and holds the answer to what is declared here. A new route gets its
+//! row here, or that test fails (it also checks the router's source names no route this
+//! table lacks).
+
+use crate::domain::role::Role;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// How a route answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Serve {
+    /// A page of the app that hydrates (loads the bundle).
+    Hydrated,
+    /// A page rendered on the server only: plain HTML and forms, no bundle.
+    ServerOnly,
+    /// The customer survey and the self-assessment: no bundle, no app header, styles inline.
+    Customer,
+    /// A form post, a download, JSON: a plain handler.
+    Handler,
+    /// A server function the hydrated app calls (`POST /api/<endpoint>`).
+    ServerFn,
+}
+
+/// The roles that read what was said about stores.
+pub const MANAGERS: &[Role] = &[Role::Admin, Role::RegionalManager, Role::StoreManager];
+/// The roles that plan mystery visits.
+pub const PLANNERS: &[Role] = &[Role::Admin, Role::RegionalManager];
+pub const ADMINS: &[Role] = &[Role::Admin];
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// Anyone, signed in or not: sign-in, the public survey, health.
+    Anyone,
+    /// Any signed-in user; what they get is scoped to them.
+    SignedIn,
+    /// Only these roles; everybody else is refused (401 signed out, 403 or 404 signed in).
+    Roles(&'static [Role]),
+}
+
+/// What the path names, and so whose it is: a user who may use the route but not for that
+/// store is answered as if it did not exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing, or only the caller's own things.
+    Own,
+    /// `{code}` is a store.
+    Store,
+    /// `{id}` is a response.
+    Response,
+    /// `{id}` is an assignment.
+    Assignment,
+    /// `{sha256}` is a photo shown by a response of a store.
+    Photo,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Route {
+    pub method: Method,
+    /// axum syntax: `{name}` is one path segment.
+    pub path: &'static str,
+    pub serve: Serve,
+    pub who: Who,
+    pub scope: Scope,
+}
+
+const fn route(method: Method, path: &'static str, serve: Serve, who: Who, scope: Scope) -> Route {
+    Route {
+        method,
+        path,
+        serve,
+        who,
+        scope,
+    }
+}
+
+use Method::{Get, Post, Put};
+use Scope::{Assignment, Own, Photo, Response, Store};
+use Serve::{Customer, Handler, Hydrated, ServerFn, ServerOnly};
+use Who::{Anyone, Roles, SignedIn};
+
+pub const ROUTES: &[Route] = &[
+    // Pages.
+    route(Get, "/", Hydrated, Anyone, Own),
+    route(Get, "/login", Hydrated, Anyone, Own),
+    route(Get, "/stores", Hydrated, SignedIn, Own),
+    // The shopper's offline app shell: signed out it asks to sign in; its data comes from the API.
+    route(Get, "/shopper", Hydrated, Anyone, Own),
+    route(Get, "/stores/{code}/qr", ServerOnly, Roles(MANAGERS), Store),
+    route(
+        Get,
+        "/stores/{code}/poster",
+        ServerOnly,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Get,
+        "/stores/{code}/customers",
+        ServerOnly,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Get,
+        "/stores/{code}/scorecard",
+        ServerOnly,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Get,
+        "/stores/{code}/comments",
+        ServerOnly,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(Get, "/league", ServerOnly, Roles(MANAGERS), Own),
+    route(
+        Get,
+        "/responses/{id}",
+        ServerOnly,
+        Roles(MANAGERS),
+        Response,
+    ),
+    route(Get, "/admin/tokens", ServerOnly, Roles(ADMINS), Own),
+    route(Get, "/assign", ServerOnly, Roles(PLANNERS), Own),
+    route(Get, "/s/{code}/{key}", Customer, Anyone, Own),
+    route(Post, "/s/{code}/{key}", Customer, Anyone, Own),
+    route(Get, "/s/{code}/{key}/thanks", Customer, Anyone, Own),
+    route(Get, "/self", Customer, Roles(&[Role::Employee]), Own),
+    route(Post, "/self", Customer, Roles(&[Role::Employee]), Own),
+    route(Get, "/self/thanks", Customer, Roles(&[Role::Employee]), Own),
+    // The staff link is opened with the store's PIN, not a login.
+    route(Get, "/staff/{code}", Customer, Anyone, Own),
+    route(Post, "/staff/{code}", Customer, Anyone, Own),
+    route(Post, "/staff/{code}/pin", Customer, Anyone, Own),
+    route(Get, "/staff/{code}/thanks", Customer, Anyone, Own),
+    // Forms and downloads.
+    route(Post, "/auth/login", Handler, Anyone, Own),
+    route(Post, "/auth/logout", Handler, Anyone, Own),
+    route(Get, "/lang", Handler, Anyone, Own),
+    route(Get, "/healthz", Handler, Anyone, Own),
+    route(Post, "/admin/tokens", Handler, Roles(ADMINS), Own),
+    route(
+        Post,
+        "/admin/tokens/{id}/revoke",
+        Handler,
+        Roles(ADMINS),
+        Own,
+    ),
+    route(Post, "/assign", Handler, Roles(PLANNERS), Own),
+    route(
+        Post,
+        "/assign/{id}/cancel",
+        Handler,
+        Roles(PLANNERS),
+        Assignment,
+    ),
+    route(Get, "/export/responses.csv", Handler, Roles(MANAGERS), Own),
+    route(Get, "/league.csv", Handler, Roles(MANAGERS), Own),
+    route(
+        Get,
+        "/stores/{code}/scorecard.csv",
+        Handler,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Get,
+        "/stores/{code}/qr.svg",
+        Handler,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Get,
+        "/stores/{code}/qr.png",
+        Handler,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Post,
+        "/stores/{code}/survey-link/rotate",
+        Handler,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(
+        Post,
+        "/stores/{code}/staff-pin",
+        Handler,
+        Roles(MANAGERS),
+        Store,
+    ),
+    // The JSON API.
+    route(Get, "/api/v1/stores", Handler, SignedIn, Own),
+    route(Get, "/api/v1/stores/{code}", Handler, SignedIn, Store),
+    route(
+        Get,
+        "/api/v1/stores/{code}/responses",
+        Handler,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(Get, "/api/v1/responses", Handler, Roles(ADMINS), Own),
+    route(
+        Get,
+        "/api/v1/responses/{id}",
+        Handler,
+        Roles(MANAGERS),
+        Response,
+    ),
+    route(
+        Put,
+        "/api/v1/responses/{id}",
+        Handler,
+        Roles(&[Role::Admin, Role::Shopper, Role::Employee]),
+        Own,
+    ),
+    route(
+        Post,
+        "/api/v1/responses/{id}/status",
+        Handler,
+        Roles(ADMINS),
+        Response,
+    ),
+    route(Get, "/api/v1/templates", Handler, SignedIn, Own),
+    route(
+        Get,
+        "/api/v1/templates/{key}/versions/{version}",
+        Handler,
+        SignedIn,
+        Own,
+    ),
+    route(Post, "/api/v1/assignments", Handler, Roles(PLANNERS), Own),
+    route(
+        Post,
+        "/api/v1/assignments/{id}/cancel",
+        Handler,
+        Roles(PLANNERS),
+        Assignment,
+    ),
+    route(
+        Get,
+        "/api/v1/shopper/assignments",
+        Handler,
+        Roles(&[Role::Shopper]),
+        Own,
+    ),
+    // A photo is read with the response that shows it (and by whoever uploaded it).
+    route(
+        Get,
+        "/api/v1/photos/{sha256}",
+        Handler,
+        Roles(MANAGERS),
+        Photo,
+    ),
+    route(
+        Get,
+        "/api/v1/photos/{sha256}/upload",
+        Handler,
+        Roles(&[Role::Shopper, Role::Admin]),
+        Own,
+    ),
+    route(
+        Put,
+        "/api/v1/photos/{sha256}/upload",
+        Handler,
+        Roles(&[Role::Shopper, Role::Admin]),
+        Own,
+    ),
+    // Server functions of the hydrated pages.
+    route(Post, "/api/me", ServerFn, Anyone, Own),
+    route(Post, "/api/stores", ServerFn, SignedIn, Own),
+    route(Post, "/api/tokens", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/assign-page", ServerFn, Roles(PLANNERS), Own),
+    route(Post, "/api/survey-link", ServerFn, Roles(MANAGERS), Store),
+    route(
+        Post,
+        "/api/customer-answers",
+        ServerFn,
+        Roles(MANAGERS),
+        Store,
+    ),
+    route(Post, "/api/league", ServerFn, Roles(MANAGERS), Own),
+    route(Post, "/api/report", ServerFn, Roles(MANAGERS), Response),
+    route(Post, "/api/comments", ServerFn, Roles(MANAGERS), Store),
+    route(Post, "/api/scorecard", ServerFn, Roles(MANAGERS), Store),
+];
+
+/// Whether `path` (no query) fits `pattern`: same segments, `{name}` fitting any non-empty one.
+pub fn fits(pattern: &str, path: &str) -> bool {
+    let mut p = pattern.split('/');
+    let mut a = path.split('/');
+    loop {
+        match (p.next(), a.next()) {
+            (None, None) => return true,
+            (Some(ps), Some(seg)) => {
+                let wild = ps.starts_with('{') && ps.ends_with('}');
+                if !(ps == seg || (wild && !seg.is_empty())) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// How the page at `path` is served (None: not a page).
+pub fn page_serve(path: &str) -> Option<Serve> {
+    ROUTES
+        .iter()
+        .filter(|r| r.method == Method::Get)
+        .filter(|r| matches!(r.serve, Hydrated | ServerOnly | Customer))
+        // A literal segment beats `{name}`: `/stores/x/scorecard.csv` is not a page.
+        .find(|r| fits(r.path, path))
+        .map(|r| r.serve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_fit_whole_segments_only() {
+        assert!(fits("/stores/{code}/scorecard", "/stores/SH-001/scorecard"));
+        assert!(!fits(
+            "/stores/{code}/scorecard",
+            "/stores/SH-001/scorecard.csv"
+        ));
+        assert!(!fits("/stores/{code}/scorecard", "/stores//scorecard"));
+        assert!(!fits("/s/{code}/{key}", "/s/a/b/thanks"));
+        assert!(fits("/", "/"));
+    }
+
+    #[test]
+    fn pages_are_served_as_the_table_says() {
+        assert_eq!(page_serve("/stores/N-1/scorecard"), Some(ServerOnly));
+        assert_eq!(page_serve("/s/N-1/abc"), Some(Customer));
+        assert_eq!(page_serve("/staff/N-1/thanks"), Some(Customer));
+        assert_eq!(page_serve("/shopper"), Some(Hydrated));
+        assert_eq!(page_serve("/stores/N-1/qr.svg"), None);
+        assert_eq!(page_serve("/nowhere"), None);
+    }
+
+    #[test]
+    fn every_route_is_listed_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {} twice",
+                    a.method.as_str(),
+                    a.path
+                );
+            }
+        }
+    }
+}

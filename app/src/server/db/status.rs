@@ -1,0 +1,198 @@
+//! Changing whether a response counts. The status is the one home of "what counts"
+//! (`domain::status`); a change subtracts or adds the response's figures (weekly rows, kept
+//! period totals, failed items) in the same transaction, and is logged with who, when and why.
+
+use sqlx::Row;
+
+use super::figures::{self, Rollup};
+use super::templates::TemplateCache;
+use super::{Backend, Db};
+use crate::api::wire::HeldResponse;
+use crate::domain::status::Status;
+
+/// What a status change did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Changed {
+    Changed {
+        from: Status,
+        to: Status,
+    },
+    /// It already had that status: nothing written.
+    Unchanged,
+    NotFound,
+    /// That change is not one anybody may make (see `Status::may_become`).
+    NotAllowed {
+        from: Status,
+    },
+}
+
+#[derive(sqlx::FromRow)]
+struct CurrentRow {
+    store_id: i64,
+    channel: String,
+    finished_at: i64,
+    answers: String,
+    status: String,
+    timezone: String,
+    template_key: String,
+    version: i64,
+    template_id: i64,
+}
+
+/// Set a response's status, moving its figures with it. `by` is the user deciding (None for
+/// the system's own rules).
+pub async fn change(
+    db: &Db,
+    templates: &TemplateCache,
+    response_id: &str,
+    to: Status,
+    reason: &str,
+    by: Option<i64>,
+    now_ms: i64,
+) -> Result<Changed, sqlx::Error> {
+    let lock = match db.backend {
+        // Two decisions on one response at once take turns on its row.
+        Backend::Postgres => " FOR UPDATE OF r",
+        // SQLite: the write turn already serializes them.
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT r.store_id, r.channel, r.finished_at, r.answers, r.status, s.timezone,
+                t.template_key, v.version, v.template_id
+         FROM responses r
+         JOIN stores s ON s.id = r.store_id
+         JOIN template_versions v ON v.id = r.template_version_id
+         JOIN templates t ON t.id = v.template_id
+         WHERE r.id = $1{lock}"
+    );
+    // The template version is read (and cached) before the transaction holds a connection.
+    let Some(peek) = sqlx::query_as::<_, CurrentRow>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(response_id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(Changed::NotFound);
+    };
+    let version = u32::try_from(peek.version).unwrap_or(0);
+    let template = templates
+        .get(db, &peek.template_key, version)
+        .await?
+        .ok_or_else(|| sqlx::Error::Decode("a response's template version is missing".into()))?;
+
+    let mut tx = db.write_tx().await?;
+    let Some(current) = sqlx::query_as::<_, CurrentRow>(sqlx::AssertSqlSafe(sql))
+        .bind(response_id)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(Changed::NotFound);
+    };
+    let from = Status::parse(&current.status)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {}", current.status).into()))?;
+    if from == to {
+        return Ok(Changed::Unchanged);
+    }
+    if !from.may_become(to) {
+        return Ok(Changed::NotAllowed { from });
+    }
+    sqlx::query("UPDATE responses SET status = $1, status_reason = $2 WHERE id = $3")
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO response_status_changes (response_id, from_status, to_status, reason, changed_by, changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(response_id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(reason)
+    .bind(by)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    if from.counts() != to.counts() {
+        let rollup = Rollup {
+            week: figures::week_key(&current.timezone, current.finished_at),
+            template_id: current.template_id,
+            contribution: figures::contribution_of(&template.template, &current.answers)?,
+        };
+        if to.counts() {
+            figures::add_response(&mut tx, current.store_id, &current.channel, &rollup).await?;
+        } else {
+            figures::subtract_response(&mut tx, current.store_id, &current.channel, &rollup)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Changed::Changed { from, to })
+}
+
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    id: String,
+    code: String,
+    channel: String,
+    finished_at: i64,
+    received_at: i64,
+    score_pct: Option<f64>,
+    status: String,
+    status_reason: Option<String>,
+}
+
+/// Responses with a status (held or excluded), oldest first: what an admin decides on.
+pub async fn with_status(
+    db: &Db,
+    status: Status,
+    limit: i64,
+) -> Result<Vec<HeldResponse>, sqlx::Error> {
+    let rows: Vec<HeldRow> = sqlx::query_as(
+        "SELECT r.id, s.code, r.channel, r.finished_at, r.received_at, r.score_pct, r.status, r.status_reason
+         FROM responses r JOIN stores s ON s.id = r.store_id
+         WHERE r.status = $1 ORDER BY r.received_at, r.id LIMIT $2",
+    )
+    .bind(status.as_str())
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HeldResponse {
+            id: r.id,
+            store: r.code,
+            channel: r.channel,
+            finished_at: crate::server::from_ms(r.finished_at),
+            received_at: crate::server::from_ms(r.received_at),
+            score_pct: r.score_pct,
+            status: r.status,
+            reason: r.status_reason,
+        })
+        .collect())
+}
+
+/// Every status change of a response, oldest first: (from, to, reason, by, at).
+pub async fn history(
+    db: &Db,
+    response_id: &str,
+) -> Result<Vec<(String, String, String, Option<i64>, i64)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT from_status, to_status, reason, changed_by, changed_at FROM response_status_changes
+         WHERE response_id = $1 ORDER BY changed_at, id",
+    )
+    .bind(response_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+        ))
+    })
+    .collect()
+}
