@@ -57,7 +57,7 @@ both_backends! {
         let (status, _, _) = app.send(Request::builder().uri("/no-such-page").body(Body::empty()).expect("req")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _, body) = app.send(Request::builder().uri("/stores").body(Body::empty()).expect("req")).await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a page that needs a sign-in says so in its status too");
         assert!(String::from_utf8(body).expect("utf8").contains("/login?next=/stores"));
     }
 }

@@ -74,7 +74,7 @@ both_backends! {
         assert_eq!(codes(&app.get("/api/v1/stores", &admin).await.1), ["N-1", "N-2", "S-1"]);
         let shopper = app.token("shopper").await;
         assert!(codes(&app.get("/api/v1/stores", &shopper).await.1).is_empty());
-        assert_eq!(app.get(&format!("/api/v1/responses/{other}"), &shopper).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/api/v1/responses/{other}"), &shopper).await.0, StatusCode::FORBIDDEN, "shoppers read no responses");
     }
 
     async fn an_employee_sees_their_own_store_only(app: TestApp) {

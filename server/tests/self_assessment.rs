@@ -207,12 +207,22 @@ both_backends! {
             assert!(page.contains("Our service, in our own eyes"));
             tabs.push(page);
         }
-        for (page, expected) in tabs.iter().zip(["/staff/N-1/thanks?lang=en", "/staff/N-1/thanks?lang=en&already=1"]) {
+        // One PIN entry gives one answer: the second tab is sent back to the PIN prompt.
+        for (page, expected) in tabs.iter().zip(["/staff/N-1/thanks?lang=en", "/staff/N-1"]) {
             let (status, headers, _) = app.send(from(3, Method::POST, "/staff/N-1", &jar, Some(body_of(page, &ANSWERS)))).await;
             assert_eq!((status, headers[header::LOCATION].to_str().expect("ascii")), (StatusCode::SEE_OTHER, expected));
             jar = keep_cookies(&jar, &headers);
         }
-        // Opening the link again on that phone says so at once.
+        let (_, _, used) = app.send(from(3, Method::GET, "/staff/N-1", &jar, None)).await;
+        assert!(text(used).contains("Staff PIN"), "the pass is used up");
+        // A fresh device cookie does not make a second answer out of one PIN entry.
+        let fresh_phone = jar.split("; ").filter(|c| !c.starts_with("servscope_device=")).collect::<Vec<_>>().join("; ");
+        let (status, headers, _) = app.send(from(3, Method::POST, "/staff/N-1", &fresh_phone, Some(body_of(&tabs[1], &ANSWERS)))).await;
+        assert_eq!((status, headers[header::LOCATION].to_str().expect("ascii")), (StatusCode::SEE_OTHER, "/staff/N-1"));
+        assert_eq!(self_answers(&app).await, 1);
+        // With the PIN again, the same phone is told it answered this month, at once.
+        let (_, headers, _) = app.send(from(3, Method::POST, "/staff/N-1/pin", &jar, Some("pin=482913".into()))).await;
+        jar = keep_cookies(&jar, &headers);
         let (_, _, again) = app.send(from(3, Method::GET, "/staff/N-1", &jar, None)).await;
         let again = text(again);
         assert!(again.contains("already answered the self-assessment this month") && !again.contains("q.recommend"));
@@ -247,7 +257,13 @@ both_backends! {
         assert!(shown.contains("The store was clean") || shown.contains("Our store is clean"), "questions labelled");
         assert!(shown.contains(">4</td>") || shown.contains(">4.0</td>"), "the mean of the tidy question: {shown}");
         assert!(shown.contains("A second till at lunch time"));
+        // Never one by one, however many there are: not in the API, not in the export.
         let (_, list) = app.get("/api/v1/stores/N-1/responses", &token).await;
-        assert_eq!(list.as_array().expect("list").iter().filter(|r| r["channel"] == "employee_self").count(), 3);
+        assert_eq!(list.as_array().expect("list").iter().filter(|r| r["channel"] == "employee_self").count(), 0);
+        let id: String = sqlx::query_scalar("SELECT id FROM responses WHERE channel = 'employee_self' LIMIT 1")
+            .fetch_one(&app.db().pool).await.expect("id");
+        assert_eq!(app.get(&format!("/api/v1/responses/{id}"), &token).await.0, StatusCode::NOT_FOUND);
+        let (_, _, csv) = app.send(get_with_cookie("/export/responses.csv?weeks=4", &manager)).await;
+        assert!(!text(csv).contains("employee_self"));
     }
 }
