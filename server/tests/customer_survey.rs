@@ -135,6 +135,36 @@ async fn with(app: &TestApp, settings: Settings) -> TestApp {
 }
 
 both_backends! {
+    async fn a_genuine_answer_from_another_phone_is_not_pushed_out_by_four_fakes(app: TestApp) {
+        // Answers taken at a person's pace, so only the burst rule speaks.
+        let app = with(&app, Settings {
+            stuffing: app::domain::stuffing::Rules { min_seconds: 0, ..Default::default() },
+            ..Settings::default()
+        }).await;
+        let path = survey_path(&app, "N-1").await;
+        const FAKE: [(&str, &str); 6] = [("q.recommend", "10"), ("q.store_tidy", "5"), ("q.got_what_promised", "5"),
+            ("q.served_promptly", "5"), ("q.staff_competent", "5"), ("q.felt_cared_for", "5")];
+        const GENUINE: [(&str, &str); 6] = [("q.recommend", "3"), ("q.store_tidy", "2"), ("q.got_what_promised", "3"),
+            ("q.served_promptly", "1"), ("q.staff_competent", "2"), ("q.felt_cared_for", "2")];
+        for (i, answers) in [FAKE, FAKE, FAKE, FAKE, GENUINE].iter().enumerate() {
+            let mut phone = Phone::new(50 + i as u8);
+            let (_, page) = phone.open(&app, &path).await;
+            let (status, _, _) = phone.post(&app, &path, &page, answers).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+        let genuine: (String, String) = sqlx::query_as("SELECT status, flags FROM responses WHERE recommend = 3")
+            .fetch_one(&app.db().pool).await.expect("genuine");
+        assert_eq!(genuine, ("counted".to_string(), String::new()), "unlike the fakes, so not part of their burst");
+        // The fifth alike answer is flagged as a burst (and, with three alike, as identical).
+        let mut phone = Phone::new(60);
+        let (_, page) = phone.open(&app, &path).await;
+        phone.post(&app, &path, &page, &FAKE).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE flags LIKE '%burst%'").await, 1);
+        let manager = app.token("manager.n1").await;
+        let (_, list) = app.get("/api/v1/stores/N-1/responses", &manager).await;
+        assert!(list.as_array().expect("list").iter().any(|r| r["id"].as_str().is_some()), "the genuine answer is listed");
+    }
+
     async fn a_customer_answers_in_russian_is_thanked_in_russian_and_a_resend_is_stored_once(app: TestApp) {
         let path = survey_path(&app, "N-1").await;
         let mut phone = Phone::new(1);

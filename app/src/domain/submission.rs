@@ -98,8 +98,9 @@ impl CheckIn {
     }
 }
 
-/// Clocks on phones drift; allow this much "future" before calling a time wrong.
-const CLOCK_SKEW: Duration = Duration::hours(24);
+/// Clocks on phones drift a little (they are set by the network); allow this much "future"
+/// before calling a time wrong. More would let a visit be dated ahead into the next week.
+pub const CLOCK_SKEW: Duration = Duration::minutes(10);
 /// A single visit, call or survey does not take longer than this.
 const LONGEST_RESPONSE: Duration = Duration::days(7);
 
@@ -216,6 +217,17 @@ mod tests {
             assignment: None,
             check_in: None,
         }
+    }
+
+    #[test]
+    fn a_finish_more_than_a_few_minutes_ahead_is_refused() {
+        let now = chrono::Utc::now();
+        let mut s = submission(now);
+        s.finished_at = now + Duration::minutes(9);
+        s.started_at = s.finished_at - Duration::minutes(5);
+        assert!(s.check(&pulse(), now).is_ok());
+        s.finished_at = now + Duration::minutes(11);
+        assert!(s.check(&pulse(), now).is_err());
     }
 
     #[test]

@@ -152,6 +152,7 @@ fn Outbox() -> impl IntoView {
                             <span class="what">{format!("{} · {}", item.store_name, crate::domain::display::date_time(&item.finished_at.unwrap_or(item.updated_at).with_timezone(&chrono::Local).naive_local()))}</span>
                             <span class="state">{super::state_label(locale, item.state)}</span>
                             {item.receipt.as_ref().map(|r| view! { <span class="muted">{r.summary.clone()}</span> })}
+                            {item.receipt.as_ref().filter(|r| r.status == "held").map(|_| view! { <span class="reason" data-held="true">{tr!(locale, "shopper.held")}</span> })}
                             {item.message.clone().filter(|_| item.state != ItemState::Sent).map(|m| view! { <span class="reason">{m}</span> })}
                             {(item.state == ItemState::Rejected).then(|| {
                                 let it = item.clone();
