@@ -339,3 +339,19 @@ fn limiter_keys_are_cut_so_long_usernames_cannot_grow_memory() {
     assert_eq!(limits.keys(), 1, "a thousand long names that differ after the cut are one key");
     limits.trim();
 }
+
+#[tokio::test]
+#[allow(clippy::await_holding_lock)]
+async fn two_servers_starting_together_on_one_database_both_start() {
+    let _one_at_a_time = common::one_runtime_at_a_time();
+    for backend in [app::server::db::Backend::Sqlite, app::server::db::Backend::Postgres] {
+        let Some(url) = common::fresh_database_url(backend).await else { continue };
+        // Migrations and the built-in templates, twice at once, as two processes would.
+        let (a, b) = tokio::join!(server::open_database(&url), server::open_database(&url));
+        let (a, b) = (a.expect("first server starts"), b.expect("second server starts"));
+        let published: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM template_versions").fetch_one(&a.pool).await.expect("count");
+        let builtins = app::domain::builtin::builtin_templates().expect("built-ins").len() as i64;
+        assert_eq!(published, builtins, "each built-in published once ({backend:?})");
+        drop(b);
+    }
+}

@@ -47,7 +47,7 @@ fn password_hash() -> PasswordHashString {
     )
 }
 
-async fn fresh_database_url(backend: Backend) -> Option<String> {
+pub async fn fresh_database_url(backend: Backend) -> Option<String> {
     let name = format!("servscope_test_{}", uuid::Uuid::new_v4().simple());
     match backend {
         Backend::Sqlite => {

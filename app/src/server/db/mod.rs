@@ -96,7 +96,8 @@ impl Db {
 }
 
 /// A write transaction that has its turn: on SQLite the process's write queue is held until
-/// it commits or is dropped (dropping rolls back), on PostgreSQL it is a plain transaction.
+/// it commits or is dropped (dropping rolls back) and the database's write lock is taken at
+/// its start; on PostgreSQL it is a plain transaction.
 /// Use cases compose small functions over `&mut *tx` (insert the row, claim, add figures)
 /// inside one of these.
 pub struct WriteTx<'a> {
@@ -108,7 +109,14 @@ pub struct WriteTx<'a> {
 impl Db {
     pub async fn write_tx(&self) -> Result<WriteTx<'_>, sqlx::Error> {
         let turn = self.write_turn().await;
-        let tx = self.pool.begin().await?;
+        let tx = match self.backend {
+            // Take SQLite's write lock at the start (waiting in the busy handler if another
+            // process holds it): a transaction that reads first and writes later would
+            // otherwise fail at once with "database is locked" when another connection
+            // wrote in between.
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx { tx, _turn: turn })
     }
 }
