@@ -15,8 +15,6 @@ pub mod domain;
 pub mod i18n;
 #[cfg(feature = "hydrate")]
 pub mod offline;
-#[cfg(feature = "hydrate")]
-pub mod offline;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;

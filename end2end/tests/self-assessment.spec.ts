@@ -37,8 +37,12 @@ test("a manager opens the staff link with a PIN; a phone needs it, answers once,
   await page.getByRole("button", { name: "Send my answers" }).click();
   await expect(page.getByText("Your answers count for this month, anonymously")).toBeVisible();
 
-  // Opening the link again on this phone says the month is done, without a form.
+  // One PIN entry gives one answer: opening the link again asks for the PIN, and with it this
+  // phone is told the month is done, without a form.
   await page.goto("/staff/SH-001");
+  await ready(page, info);
+  await page.getByLabel("Staff PIN").fill(PIN);
+  await page.getByRole("button", { name: "Open the self-assessment" }).click();
   await expect(page.getByText("You have already answered the self-assessment this month.")).toBeVisible();
   await expect(page.locator("fieldset.survey-q")).toHaveCount(0);
 });

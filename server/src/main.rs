@@ -113,7 +113,7 @@ async fn serve(addr: SocketAddr, state: app::server::state::AppState) -> Result<
         loop {
             every.tick().await;
             limits.trim();
-            if minutes % 60 == 0 {
+            if minutes.is_multiple_of(60) {
                 let before = app::server::now_ms() - cleanup_days * 24 * 3_600_000;
                 match app::server::db::photos::clean(&db, before).await {
                     Ok((0, 0)) => {}

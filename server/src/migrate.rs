@@ -29,7 +29,10 @@ pub async fn run(db: &Db) -> Result<(), MigrateError> {
                     Err(MigrateError::Execute(e)) if attempt < SQLITE_ATTEMPTS => {
                         tracing::info!(error = %e, attempt, "migration raced another server; trying again");
                         attempt += 1;
-                        tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(attempt))).await;
+                        tokio::time::sleep(std::time::Duration::from_millis(
+                            50 * u64::from(attempt),
+                        ))
+                        .await;
                     }
                     other => return other,
                 }

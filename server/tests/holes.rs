@@ -29,7 +29,11 @@ fn from_address(ip: u8, mut req: Request<Body>) -> Request<Body> {
 }
 
 fn location(headers: &axum::http::HeaderMap) -> String {
-    headers.get(header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or("").to_string()
+    headers
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 both_backends! {
@@ -284,16 +288,51 @@ fn headers_csp(csp: &str) -> axum::http::HeaderValue {
 #[allow(clippy::await_holding_lock)] // one test at a time on purpose: common::one_runtime_at_a_time
 async fn wrong_passwords_from_one_address_do_not_lock_the_user_out_at_another() {
     let _one_at_a_time = common::one_runtime_at_a_time();
-    let settings = Settings { login_attempts_per_minute: 3, ..Settings::default() };
-    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings).await.expect("sqlite");
+    let settings = Settings {
+        login_attempts_per_minute: 3,
+        ..Settings::default()
+    };
+    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings)
+        .await
+        .expect("sqlite");
     for _ in 0..12 {
-        let (_, headers, _) = app.send(from_address(66, form_post("/auth/login", "username=admin&password=wrong-wrong", None))).await;
+        let (_, headers, _) = app
+            .send(from_address(
+                66,
+                form_post("/auth/login", "username=admin&password=wrong-wrong", None),
+            ))
+            .await;
         assert!(location(&headers).starts_with("/login?error="));
     }
-    let (_, headers, _) = app.send(from_address(66, form_post("/auth/login", &format!("username=admin&password={PASSWORD}"), None))).await;
-    assert!(location(&headers).starts_with("/login?error=rate"), "the guessing address waits");
-    let (_, headers, _) = app.send(from_address(7, form_post("/auth/login", &format!("username=admin&password={PASSWORD}"), None))).await;
-    assert!(headers.contains_key(header::SET_COOKIE), "the real admin signs in from their own address: {}", location(&headers));
+    let (_, headers, _) = app
+        .send(from_address(
+            66,
+            form_post(
+                "/auth/login",
+                &format!("username=admin&password={PASSWORD}"),
+                None,
+            ),
+        ))
+        .await;
+    assert!(
+        location(&headers).starts_with("/login?error=rate"),
+        "the guessing address waits"
+    );
+    let (_, headers, _) = app
+        .send(from_address(
+            7,
+            form_post(
+                "/auth/login",
+                &format!("username=admin&password={PASSWORD}"),
+                None,
+            ),
+        ))
+        .await;
+    assert!(
+        headers.contains_key(header::SET_COOKIE),
+        "the real admin signs in from their own address: {}",
+        location(&headers)
+    );
 }
 
 #[tokio::test]
@@ -305,10 +344,17 @@ async fn behind_a_trusted_proxy_limits_count_the_client_not_the_proxy() {
         trusted_proxies: vec!["198.51.100.1/32".parse().expect("net")],
         ..Settings::default()
     };
-    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings).await.expect("sqlite");
+    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings)
+        .await
+        .expect("sqlite");
     let via_proxy = |client: &str, password: &str| {
-        let mut req = form_post("/auth/login", &format!("username=admin&password={password}"), None);
-        req.headers_mut().insert("x-forwarded-for", client.parse().expect("xff"));
+        let mut req = form_post(
+            "/auth/login",
+            &format!("username=admin&password={password}"),
+            None,
+        );
+        req.headers_mut()
+            .insert("x-forwarded-for", client.parse().expect("xff"));
         from_address(1, req)
     };
     for _ in 0..20 {
@@ -317,13 +363,23 @@ async fn behind_a_trusted_proxy_limits_count_the_client_not_the_proxy() {
     let (_, headers, _) = app.send(via_proxy("203.0.113.5", PASSWORD)).await;
     assert!(location(&headers).starts_with("/login?error=rate"));
     let (_, headers, _) = app.send(via_proxy("203.0.113.77", PASSWORD)).await;
-    assert!(headers.contains_key(header::SET_COOKIE), "another client behind the same proxy signs in");
+    assert!(
+        headers.contains_key(header::SET_COOKIE),
+        "another client behind the same proxy signs in"
+    );
     // Without the proxy trusted, the header is ignored: a client cannot pick its address.
-    let (_, headers, _) = app.send({
-        let mut req = form_post("/auth/login", &format!("username=admin&password={PASSWORD}"), None);
-        req.headers_mut().insert("x-forwarded-for", "203.0.113.78".parse().expect("xff"));
-        from_address(66, req)
-    }).await;
+    let (_, headers, _) = app
+        .send({
+            let mut req = form_post(
+                "/auth/login",
+                &format!("username=admin&password={PASSWORD}"),
+                None,
+            );
+            req.headers_mut()
+                .insert("x-forwarded-for", "203.0.113.78".parse().expect("xff"));
+            from_address(66, req)
+        })
+        .await;
     assert!(headers.contains_key(header::SET_COOKIE));
     let _ = Method::GET;
 }
@@ -331,12 +387,22 @@ async fn behind_a_trusted_proxy_limits_count_the_client_not_the_proxy() {
 #[test]
 fn limiter_keys_are_cut_so_long_usernames_cannot_grow_memory() {
     let long = "a".repeat(100_000);
-    assert_eq!(app::server::state::limit_key(&long).len(), app::server::state::MAX_KEY_CHARS);
+    assert_eq!(
+        app::server::state::limit_key(&long).len(),
+        app::server::state::MAX_KEY_CHARS
+    );
     let limits = app::server::state::Limits::new(&Settings::default());
     for i in 0..1000 {
-        let _ = limits.login_by_user.check_key(&(app::server::state::limit_key(&format!("{long}{i}")), IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        let _ = limits.login_by_user.check_key(&(
+            app::server::state::limit_key(&format!("{long}{i}")),
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ));
     }
-    assert_eq!(limits.keys(), 1, "a thousand long names that differ after the cut are one key");
+    assert_eq!(
+        limits.keys(),
+        1,
+        "a thousand long names that differ after the cut are one key"
+    );
     limits.trim();
 }
 
@@ -344,14 +410,30 @@ fn limiter_keys_are_cut_so_long_usernames_cannot_grow_memory() {
 #[allow(clippy::await_holding_lock)]
 async fn two_servers_starting_together_on_one_database_both_start() {
     let _one_at_a_time = common::one_runtime_at_a_time();
-    for backend in [app::server::db::Backend::Sqlite, app::server::db::Backend::Postgres] {
-        let Some(url) = common::fresh_database_url(backend).await else { continue };
+    for backend in [
+        app::server::db::Backend::Sqlite,
+        app::server::db::Backend::Postgres,
+    ] {
+        let Some(url) = common::fresh_database_url(backend).await else {
+            continue;
+        };
         // Migrations and the built-in templates, twice at once, as two processes would.
         let (a, b) = tokio::join!(server::open_database(&url), server::open_database(&url));
-        let (a, b) = (a.expect("first server starts"), b.expect("second server starts"));
-        let published: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM template_versions").fetch_one(&a.pool).await.expect("count");
-        let builtins = app::domain::builtin::builtin_templates().expect("built-ins").len() as i64;
-        assert_eq!(published, builtins, "each built-in published once ({backend:?})");
+        let (a, b) = (
+            a.expect("first server starts"),
+            b.expect("second server starts"),
+        );
+        let published: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM template_versions")
+            .fetch_one(&a.pool)
+            .await
+            .expect("count");
+        let builtins = app::domain::builtin::builtin_templates()
+            .expect("built-ins")
+            .len() as i64;
+        assert_eq!(
+            published, builtins,
+            "each built-in published once ({backend:?})"
+        );
         drop(b);
     }
 }

@@ -12,7 +12,10 @@ use serde_json::json;
 /// reports) with the message in the page.
 async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
     let (status, _, body) = app.send(get_with_cookie(path, cookie)).await;
-    assert!(matches!(status.as_u16(), 200 | 403 | 404), "{path}: {status}");
+    assert!(
+        matches!(status.as_u16(), 200 | 403 | 404),
+        "{path}: {status}"
+    );
     String::from_utf8(body).expect("utf8")
 }
 

@@ -26,7 +26,9 @@ fn period() -> (chrono::NaiveDate, chrono::NaiveDate) {
 async fn assert_kept_equal_rebuild(app: &TestApp, after: &str) {
     let (first, last) = period();
     // Built now if it was not (then trivially equal); kept since the last build if it was.
-    figures::ensure_period(app.db(), 12, first, last).await.expect("period");
+    figures::ensure_period(app.db(), 12, first, last)
+        .await
+        .expect("period");
     let weeks = figures::all_week_rows(app.db()).await.expect("weeks");
     let items = figures::all_item_rows(app.db()).await.expect("items");
     let periods = figures::period_rows(app.db(), 12).await.expect("periods");

@@ -99,16 +99,6 @@ pub(super) fn segment(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn codes_and_keys_cannot_climb_out_of_their_segment() {
-        assert_eq!(super::segment("SH-001"), "SH-001");
-        assert_eq!(super::segment("../.."), "%2E%2E%2F%2E%2E");
-        assert_eq!(super::segment("a b\u{0}"), "a%20b%00");
-    }
-}
-
 /// The survey address with the page's language and placement (what a thank-you or a
 /// language switch keeps).
 fn survey_uri(
@@ -422,4 +412,14 @@ pub async fn thanks(
     render(&state, &headers, &uri, view, status)
         .await
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_and_keys_cannot_climb_out_of_their_segment() {
+        assert_eq!(super::segment("SH-001"), "SH-001");
+        assert_eq!(super::segment("../.."), "%2E%2E%2F%2E%2E");
+        assert_eq!(super::segment("a b\u{0}"), "a%20b%00");
+    }
 }

@@ -17,6 +17,9 @@ use axum::response::Response;
 use app::server::auth::SESSION_COOKIE;
 use app::server::state::AppState;
 
+/// The policy of scripts (it applies to the service worker: this site only).
+pub const WORKER_CSP: &str = "default-src 'self'";
+
 /// The policy of responses that are not pages.
 pub const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -46,9 +49,16 @@ pub async fn security_headers(
         );
     }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // A script's own policy only matters for a worker, where it governs the worker's
+        // fetches: the service worker fetches and caches this site's pages.
+        let script = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.contains("javascript"));
+        let policy = if script { WORKER_CSP } else { FALLBACK_CSP };
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(FALLBACK_CSP),
+            HeaderValue::from_static(policy),
         );
     }
     response

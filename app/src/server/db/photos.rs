@@ -195,7 +195,7 @@ async fn join_uploads(
         if current.complete {
             return Ok(Ok(current));
         }
-        if !current.size.is_some_and(|size| current.received >= size) {
+        if current.size.is_none_or(|size| current.received < size) {
             last = Err(ChunkRefused::WrongOffset(current));
             continue;
         }
