@@ -1,131 +1,7 @@
 //! What a store's scorecard page shows, as data: built on the server from the weekly figures
 //! (`server::scorecard`), drawn by `ui::scorecard`.
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-use crate::domain::stats::{ChartPoint, ControlLimits, Estimate};
-use crate::domain::{Channel, Dimension, I18nText};
-
-/// The measures a chart can follow: the overall score or one dimension.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Measure {
-    #[default]
-    Overall,
-    Dimension(Dimension),
-}
-
-impl Measure {
-    pub const ALL: [Measure; 6] = [
-        Measure::Overall,
-        Measure::Dimension(Dimension::Tangibles),
-        Measure::Dimension(Dimension::Reliability),
-        Measure::Dimension(Dimension::Responsiveness),
-        Measure::Dimension(Dimension::Assurance),
-        Measure::Dimension(Dimension::Empathy),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Measure::Overall => "overall",
-            Measure::Dimension(d) => d.as_str(),
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Measure> {
-        Measure::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
-    /// Position in the weekly figures (overall first, then `Dimension::ALL`).
-    pub fn index(self) -> usize {
-        Measure::ALL.iter().position(|m| *m == self).unwrap_or(0)
-    }
-}
-
-/// One channel's figures over the period.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct ChannelFigures {
-    pub channel: Channel,
-    pub responses: i64,
-    pub overall: Option<Estimate>,
-    /// In `Dimension::ALL` order.
-    pub dimensions: Vec<Option<Estimate>>,
-    pub nps: Option<Estimate>,
-    /// Its weight in the combined score (0: shown, not combined).
-    pub weight: f64,
-}
-
-/// One week of the trend, all channels combined with their weights.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct TrendWeek {
-    pub week: NaiveDate,
-    pub responses: i64,
-    pub overall: Option<f64>,
-    /// In `Dimension::ALL` order.
-    pub dimensions: Vec<Option<f64>>,
-    /// Customers' NPS that week, with its count.
-    pub nps: Option<f64>,
-    pub nps_n: i64,
-}
-
-/// The control chart of one measure in one channel.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct ChartView {
-    pub channel: Channel,
-    pub measure: Measure,
-    /// The first weeks of the period that set the centre line and limits.
-    pub baseline_weeks: u32,
-    /// None: too little data in the baseline to compute limits.
-    pub limits: Option<ControlLimits>,
-    /// One per week of the period (None: no answers that week).
-    pub points: Vec<Option<ChartPoint>>,
-}
-
-/// One dimension as customers, mystery shoppers and the team see it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct GapRow {
-    pub dimension: Dimension,
-    pub customers: Option<Estimate>,
-    pub shoppers: Option<Estimate>,
-    /// Only from three self-assessments in the period (anonymity).
-    pub employees: Option<Estimate>,
-}
-
-/// A checklist item and how often it failed, most failed first.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct ParetoRow {
-    pub template: String,
-    pub question: String,
-    pub text: I18nText,
-    pub channel: Channel,
-    pub failed: i64,
-    pub critical: bool,
-    /// Share of all failures in the list up to and including this item, 0..=1.
-    pub cumulative: f64,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct Scorecard {
-    pub store_code: String,
-    pub store_name: String,
-    /// The weeks of the period (Mondays), oldest first.
-    pub weeks: Vec<NaiveDate>,
-    pub channels: Vec<ChannelFigures>,
-    /// Weighted over the channels that have answers.
-    pub combined_overall: Option<f64>,
-    pub combined_dimensions: Vec<Option<f64>>,
-    /// Customers' NPS over the period.
-    pub nps: Option<Estimate>,
-    pub trend: Vec<TrendWeek>,
-    pub chart: ChartView,
-    pub gap: Vec<GapRow>,
-    pub pareto: Vec<ParetoRow>,
-    /// The period's latest visit and call reports, critical failures and comments (flagged
-    /// answers and the team's own left out).
-    pub reports: Vec<crate::api::report::ReportLink>,
-    pub critical: Vec<crate::api::report::CriticalView>,
-    pub comments: Vec<crate::api::report::CommentView>,
-}
+pub use super::wire::scorecard::*;
 
 /// A store's scorecard over the last `weeks` weeks, its control chart on `measure` in
 /// `channel` ("" for the busiest channel). For those who may read the store's scores.
@@ -141,7 +17,7 @@ pub async fn scorecard_page(
     let request = Request {
         weeks: period_or_default(weeks),
         measure: Measure::parse(&measure).unwrap_or_default(),
-        channel: Channel::parse(&channel),
+        channel: crate::domain::Channel::parse(&channel),
     };
     Ok(for_store(&state.db, &state.templates, &actor, &code, request).await?)
 }

@@ -1,6 +1,10 @@
 //! Types exchanged between the browser and the server (server functions and the JSON API).
 //! They are plain data: no secrets (password hashes never leave `server::auth`).
 
+pub mod league;
+pub mod report;
+pub mod scorecard;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod assignment;
 #[cfg(any(test, feature = "ssr"))]
 pub mod builtin;
+pub mod calendar;
 pub mod display;
 pub mod model;
 pub mod role;

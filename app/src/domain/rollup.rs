@@ -2,8 +2,6 @@
 //! running totals kept at ingest and their rebuild from the raw responses, so both give the
 //! same numbers by construction (and a test checks it on real databases).
 
-use chrono::{Datelike, Duration, NaiveDate};
-
 use super::model::Dimension;
 use super::scoring::{ItemStatus, ScoreCard};
 use super::stats::to_fixed;
@@ -57,19 +55,7 @@ impl Contribution {
     }
 }
 
-/// The Monday of the week a (store-local) date falls in: the key of weekly figures.
-pub fn week_of(date: NaiveDate) -> NaiveDate {
-    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
-}
-
-/// The `count` weeks ending with the week of `last`, oldest first.
-pub fn weeks_ending(last: NaiveDate, count: u32) -> Vec<NaiveDate> {
-    let end = week_of(last);
-    (0..i64::from(count))
-        .rev()
-        .map(|back| end - Duration::weeks(back))
-        .collect()
-}
+pub use super::calendar::{week_of, weeks_ending};
 
 #[cfg(test)]
 mod tests {
@@ -77,6 +63,7 @@ mod tests {
     use crate::domain::answers::{check_answers, AnswerInput};
     use crate::domain::builtin::builtin_templates;
     use crate::domain::scoring::score;
+    use chrono::{Duration, NaiveDate};
     use serde_json::json;
 
     #[test]

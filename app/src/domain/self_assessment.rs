@@ -10,11 +10,7 @@ use super::AnswerSet;
 /// Fewer answers than this in a period: managers see only how many there are.
 pub const MIN_ANSWERS: usize = 3;
 
-/// The calendar month ('YYYY-MM') an answer given at this local date belongs to.
-pub fn period_of(local: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}-{:02}", local.year(), local.month())
-}
+pub use super::calendar::period_of;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct QuestionMean {

@@ -18,7 +18,7 @@ use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
 use super::from_ms;
 use super::report::period_ms;
-use crate::api::league::GroupFigures;
+use crate::api::wire::league::GroupFigures;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{nps_estimate, score_estimate, Estimate};
 use crate::domain::{Channel, Dimension};

@@ -12,7 +12,7 @@ use super::db::figures::{self, Figures};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
 use super::scorecard::{baseline_weeks, combine, weight_of};
-use crate::api::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
+use crate::api::wire::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{
     adjusted, control_chart, nps_estimate, score_estimate, weighted, ControlLimits, Estimate,

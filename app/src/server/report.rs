@@ -11,7 +11,7 @@ use super::db::templates::{StoredVersion, TemplateCache};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
 use super::from_ms;
-use crate::api::report::{
+use crate::api::wire::report::{
     CommentList, CommentView, CriticalView, DimensionPart, Report, ReportItem, ReportLink,
     ReportSection, Shown,
 };

@@ -12,7 +12,7 @@ use super::db::figures::{self, Figures};
 use super::db::templates::{latest_version, TemplateCache};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
-use crate::api::scorecard::{
+use crate::api::wire::scorecard::{
     ChannelFigures, ChartView, GapRow, Measure, ParetoRow, Scorecard, TrendWeek,
 };
 use crate::domain::rollup::weeks_ending;
@@ -22,22 +22,7 @@ use crate::domain::stats::{
 };
 use crate::domain::{Channel, Dimension, I18nText};
 
-/// How much each channel counts in the combined score. Mystery visits and customers carry
-/// it equally; calls test one part of the service; the team's view of itself is shown beside
-/// the others but never raises or lowers the store's score.
-pub const CHANNEL_WEIGHTS: [(Channel, f64); 4] = [
-    (Channel::MysteryVisit, 0.4),
-    (Channel::MysteryCall, 0.2),
-    (Channel::CustomerQr, 0.4),
-    (Channel::EmployeeSelf, 0.0),
-];
-
-pub fn weight_of(channel: Channel) -> f64 {
-    CHANNEL_WEIGHTS
-        .iter()
-        .find(|(c, _)| *c == channel)
-        .map_or(0.0, |(_, w)| *w)
-}
+pub use crate::domain::model::{weight_of, CHANNEL_WEIGHTS};
 
 /// Periods a manager can choose, in weeks.
 pub const PERIODS: [u32; 4] = [4, 12, 26, 52];

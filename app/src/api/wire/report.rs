@@ -1,0 +1,124 @@
+//! Wire types of the report page (see `api::report`): plain data, importing only `domain`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::scoring::ItemStatus;
+use crate::domain::{Channel, Dimension, I18nText};
+
+/// An answer as the report shows it; choice labels come with the answer, in every language
+/// the template has.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum Shown {
+    /// Not answered (optional, or hidden by a condition).
+    Missing,
+    NotApplicable,
+    YesNo(bool),
+    /// A rating out of `max` (1-5 scale, 0-10 recommendation).
+    OutOf {
+        value: u8,
+        max: u8,
+    },
+    Choices(Vec<I18nText>),
+    Number(f64),
+    Seconds(u32),
+    Count(u32),
+    Text(String),
+    /// Hex SHA-256 of the photo, served by `/api/v1/photos/{sha}` to whoever may see this.
+    Photo(String),
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ReportItem {
+    pub question: String,
+    pub text: I18nText,
+    pub answer: Shown,
+    pub status: ItemStatus,
+    pub earned: f64,
+    pub possible: f64,
+    pub critical: bool,
+    pub dimension: Option<Dimension>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ReportSection {
+    pub title: I18nText,
+    pub earned: f64,
+    pub possible: f64,
+    pub percent: Option<f64>,
+    pub items: Vec<ReportItem>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct DimensionPart {
+    pub dimension: Dimension,
+    pub earned: f64,
+    pub possible: f64,
+    pub percent: Option<f64>,
+}
+
+/// A response's full report: every question with its answer and points, the sections and
+/// dimensions they add up to, and the critical items that failed it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Report {
+    pub id: String,
+    pub store_code: String,
+    pub store_name: String,
+    pub channel: Channel,
+    pub template_title: I18nText,
+    pub template_key: String,
+    pub template_version: u32,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub percent: Option<f64>,
+    pub earned: f64,
+    pub possible: f64,
+    pub not_applicable: u32,
+    pub critical_failures: Vec<I18nText>,
+    pub dimensions: Vec<DimensionPart>,
+    pub sections: Vec<ReportSection>,
+    /// Stuffing flags: a flagged answer is shown but left out of every figure.
+    pub flags: Vec<String>,
+}
+
+/// One free-text answer in a store's comments.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CommentView {
+    pub response_id: String,
+    pub channel: Channel,
+    pub finished_at: DateTime<Utc>,
+    pub question: I18nText,
+    pub text: String,
+}
+
+/// A response a critical item failed, with the items.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CriticalView {
+    pub response_id: String,
+    pub channel: Channel,
+    pub finished_at: DateTime<Utc>,
+    pub score: Option<f64>,
+    pub items: Vec<I18nText>,
+}
+
+/// A response in a store's list of latest reports.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ReportLink {
+    pub response_id: String,
+    pub channel: Channel,
+    pub finished_at: DateTime<Utc>,
+    pub score: Option<f64>,
+    pub critical_failed: bool,
+}
+
+/// A page of a store's comments, newest first.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CommentList {
+    pub store_code: String,
+    pub store_name: String,
+    pub weeks: u32,
+    pub comments: Vec<CommentView>,
+    /// Where the next page starts (`finished_at:id`), when there may be more.
+    pub next: Option<String>,
+}
