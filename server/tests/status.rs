@@ -166,6 +166,14 @@ both_backends! {
         assert_eq!(counted_in_figures(&app).await, 0);
         let (_, list) = app.get("/api/v1/responses?status=held", &admin).await;
         assert_eq!(list.as_array().map(Vec::len), Some(2));
+        // The admin reads the held visit's report with why it is held; its store's manager does not.
+        let admin_page = app.login("admin").await;
+        let (status, _, page) = app.send(common::get_with_cookie(&format!("/responses/{}", held[0]), &admin_page)).await;
+        let page = String::from_utf8(page).expect("utf8");
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(r#"data-status="held""#) && page.contains("was cancelled"), "the reason is on the report");
+        let manager_page = app.login("manager.n1").await;
+        assert_eq!(app.send(common::get_with_cookie(&format!("/responses/{}", held[0]), &manager_page)).await.0, StatusCode::NOT_FOUND);
         assert_eq!(decide(&app, &held[0], "counted").await.0, StatusCode::OK);
         assert_eq!(counted_in_figures(&app).await, 1);
         assert_kept_equal_rebuild(&app, "counting a held visit").await;

@@ -54,7 +54,8 @@ pub async fn for_response(
     let row = reports::visible_report_row(db, actor, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let stored = version(db, templates, &row.template_key, row.template_version).await?;
+    let template_version = u32::try_from(row.template_version).unwrap_or(0);
+    let stored = version(db, templates, &row.template_key, template_version).await?;
     let (answers, card) = rescore(&stored, &row.answers_json)?;
     let t = &stored.template;
     let sections = t
@@ -99,7 +100,7 @@ pub async fn for_response(
         channel: Channel::parse(&row.channel).unwrap_or(t.channel),
         template_title: t.title.clone(),
         template_key: row.template_key,
-        template_version: row.template_version,
+        template_version,
         started_at: from_ms(row.started_at),
         finished_at: from_ms(row.finished_at),
         received_at: from_ms(row.received_at),
@@ -120,6 +121,8 @@ pub async fn for_response(
             .collect(),
         sections,
         flags: row.flags.split_whitespace().map(str::to_string).collect(),
+        status: row.status,
+        status_reason: row.status_reason,
     })
 }
 

@@ -73,6 +73,16 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
     let flagged = (!report.flags.is_empty()).then(|| {
         view! { <p class="notice">{tr!(locale, "report.flagged", flags = report.flags.join(", "))}</p> }
     });
+    // Held and excluded responses are shown to admins only, who decide on them.
+    let not_counted = matches!(report.status.as_str(), "held" | "excluded").then(|| {
+        let why = report.status_reason.clone().unwrap_or_default();
+        let text = if report.status == "held" {
+            tr!(locale, "report.held", reason = why)
+        } else {
+            tr!(locale, "report.excluded", reason = why)
+        };
+        view! { <p class="notice alert" role="status" data-status=report.status.clone()>{text}</p> }
+    });
     let dimensions = report
         .dimensions
         .iter()
@@ -120,6 +130,7 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
             {tr!(locale, "report.when", finished = utc(&report.finished_at), received = utc(&report.received_at))}
         </p>
         {flagged}
+        {not_counted}
         <section class="headline">
             <div class="card">
                 <p class="meta">{tr!(locale, "score.overall")}</p>

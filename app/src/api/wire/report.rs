@@ -80,6 +80,9 @@ pub struct Report {
     pub sections: Vec<ReportSection>,
     /// Stuffing flags: a flagged answer is shown but left out of every figure.
     pub flags: Vec<String>,
+    /// `counted`, or why it is in no figure (`flagged`, `held`, `excluded`) with the reason.
+    pub status: String,
+    pub status_reason: Option<String>,
 }
 
 /// One free-text answer in a store's comments.

@@ -8,32 +8,37 @@ use super::Db;
 use crate::server::auth::Actor;
 
 /// One stored response with what its report needs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportRow {
     pub id: String,
     pub store_code: String,
     pub store_name: String,
     pub channel: String,
     pub template_key: String,
-    pub template_version: u32,
+    pub template_version: i64,
     pub started_at: i64,
     pub finished_at: i64,
     pub received_at: i64,
     pub answers_json: String,
     /// Stuffing flags, space-separated; '' when none.
     pub flags: String,
+    /// Whether it counts (`counted`), and why not when it does not.
+    pub status: String,
+    pub status_reason: Option<String>,
 }
 
-/// A response, only if its store is visible to the actor. The team's individual
-/// self-assessments are never shown one by one (they could be traced to a person).
+/// A response, only if its store is visible to the actor: counted or flagged, or (for
+/// admins, who decide on them) held or excluded. The team's individual self-assessments are
+/// never shown one by one (they could be traced to a person).
 pub async fn visible_report_row(
     db: &Db,
     actor: &Actor,
     id: &str,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
-    let row = sqlx::query(concat!(
-        "SELECT r.id, s.code, s.name, r.channel, t.template_key, v.version, r.started_at,
-                r.finished_at, r.received_at, r.answers, r.flags
+    sqlx::query_as(concat!(
+        "SELECT r.id, s.code AS store_code, s.name AS store_name, r.channel, t.template_key,
+                v.version AS template_version, r.started_at, r.finished_at, r.received_at,
+                r.answers AS answers_json, r.flags, r.status, r.status_reason
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
@@ -47,21 +52,7 @@ pub async fn visible_report_row(
     .bind(actor.user_id)
     .bind(id)
     .fetch_optional(&db.pool)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(ReportRow {
-        id: r.try_get(0)?,
-        store_code: r.try_get(1)?,
-        store_name: r.try_get(2)?,
-        channel: r.try_get(3)?,
-        template_key: r.try_get(4)?,
-        template_version: r.try_get::<i64, _>(5)? as u32,
-        started_at: r.try_get(6)?,
-        finished_at: r.try_get(7)?,
-        received_at: r.try_get(8)?,
-        answers_json: r.try_get(9)?,
-        flags: r.try_get(10)?,
-    }))
+    .await
 }
 
 /// A response in a store's listing.
