@@ -397,8 +397,9 @@ pub async fn replayed_or_conflict(db: &Db, r: &ResponseRow) -> Result<InsertOutc
 
 macro_rules! summary_select {
     () => {
-        "SELECT r.id, s.code, t.template_key, v.version, r.channel, r.finished_at, r.score_pct, r.critical_failed,
-                r.started_at, r.received_at, r.points_earned, r.points_possible, r.not_applicable, r.answers, r.dimension_scores,
+        "SELECT r.id, s.code AS store, t.template_key AS template, v.version AS template_version,
+                r.channel, r.finished_at, r.score_pct, r.critical_failed, r.started_at, r.received_at,
+                r.points_earned, r.points_possible, r.not_applicable, r.answers, r.dimension_scores,
                 r.flags, r.status
          FROM responses r
          JOIN stores s ON s.id = r.store_id
@@ -408,19 +409,59 @@ macro_rules! summary_select {
     };
 }
 
-fn summary(r: &sqlx::any::AnyRow) -> Result<ResponseSummary, sqlx::Error> {
-    Ok(ResponseSummary {
-        id: r.try_get(0)?,
-        store: r.try_get(1)?,
-        template: r.try_get(2)?,
-        template_version: r.try_get::<i64, _>(3)? as u32,
-        channel: r.try_get(4)?,
-        finished_at: from_ms(r.try_get(5)?),
-        score: r.try_get(6)?,
-        critical_failed: r.try_get::<i64, _>(7)? != 0,
-        flags: flag_list(&r.try_get::<String, _>(15)?),
-        status: r.try_get(16)?,
-    })
+/// A response as `summary_select!` reads it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    store: String,
+    template: String,
+    template_version: i64,
+    channel: String,
+    finished_at: i64,
+    score_pct: Option<f64>,
+    critical_failed: i64,
+    started_at: i64,
+    received_at: i64,
+    points_earned: f64,
+    points_possible: f64,
+    not_applicable: i64,
+    answers: String,
+    dimension_scores: String,
+    flags: String,
+    status: String,
+}
+
+impl SummaryRow {
+    fn summary(&self) -> ResponseSummary {
+        ResponseSummary {
+            id: self.id.clone(),
+            store: self.store.clone(),
+            template: self.template.clone(),
+            template_version: u32::try_from(self.template_version).unwrap_or(0),
+            channel: self.channel.clone(),
+            finished_at: from_ms(self.finished_at),
+            score: self.score_pct,
+            critical_failed: self.critical_failed != 0,
+            flags: flag_list(&self.flags),
+            status: self.status.clone(),
+        }
+    }
+
+    fn detail(self) -> Result<ResponseDetail, sqlx::Error> {
+        let json = |text: &str| -> Result<serde_json::Value, sqlx::Error> {
+            serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        };
+        Ok(ResponseDetail {
+            summary: self.summary(),
+            started_at: from_ms(self.started_at),
+            received_at: from_ms(self.received_at),
+            points_earned: self.points_earned,
+            points_possible: self.points_possible,
+            not_applicable: u32::try_from(self.not_applicable).unwrap_or(0),
+            answers: json(&self.answers)?,
+            dimensions: json(&self.dimension_scores)?,
+        })
+    }
 }
 
 fn flag_list(stored: &str) -> Vec<String> {
@@ -458,18 +499,13 @@ impl FlagFilter {
     }
 }
 
-fn json_column(r: &sqlx::any::AnyRow, i: usize) -> Result<serde_json::Value, sqlx::Error> {
-    let text: String = r.try_get(i)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
 /// One response, only if its store is visible to the actor.
 pub async fn visible_response(
     db: &Db,
     actor: &Actor,
     id: &str,
 ) -> Result<Option<ResponseDetail>, sqlx::Error> {
-    let row = sqlx::query(concat!(
+    let row: Option<SummaryRow> = sqlx::query_as(concat!(
         summary_select!(),
         crate::readable_store_ids!(),
         " AND r.id = $3 AND (",
@@ -481,17 +517,7 @@ pub async fn visible_response(
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(ResponseDetail {
-        summary: summary(&r)?,
-        started_at: from_ms(r.try_get(8)?),
-        received_at: from_ms(r.try_get(9)?),
-        points_earned: r.try_get(10)?,
-        points_possible: r.try_get(11)?,
-        not_applicable: r.try_get::<i64, _>(12)? as u32,
-        answers: json_column(&r, 13)?,
-        dimensions: json_column(&r, 14)?,
-    }))
+    row.map(SummaryRow::detail).transpose()
 }
 
 /// The newest responses of one store the actor may see (empty if they may not).
@@ -508,14 +534,14 @@ pub async fn visible_store_responses(
         crate::readable_store_ids!(),
         flagged.sql()
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(actor.role.as_str())
         .bind(actor.user_id)
         .bind(store_code)
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
-    rows.iter().map(summary).collect()
+    Ok(rows.iter().map(SummaryRow::summary).collect())
 }
 
 pub async fn count_responses(db: &Db) -> Result<i64, sqlx::Error> {
