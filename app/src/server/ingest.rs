@@ -267,7 +267,7 @@ impl AssignmentRow {
     fn held_reason(&self) -> Option<String> {
         self.cancelled_at.map(|at| {
             format!(
-                "assignment {} was cancelled at {} before this visit arrived",
+                "Assignment {} was cancelled at {} before this visit arrived.",
                 self.id,
                 super::from_ms(at).format("%Y-%m-%d %H:%M UTC")
             )
