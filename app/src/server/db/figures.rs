@@ -275,22 +275,17 @@ pub async fn subtract_response(
     rollup: &Rollup,
 ) -> Result<(), sqlx::Error> {
     apply(conn, store_id, channel, rollup, -1).await?;
-    sqlx::query(
+    for emptied in [
         "DELETE FROM store_week_figures WHERE store_id = $1 AND week = $2 AND channel = $3 AND responses = 0",
-    )
-    .bind(store_id)
-    .bind(rollup.week.as_str())
-    .bind(channel)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
         "DELETE FROM store_week_items WHERE store_id = $1 AND week = $2 AND channel = $3 AND failed = 0",
-    )
-    .bind(store_id)
-    .bind(rollup.week.as_str())
-    .bind(channel)
-    .execute(&mut *conn)
-    .await?;
+    ] {
+        sqlx::query(emptied)
+            .bind(store_id)
+            .bind(rollup.week.as_str())
+            .bind(channel)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query(
         "DELETE FROM store_period_figures WHERE store_id = $1 AND channel = $2 AND responses = 0",
     )

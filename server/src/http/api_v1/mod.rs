@@ -268,15 +268,8 @@ async fn set_response_status(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ServiceResult<Response> {
-    if !is_json(&headers) {
-        return Err(ServiceError::invalid(
-            "body",
-            "send the body as application/json",
-        ));
-    }
+    let change: StatusChange = json_body(&headers, &body)?;
     let id = parse_id(&id)?;
-    let change: StatusChange = serde_json::from_slice(&body)
-        .map_err(|e| ServiceError::Invalid(vec![FieldError::new("body", e.to_string())]))?;
     let (from, to) = response_status::decide(
         &state.db,
         &state.templates,
@@ -300,20 +293,29 @@ pub fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
+/// A state-changing JSON body: refused unless sent as JSON (see [`is_json`]), then parsed,
+/// with the parser's message as the one field error.
+fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> ServiceResult<T> {
+    if !is_json(headers) {
+        return Err(ServiceError::invalid(
+            "body",
+            "send the body as application/json",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ServiceError::Invalid(vec![FieldError::new("body", e.to_string())]))
+}
+
 async fn create_assignment(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiActor(actor): ApiActor,
     body: Bytes,
 ) -> ServiceResult<Response> {
-    if !is_json(&headers) {
-        return Err(ServiceError::invalid(
-            "body",
-            "send the body as application/json",
-        ));
-    }
-    let req: AssignmentRequest = serde_json::from_slice(&body)
-        .map_err(|e| ServiceError::Invalid(vec![FieldError::new("body", e.to_string())]))?;
+    let req: AssignmentRequest = json_body(&headers, &body)?;
     let id = assign::create_assignment(
         &state.db,
         &actor,
