@@ -277,6 +277,25 @@ both_backends! {
         assert_eq!(app.get("/api/v1/stores", &token).await.0, StatusCode::UNAUTHORIZED);
     }
 
+    async fn a_broken_assignment_form_is_refused_by_role_before_it_is_read(app: TestApp) {
+        // Fields missing or a date that is not one: whoever may not plan visits gets 403
+        // (not a parse error that tells them about the form), a planner gets the form back
+        // with a message, and nothing is stored.
+        for body in ["", "&store=S-1", "&store=S-1&template=instore-visit&shopper=shopper&window_start=soon&window_end=later"] {
+            for who in ["shopper", "staff.n1", "manager.n1"] {
+                let cookie = app.login(who).await;
+                let csrf = app.csrf_of(&cookie).await;
+                let (status, _, _) = app.send(form_post("/assign", &format!("csrf={csrf}{body}"), Some(&cookie))).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{who} {body:?}");
+            }
+            let cookie = app.login("regional.north").await;
+            let csrf = app.csrf_of(&cookie).await;
+            let (status, headers, _) = app.send(form_post("/assign", &format!("csrf={csrf}{body}"), Some(&cookie))).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{body:?}");
+            assert!(location(&headers).starts_with("/assign?error="), "{body:?}: {}", location(&headers));
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 0);
+    }
 }
 
 /// The header value a policy string makes, to compare with another render's.

@@ -133,9 +133,9 @@ both_backends! {
 
         // Every change is on the record: who, when, from what to what, why.
         let history = app::server::db::status::history(app.db(), &visit_id).await.expect("history");
-        assert_eq!(history.iter().map(|h| (h.0.as_str(), h.1.as_str())).collect::<Vec<_>>(),
+        assert_eq!(history.iter().map(|h| (h.from_status.as_str(), h.to_status.as_str())).collect::<Vec<_>>(),
             vec![("counted", "excluded"), ("excluded", "counted")]);
-        assert!(history.iter().all(|h| h.2 == "checked by hand" && h.3.is_some()));
+        assert!(history.iter().all(|h| h.reason == "checked by hand" && h.changed_by.is_some()));
 
         // Only admins decide.
         for who in ["regional.north", "manager.n1", "shopper", "staff.n1"] {

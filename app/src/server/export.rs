@@ -9,7 +9,6 @@
 use axum::body::Bytes;
 use chrono::{NaiveDate, Utc};
 use futures_util::TryStreamExt;
-use sqlx::Row;
 use tokio::sync::mpsc;
 
 use super::auth::Actor;
@@ -113,9 +112,10 @@ async fn write_responses(
     let weeks = weeks_ending(Utc::now().date_naive(), export.weeks.clamp(1, 104));
     let (from, to) = period_ms("UTC", weeks[0], weeks[weeks.len() - 1]);
     let sql = format!(
-        "SELECT r.id, s.code, s.name, g.name, r.channel, t.template_key, v.version, r.started_at,
-                r.finished_at, r.received_at, r.score_pct, r.points_earned, r.points_possible,
-                r.critical_failed, r.recommend, r.dimension_scores, r.flags, r.answers
+        "SELECT r.id, s.code AS store_code, s.name AS store_name, g.name AS region, r.channel,
+                t.template_key, v.version AS template_version, r.started_at, r.finished_at,
+                r.received_at, r.score_pct, r.points_earned, r.points_possible, r.critical_failed,
+                r.recommend, r.dimension_scores, r.flags, r.status, r.answers
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN regions g ON g.id = s.region_id
@@ -130,7 +130,7 @@ async fn write_responses(
     );
     let mut out = csv::Writer::from_writer(Vec::with_capacity(CHUNK * 2));
     out.write_record(RESPONSE_COLUMNS).map_err(csv_error)?;
-    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut rows = sqlx::query_as::<_, ExportRow>(sqlx::AssertSqlSafe(sql))
         .bind(actor.role.as_str())
         .bind(actor.user_id)
         .bind(from)
@@ -140,8 +140,7 @@ async fn write_responses(
     let time = |ms: i64| from_ms(ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let number = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
     while let Some(r) = rows.try_next().await? {
-        let dims: serde_json::Value =
-            serde_json::from_str(&r.try_get::<String, _>(15)?).unwrap_or_default();
+        let dims: serde_json::Value = serde_json::from_str(&r.dimension_scores).unwrap_or_default();
         let dim_pct = |d: Dimension| {
             let part = &dims[d.as_str()];
             let (earned, possible) = (part["earned"].as_f64(), part["possible"].as_f64());
@@ -150,33 +149,33 @@ async fn write_responses(
                 _ => String::new(),
             }
         };
-        let flags: String = r.try_get(16)?;
+        let flagged = r.status == crate::domain::status::Status::Flagged.as_str();
+        let [tangibles, reliability, responsiveness, assurance, empathy] =
+            Dimension::ALL.map(dim_pct);
         let record: [String; 23] = [
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-            r.try_get(5)?,
-            r.try_get::<i64, _>(6)?.to_string(),
-            time(r.try_get(7)?),
-            time(r.try_get(8)?),
-            time(r.try_get(9)?),
-            number(r.try_get(10)?),
-            number(Some(r.try_get(11)?)),
-            number(Some(r.try_get(12)?)),
-            r.try_get::<i64, _>(13)?.to_string(),
-            r.try_get::<Option<i64>, _>(14)?
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-            dim_pct(Dimension::Tangibles),
-            dim_pct(Dimension::Reliability),
-            dim_pct(Dimension::Responsiveness),
-            dim_pct(Dimension::Assurance),
-            dim_pct(Dimension::Empathy),
-            flags.clone(),
-            u8::from(!flags.trim().is_empty()).to_string(),
-            r.try_get(17)?,
+            r.id,
+            r.store_code,
+            r.store_name,
+            r.region,
+            r.channel,
+            r.template_key,
+            r.template_version.to_string(),
+            time(r.started_at),
+            time(r.finished_at),
+            time(r.received_at),
+            number(r.score_pct),
+            number(Some(r.points_earned)),
+            number(Some(r.points_possible)),
+            r.critical_failed.to_string(),
+            r.recommend.map(|v| v.to_string()).unwrap_or_default(),
+            tangibles,
+            reliability,
+            responsiveness,
+            assurance,
+            empathy,
+            r.flags,
+            u8::from(flagged).to_string(),
+            r.answers,
         ];
         out.write_record(&record).map_err(csv_error)?;
         if out.get_ref().len() >= CHUNK && !send(&mut out, tx).await? {
@@ -185,6 +184,30 @@ async fn write_responses(
     }
     send(&mut out, tx).await?;
     Ok(())
+}
+
+/// A response as the export reads it.
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    id: String,
+    store_code: String,
+    store_name: String,
+    region: String,
+    channel: String,
+    template_key: String,
+    template_version: i64,
+    started_at: i64,
+    finished_at: i64,
+    received_at: i64,
+    score_pct: Option<f64>,
+    points_earned: f64,
+    points_possible: f64,
+    critical_failed: i64,
+    recommend: Option<i64>,
+    dimension_scores: String,
+    flags: String,
+    status: String,
+    answers: String,
 }
 
 /// The chunks as a stream, for a response body. Fused: the compression layer polls once

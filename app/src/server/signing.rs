@@ -5,7 +5,6 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use sqlx::Row;
 
 use super::db::Db;
 
@@ -55,11 +54,10 @@ pub async fn load_key(db: &Db, name: &str, now_ms: i64) -> Result<SigningKey, sq
     .bind(now_ms)
     .execute(&db.pool)
     .await?;
-    let key_hex: String = sqlx::query("SELECT key_hex FROM server_keys WHERE name = $1")
+    let key_hex: String = sqlx::query_scalar("SELECT key_hex FROM server_keys WHERE name = $1")
         .bind(name)
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
+        .await?;
     hex::decode(key_hex)
         .map(SigningKey)
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))

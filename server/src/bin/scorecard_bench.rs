@@ -86,13 +86,9 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
 
     // Store scorecard (12 weeks) for a sample of stores, against the GROUP BY of the same
     // store's raw responses per channel over the same period.
-    let codes: Vec<(i64, String)> = sqlx::query("SELECT id, code FROM stores ORDER BY id")
+    let codes: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM stores ORDER BY id")
         .fetch_all(&db.pool)
         .await
-        .map_err(e)?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
         .map_err(e)?;
     let step = (codes.len() / SCORECARD_SAMPLES).max(1);
     let sample: Vec<&(i64, String)> = codes.iter().step_by(step).take(SCORECARD_SAMPLES).collect();
@@ -196,7 +192,7 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
     .fetch(&db.pool);
     let mut read = 0u64;
     while let Some(r) = rows.try_next().await.map_err(e)? {
-        read += r.try_get::<String, _>(6).map_err(e)?.len() as u64;
+        read += r.try_get::<String, _>("answers").map_err(e)?.len() as u64;
     }
     drop(rows);
     let raw_read = t.elapsed();

@@ -120,7 +120,10 @@ pub async fn revoke_token(
     }
 }
 
-#[derive(Deserialize)]
+/// Every field defaults to empty, so a form with fields missing still reaches the sign-in,
+/// CSRF and role checks (a non-planner gets 403, not a parse error) and then a clear message.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AssignForm {
     csrf: String,
     store: String,
@@ -128,7 +131,6 @@ pub struct AssignForm {
     shopper: String,
     window_start: String,
     window_end: String,
-    #[serde(default)]
     instructions: String,
 }
 
@@ -148,6 +150,9 @@ pub async fn create_assignment(
         Ok(a) => a,
         Err(r) => return r,
     };
+    if !assign::may_assign(actor.role) {
+        return ServiceError::Forbidden.into_html_error();
+    }
     let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let (Some(window_start), Some(window_end)) = (date(&form.window_start), date(&form.window_end))
     else {

@@ -2,7 +2,6 @@
 //! template version, within which window of store-local dates.
 
 use chrono::NaiveDate;
-use sqlx::Row;
 
 use super::Db;
 use crate::api::wire::AssignmentView;
@@ -81,7 +80,7 @@ pub async fn insert_unless_too_close(
             .execute(&mut *tx)
             .await?;
     }
-    let rows = sqlx::query(
+    let windows: Vec<(String, String)> = sqlx::query_as(
         "SELECT window_start, window_end FROM assignments
          WHERE shopper_id = $1 AND store_id = $2 AND cancelled_at IS NULL",
     )
@@ -89,9 +88,8 @@ pub async fn insert_unless_too_close(
     .bind(a.store_id)
     .fetch_all(&mut *tx)
     .await?;
-    for r in &rows {
-        let start = parse_date(&r.try_get::<String, _>(0)?)?;
-        let end = parse_date(&r.try_get::<String, _>(1)?)?;
+    for (start, end) in &windows {
+        let (start, end) = (parse_date(start)?, parse_date(end)?);
         if crate::domain::assignment::too_close(
             start,
             end,
@@ -102,7 +100,7 @@ pub async fn insert_unless_too_close(
             return Ok(Err((start, end)));
         }
     }
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO assignments (store_id, template_version_id, shopper_id, window_start, window_end,
             instructions, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -116,8 +114,7 @@ pub async fn insert_unless_too_close(
     .bind(a.created_by)
     .bind(now_ms)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -157,7 +154,8 @@ pub async fn cancel_visible(
 
 macro_rules! view_select {
     () => {
-        "SELECT a.id, s.code, s.name, s.address, t.channel, t.template_key, tv.version, u.username,
+        "SELECT a.id, s.code AS store_code, s.name AS store_name, s.address AS store_address,
+            t.channel, t.template_key, tv.version, u.username AS shopper,
             a.window_start, a.window_end, a.instructions, a.response_id, a.cancelled_at
          FROM assignments a
          JOIN stores s ON s.id = a.store_id
@@ -167,25 +165,46 @@ macro_rules! view_select {
     };
 }
 
-fn view(r: &sqlx::any::AnyRow) -> Result<AssignmentView, sqlx::Error> {
-    let channel: String = r.try_get(4)?;
-    Ok(AssignmentView {
-        id: r.try_get(0)?,
-        store_code: r.try_get(1)?,
-        store_name: r.try_get(2)?,
-        store_address: r.try_get(3)?,
-        channel: Channel::parse(&channel)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown channel {channel}").into()))?,
-        template: r.try_get(5)?,
-        template_version: u32::try_from(r.try_get::<i64, _>(6)?)
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        shopper: r.try_get(7)?,
-        window_start: parse_date(&r.try_get::<String, _>(8)?)?,
-        window_end: parse_date(&r.try_get::<String, _>(9)?)?,
-        instructions: r.try_get(10)?,
-        submitted: r.try_get::<Option<String>, _>(11)?.is_some(),
-        cancelled: r.try_get::<Option<i64>, _>(12)?.is_some(),
-    })
+/// An assignment as `view_select!` reads it.
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    id: i64,
+    store_code: String,
+    store_name: String,
+    store_address: String,
+    channel: String,
+    template_key: String,
+    version: i64,
+    shopper: String,
+    window_start: String,
+    window_end: String,
+    instructions: String,
+    response_id: Option<String>,
+    cancelled_at: Option<i64>,
+}
+
+impl ViewRow {
+    fn view(self) -> Result<AssignmentView, sqlx::Error> {
+        let channel = Channel::parse(&self.channel).ok_or_else(|| {
+            sqlx::Error::Decode(format!("unknown channel {}", self.channel).into())
+        })?;
+        Ok(AssignmentView {
+            id: self.id,
+            store_code: self.store_code,
+            store_name: self.store_name,
+            store_address: self.store_address,
+            channel,
+            template: self.template_key,
+            template_version: u32::try_from(self.version)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            shopper: self.shopper,
+            window_start: parse_date(&self.window_start)?,
+            window_end: parse_date(&self.window_end)?,
+            instructions: self.instructions,
+            submitted: self.response_id.is_some(),
+            cancelled: self.cancelled_at.is_some(),
+        })
+    }
 }
 
 /// A shopper's assignments whose window ends on or after `since`, plus every one still open:
@@ -195,7 +214,7 @@ pub async fn for_shopper(
     shopper_id: i64,
     since: NaiveDate,
 ) -> Result<Vec<AssignmentView>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
+    let rows: Vec<ViewRow> = sqlx::query_as(concat!(
         view_select!(),
         "WHERE a.shopper_id = $1
            AND (a.window_end >= $2 OR (a.response_id IS NULL AND a.cancelled_at IS NULL))
@@ -205,7 +224,7 @@ pub async fn for_shopper(
     .bind(date_text(since))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(view).collect()
+    rows.into_iter().map(ViewRow::view).collect()
 }
 
 /// The newest assignments in the stores the actor may see (the assignment page).
@@ -214,7 +233,7 @@ pub async fn recent_visible(
     actor: &Actor,
     limit: i64,
 ) -> Result<Vec<AssignmentView>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
+    let rows: Vec<ViewRow> = sqlx::query_as(concat!(
         view_select!(),
         "WHERE a.store_id IN ",
         crate::visible_store_ids!(),
@@ -225,18 +244,15 @@ pub async fn recent_visible(
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(view).collect()
+    rows.into_iter().map(ViewRow::view).collect()
 }
 
 /// Active shoppers, by username: the choices on the assignment form.
 pub async fn shoppers(db: &Db) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT id, username, display_name FROM users
          WHERE role = 'shopper' AND active = 1 ORDER BY username",
     )
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+    .await
 }

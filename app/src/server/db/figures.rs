@@ -7,9 +7,10 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::templates::TemplateCache;
+use super::templates::{version_number, TemplateCache};
 use super::{Backend, Db};
 use crate::domain::answers::{check_answers, AnswerInput};
 use crate::domain::rollup::{week_of, Contribution};
@@ -107,25 +108,28 @@ impl Figures {
         v.extend([self.nps_n, self.promoters, self.detractors]);
         v
     }
+}
 
-    /// Reads the figure columns starting at `first`.
-    fn from_row(row: &sqlx::any::AnyRow, first: usize) -> Result<Figures, sqlx::Error> {
-        let get = |i: usize| row.try_get::<i64, _>(first + i);
+/// The figure columns are read by name ([`figure_columns`]), so a row type that holds figures
+/// next to its key flattens this in (`#[sqlx(flatten)]`).
+impl<'r> sqlx::FromRow<'r, AnyRow> for Figures {
+    fn from_row(row: &'r AnyRow) -> Result<Figures, sqlx::Error> {
+        let get = |name: &str| row.try_get::<i64, _>(name);
         let mut measures = [Moments::default(); 6];
-        for (k, m) in measures.iter_mut().enumerate() {
+        for (m, name) in measures.iter_mut().zip(MEASURES) {
             *m = Moments {
-                n: get(2 + 3 * k)?,
-                sum: get(3 + 3 * k)?,
-                sum_sq: get(4 + 3 * k)?,
+                n: get(&format!("{name}_n"))?,
+                sum: get(&format!("{name}_sum"))?,
+                sum_sq: get(&format!("{name}_sq"))?,
             };
         }
         Ok(Figures {
-            responses: get(0)?,
-            critical_failed: get(1)?,
+            responses: get("responses")?,
+            critical_failed: get("critical_failed")?,
             measures,
-            nps_n: get(20)?,
-            promoters: get(21)?,
-            detractors: get(22)?,
+            nps_n: get("nps_n")?,
+            promoters: get("promoters")?,
+            detractors: get("detractors")?,
         })
     }
 }
@@ -451,14 +455,13 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
     // Every version up front: the transaction below holds its connection, and a SQLite pool
     // may not have a second one to give.
     let mut versions = std::collections::HashMap::new();
-    let listed = sqlx::query(
+    let listed: Vec<(String, i64)> = sqlx::query_as(
         "SELECT t.template_key, v.version FROM template_versions v JOIN templates t ON t.id = v.template_id",
     )
     .fetch_all(&db.pool)
     .await?;
-    for row in &listed {
-        let key: String = row.try_get(0)?;
-        let version = row.try_get::<i64, _>(1)? as u32;
+    for (key, version) in listed {
+        let version = version_number(version)?;
         if let Some(stored) = cache.get(db, &key, version).await? {
             versions.insert((key, version), stored);
         }
@@ -480,19 +483,18 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
     ] {
         sqlx::query(table).execute(&mut *tx).await?;
     }
-    let skipped: i64 = sqlx::query(concat!(
+    let skipped: i64 = sqlx::query_scalar(concat!(
         "SELECT COUNT(*) FROM responses r WHERE NOT (",
         crate::counts!(),
         ")"
     ))
     .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     report.skipped = skipped.max(0) as u64;
     let mut weeks: BTreeMap<WeekKey, Figures> = BTreeMap::new();
     let mut items: BTreeMap<ItemKey, ItemCounts> = BTreeMap::new();
     {
-        let mut rows = sqlx::query(concat!(
+        let mut rows = sqlx::query_as::<_, CountedRow>(concat!(
             "SELECT r.store_id, r.channel, r.finished_at, r.answers, s.timezone,
                     t.template_key, v.version, v.template_id
              FROM responses r
@@ -504,18 +506,24 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
         ))
         .fetch(&mut *tx);
         while let Some(row) = rows.try_next().await? {
-            let store_id: i64 = row.try_get(0)?;
-            let channel: String = row.try_get(1)?;
-            let key: String = row.try_get(5)?;
-            let version = row.try_get::<i64, _>(6)? as u32;
-            let template_id: i64 = row.try_get(7)?;
+            let CountedRow {
+                store_id,
+                channel,
+                finished_at,
+                answers,
+                timezone,
+                template_key: key,
+                version,
+                template_id,
+            } = row;
+            let version = version_number(version)?;
             let Some(stored) = versions.get(&(key.clone(), version)) else {
                 return Err(sqlx::Error::Decode(
                     format!("template {key} v{version} is missing").into(),
                 ));
             };
-            let contribution = contribution_of(&stored.template, &row.try_get::<String, _>(3)?)?;
-            let week = week_key(&row.try_get::<String, _>(4)?, row.try_get(2)?);
+            let contribution = contribution_of(&stored.template, &answers)?;
+            let week = week_key(&timezone, finished_at);
             weeks
                 .entry((store_id, week.clone(), channel.clone()))
                 .or_default()
@@ -544,10 +552,23 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
     Ok(report)
 }
 
+/// A counted response as [`rebuild`] reads it.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    store_id: i64,
+    channel: String,
+    finished_at: i64,
+    answers: String,
+    timezone: String,
+    template_key: String,
+    version: i64,
+    template_id: i64,
+}
+
 /// True when there are responses but no figures: a database migrated from before the figures
 /// existed, which the server fills once at start.
 pub async fn missing(db: &Db) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query(concat!(
+    let (responses, figures): (i64, i64) = sqlx::query_as(concat!(
         "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM responses r WHERE ",
         crate::counts!(),
         " LIMIT 1) c),
@@ -555,7 +576,7 @@ pub async fn missing(db: &Db) -> Result<bool, sqlx::Error> {
     ))
     .fetch_one(&db.pool)
     .await?;
-    Ok(row.try_get::<i64, _>(0)? > 0 && row.try_get::<i64, _>(1)? == 0)
+    Ok(responses > 0 && figures == 0)
 }
 
 /// Every figure row, in key order (for comparing a rebuild with the running totals).
@@ -564,44 +585,57 @@ pub async fn all_week_rows(db: &Db) -> Result<Vec<(WeekKey, Figures)>, sqlx::Err
         "SELECT store_id, week, channel, {} FROM store_week_figures ORDER BY store_id, week, channel",
         COLUMNS.as_str()
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<WeekRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?),
-                Figures::from_row(r, 3)?,
-            ))
-        })
-        .collect()
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ((r.store_id, r.week, r.channel), r.figures))
+        .collect())
+}
+
+/// One row of `store_week_figures`.
+#[derive(sqlx::FromRow)]
+struct WeekRow {
+    store_id: i64,
+    week: String,
+    channel: String,
+    #[sqlx(flatten)]
+    figures: Figures,
+}
+
+/// One row of `store_week_items`.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    store_id: i64,
+    week: String,
+    channel: String,
+    template_id: i64,
+    question: String,
+    failed: i64,
+    critical: i64,
 }
 
 /// Every item row, in key order.
 pub async fn all_item_rows(db: &Db) -> Result<Vec<(ItemKey, ItemCounts)>, sqlx::Error> {
-    sqlx::query(
+    let rows: Vec<ItemRow> = sqlx::query_as(
         "SELECT store_id, week, channel, template_id, question, failed, critical
          FROM store_week_items ORDER BY store_id, week, channel, template_id, question",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
             (
-                r.try_get(0)?,
-                r.try_get(1)?,
-                r.try_get(2)?,
-                r.try_get(3)?,
-                r.try_get(4)?,
-            ),
-            ItemCounts {
-                failed: r.try_get(5)?,
-                critical: r.try_get::<i64, _>(6)? != 0,
-            },
-        ))
-    })
-    .collect()
+                (r.store_id, r.week, r.channel, r.template_id, r.question),
+                ItemCounts {
+                    failed: r.failed,
+                    critical: r.critical != 0,
+                },
+            )
+        })
+        .collect())
 }
 
 /// A store's weekly figures per channel between two weeks (inclusive).
@@ -612,21 +646,18 @@ pub async fn store_weeks(
     last: NaiveDate,
 ) -> Result<Vec<(NaiveDate, String, Figures)>, sqlx::Error> {
     let sql = format!(
-        "SELECT week, channel, {} FROM store_week_figures
+        "SELECT store_id, week, channel, {} FROM store_week_figures
          WHERE store_id = $1 AND week >= $2 AND week <= $3 ORDER BY week, channel",
         COLUMNS.as_str()
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<WeekRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(store_id)
         .bind(week_text(first))
         .bind(week_text(last))
         .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            let week = parse_week(&r.try_get::<String, _>(0)?)?;
-            Ok((week, r.try_get(1)?, Figures::from_row(r, 2)?))
-        })
+        .await?;
+    rows.into_iter()
+        .map(|r| Ok((parse_week(&r.week)?, r.channel, r.figures)))
         .collect()
 }
 
@@ -642,20 +673,15 @@ pub async fn ensure_period(
     last: NaiveDate,
 ) -> Result<(), sqlx::Error> {
     let last_text = week_text(last);
-    let built = |row: Option<sqlx::any::AnyRow>| -> Result<bool, sqlx::Error> {
-        Ok(match row {
-            Some(r) => r.try_get::<String, _>(0)? == last_text,
-            None => false,
-        })
-    };
+    let built = |kept: Option<String>| kept.as_deref() == Some(last_text.as_str());
     const BUILT: &str = "SELECT last_week FROM period_builds WHERE weeks = $1";
     let weeks = i64::from(weeks);
     if built(
-        sqlx::query(BUILT)
+        sqlx::query_scalar(BUILT)
             .bind(weeks)
             .fetch_optional(&db.pool)
             .await?,
-    )? {
+    ) {
         return Ok(());
     }
     let mut tx = db.write_tx().await?;
@@ -666,11 +692,11 @@ pub async fn ensure_period(
     }
     // Another request may have built it while this one waited.
     if built(
-        sqlx::query(BUILT)
+        sqlx::query_scalar(BUILT)
             .bind(weeks)
             .fetch_optional(&mut *tx)
             .await?,
-    )? {
+    ) {
         return Ok(());
     }
     sqlx::query("DELETE FROM store_period_figures WHERE weeks = $1")
@@ -723,26 +749,45 @@ pub async fn stores_summed(
         columns = COLUMNS.as_str(),
         visible = crate::visible_store_ids!()
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<PeriodRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(actor.role.as_str())
         .bind(actor.user_id)
         .bind(i64::from(weeks))
         .fetch_all(&db.pool)
-        .await?
-        .iter()
+        .await?;
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let figures = Figures::from_row(r, 2)?;
-            let overall = figures.measures[0];
-            let regression = WeekRegression {
-                n: overall.n,
-                sum_i: r.try_get(25)?,
-                sum_ii: r.try_get(26)?,
-                sum_x: overall.sum,
-                sum_ix: r.try_get(27)?,
-            };
-            Ok((r.try_get(0)?, r.try_get(1)?, figures, regression))
+            let regression = r.regression();
+            (r.store_id, r.channel, r.figures, regression)
         })
-        .collect()
+        .collect())
+}
+
+/// One row of `store_period_figures`.
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    store_id: i64,
+    channel: String,
+    #[sqlx(flatten)]
+    figures: Figures,
+    trend_j: i64,
+    trend_jj: i64,
+    trend_jx: i64,
+}
+
+impl PeriodRow {
+    /// The overall score's trend sums over the period's weeks.
+    fn regression(&self) -> WeekRegression {
+        let overall = self.figures.measures[0];
+        WeekRegression {
+            n: overall.n,
+            sum_i: self.trend_j,
+            sum_ii: self.trend_jj,
+            sum_x: overall.sum,
+            sum_ix: self.trend_jx,
+        }
+    }
 }
 
 /// Every kept period row of a period length, in key order (for comparing kept totals with a
@@ -753,18 +798,18 @@ pub async fn period_rows(db: &Db, weeks: u32) -> Result<Vec<(i64, String, Vec<i6
          WHERE weeks = $1 ORDER BY store_id, channel",
         COLUMNS.as_str()
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<PeriodRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(i64::from(weeks))
         .fetch_all(&db.pool)
-        .await?
-        .iter()
+        .await?;
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let values = (2..28)
-                .map(|i| r.try_get::<i64, _>(i))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((r.try_get(0)?, r.try_get(1)?, values))
+            let mut values = r.figures.values();
+            values.extend([r.trend_j, r.trend_jj, r.trend_jx]);
+            (r.store_id, r.channel, values)
         })
-        .collect()
+        .collect())
 }
 
 /// The overall score's weekly moments per store and channel over a range of weeks, for the
@@ -785,22 +830,32 @@ pub async fn stores_weekly_overall(
          WHERE week >= $1 AND week <= $2 AND overall_n > 0 AND store_id IN ({})",
         ids.join(", ")
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<OverallRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(week_text(first))
         .bind(week_text(last))
         .fetch_all(&db.pool)
-        .await?
-        .iter()
+        .await?;
+    rows.into_iter()
         .map(|r| {
-            let week = parse_week(&r.try_get::<String, _>(1)?)?;
             let moments = Moments {
-                n: r.try_get(3)?,
-                sum: r.try_get(4)?,
-                sum_sq: r.try_get(5)?,
+                n: r.overall_n,
+                sum: r.overall_sum,
+                sum_sq: r.overall_sq,
             };
-            Ok((r.try_get(0)?, week, r.try_get(2)?, moments))
+            Ok((r.store_id, parse_week(&r.week)?, r.channel, moments))
         })
         .collect()
+}
+
+/// The overall score's moments of one `store_week_figures` row.
+#[derive(sqlx::FromRow)]
+struct OverallRow {
+    store_id: i64,
+    week: String,
+    channel: String,
+    overall_n: i64,
+    overall_sum: i64,
+    overall_sq: i64,
 }
 
 /// One checklist item's counts for a store over a range of weeks.
@@ -820,8 +875,9 @@ pub async fn store_items(
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<ItemTotal>, sqlx::Error> {
-    sqlx::query(
-        "SELECT t.template_key, i.question, i.channel, CAST(SUM(i.failed) AS BIGINT), MAX(i.critical)
+    let rows: Vec<ItemTotalRow> = sqlx::query_as(
+        "SELECT t.template_key, i.question, i.channel, CAST(SUM(i.failed) AS BIGINT) AS failed,
+                MAX(i.critical) AS critical
          FROM store_week_items i JOIN templates t ON t.id = i.template_id
          WHERE i.store_id = $1 AND i.week >= $2 AND i.week <= $3
          GROUP BY t.template_key, i.question, i.channel
@@ -831,16 +887,25 @@ pub async fn store_items(
     .bind(week_text(first))
     .bind(week_text(last))
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ItemTotal {
-            template_key: r.try_get(0)?,
-            question: r.try_get(1)?,
-            channel: r.try_get(2)?,
-            failed: r.try_get(3)?,
-            critical: r.try_get::<i64, _>(4)? != 0,
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ItemTotal {
+            template_key: r.template_key,
+            question: r.question,
+            channel: r.channel,
+            failed: r.failed,
+            critical: r.critical != 0,
         })
-    })
-    .collect()
+        .collect())
+}
+
+/// [`ItemTotal`] as [`store_items`] reads it.
+#[derive(sqlx::FromRow)]
+struct ItemTotalRow {
+    template_key: String,
+    question: String,
+    channel: String,
+    failed: i64,
+    critical: i64,
 }

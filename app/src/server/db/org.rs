@@ -1,7 +1,5 @@
 //! Organisation > regions > stores, and the one rule of who sees which store.
 
-use sqlx::Row;
-
 use super::Db;
 use crate::api::wire::StoreView;
 use crate::server::auth::Actor;
@@ -36,7 +34,7 @@ macro_rules! readable_store_ids {
 /// "Recent" in store lists: the last 12 weeks, the default scorecard period.
 pub const RECENT_WINDOW_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct StoreRow {
     pub id: i64,
     pub region_id: i64,
@@ -47,29 +45,25 @@ pub struct StoreRow {
 }
 
 pub async fn create_organisation(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO organisations (name) VALUES ($1) RETURNING id")
+    sqlx::query_scalar("INSERT INTO organisations (name) VALUES ($1) RETURNING id")
         .bind(name)
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
+        .await
 }
 
 pub async fn create_region(db: &Db, org_id: i64, name: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO regions (org_id, name) VALUES ($1, $2) RETURNING id")
+    sqlx::query_scalar("INSERT INTO regions (org_id, name) VALUES ($1, $2) RETURNING id")
         .bind(org_id)
         .bind(name)
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
+        .await
 }
 
 pub async fn region_id_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT id FROM regions WHERE name = $1")
+    sqlx::query_scalar("SELECT id FROM regions WHERE name = $1")
         .bind(name)
         .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()
+        .await
 }
 
 pub struct NewStore<'a> {
@@ -81,36 +75,24 @@ pub struct NewStore<'a> {
 }
 
 pub async fn create_store(db: &Db, s: NewStore<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO stores (region_id, code, name, address, timezone, active) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id")
+    sqlx::query_scalar("INSERT INTO stores (region_id, code, name, address, timezone, active) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id")
         .bind(s.region_id)
         .bind(s.code)
         .bind(s.name)
         .bind(s.address)
         .bind(s.timezone)
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
-}
-
-fn store_row(r: &sqlx::any::AnyRow) -> Result<StoreRow, sqlx::Error> {
-    Ok(StoreRow {
-        id: r.try_get(0)?,
-        region_id: r.try_get(1)?,
-        code: r.try_get(2)?,
-        name: r.try_get(3)?,
-        timezone: r.try_get(4)?,
-    })
+        .await
 }
 
 /// Unscoped lookup, for the ingest path (which checks the actor's right to submit itself).
 pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT id, region_id, code, name, timezone FROM stores WHERE code = $1 AND active = 1",
     )
     .bind(code)
     .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(store_row).transpose()
+    .await
 }
 
 /// An active store by code, only if the actor may see it (without the figures of
@@ -120,7 +102,7 @@ pub async fn visible_store_row(
     actor: &Actor,
     code: &str,
 ) -> Result<Option<StoreRow>, sqlx::Error> {
-    let row = sqlx::query(concat!(
+    sqlx::query_as(concat!(
         "SELECT id, region_id, code, name, timezone FROM stores WHERE code = $3 AND active = 1 AND id IN ",
         visible_store_ids!()
     ))
@@ -128,17 +110,17 @@ pub async fn visible_store_row(
     .bind(actor.user_id)
     .bind(code)
     .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(store_row).transpose()
+    .await
 }
 
 /// Is this store one the actor is attached to (store managers and employees)?
 pub async fn is_member_of_store(db: &Db, user_id: i64, store_id: i64) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query("SELECT 1 FROM user_stores WHERE user_id = $1 AND store_id = $2")
-        .bind(user_id)
-        .bind(store_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM user_stores WHERE user_id = $1 AND store_id = $2")
+            .bind(user_id)
+            .bind(store_id)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.is_some())
 }
 
@@ -146,9 +128,11 @@ pub async fn is_member_of_store(db: &Db, user_id: i64, store_id: i64) -> Result<
 macro_rules! store_view_select {
     () => {
         concat!(
-            "SELECT s.code, s.name, s.address, s.timezone, r.name,
-                (SELECT COUNT(*) FROM responses x WHERE x.store_id = s.id AND x.finished_at >= $4),
+            "SELECT s.code, s.name, s.address, s.timezone, r.name AS region,
+                (SELECT COUNT(*) FROM responses x WHERE x.store_id = s.id AND x.finished_at >= $4)
+                    AS recent_responses,
                 (SELECT MAX(x.finished_at) FROM responses x WHERE x.store_id = s.id)
+                    AS last_response_at
              FROM stores s JOIN regions r ON r.id = s.region_id
              WHERE s.active = 1 AND s.id IN ",
             visible_store_ids!()
@@ -165,7 +149,7 @@ pub async fn visible_stores(
     since_ms: i64,
 ) -> Result<Vec<StoreView>, sqlx::Error> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
-    let rows = sqlx::query(concat!(
+    let rows: Vec<StoreViewRow> = sqlx::query_as(concat!(
         store_view_select!(),
         " AND (LOWER(s.code) LIKE $3 OR LOWER(s.name) LIKE $3 OR LOWER(s.address) LIKE $3)
          ORDER BY r.name, s.code"
@@ -176,7 +160,7 @@ pub async fn visible_stores(
     .bind(since_ms)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(store_view).collect()
+    Ok(rows.into_iter().map(StoreViewRow::view).collect())
 }
 
 /// One store by code, only if the actor may see it.
@@ -186,26 +170,41 @@ pub async fn visible_store(
     code: &str,
     since_ms: i64,
 ) -> Result<Option<StoreView>, sqlx::Error> {
-    let row = sqlx::query(concat!(store_view_select!(), " AND s.code = $3"))
-        .bind(actor.role.as_str())
-        .bind(actor.user_id)
-        .bind(code)
-        .bind(since_ms)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref().map(store_view).transpose()
+    let row: Option<StoreViewRow> =
+        sqlx::query_as(concat!(store_view_select!(), " AND s.code = $3"))
+            .bind(actor.role.as_str())
+            .bind(actor.user_id)
+            .bind(code)
+            .bind(since_ms)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(StoreViewRow::view))
 }
 
-fn store_view(r: &sqlx::any::AnyRow) -> Result<StoreView, sqlx::Error> {
-    Ok(StoreView {
-        code: r.try_get(0)?,
-        name: r.try_get(1)?,
-        address: r.try_get(2)?,
-        timezone: r.try_get(3)?,
-        region: r.try_get(4)?,
-        recent_responses: r.try_get(5)?,
-        last_response_at: r.try_get::<Option<i64>, _>(6)?.map(from_ms),
-    })
+/// A store as `store_view_select!` reads it.
+#[derive(sqlx::FromRow)]
+struct StoreViewRow {
+    code: String,
+    name: String,
+    address: String,
+    timezone: String,
+    region: String,
+    recent_responses: i64,
+    last_response_at: Option<i64>,
+}
+
+impl StoreViewRow {
+    fn view(self) -> StoreView {
+        StoreView {
+            code: self.code,
+            name: self.name,
+            address: self.address,
+            timezone: self.timezone,
+            region: self.region,
+            recent_responses: self.recent_responses,
+            last_response_at: self.last_response_at.map(from_ms),
+        }
+    }
 }
 
 /// Set (or clear) a store's opening hours, `HH:MM-HH:MM` in its time zone. False: no such store.
@@ -223,7 +222,7 @@ pub async fn set_opening_hours(
 }
 
 /// A store as its staff's self-assessment needs it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct StaffStore {
     pub id: i64,
     pub code: String,
@@ -233,41 +232,25 @@ pub struct StaffStore {
     pub staff_pin_hash: Option<String>,
 }
 
-fn staff_store(r: &sqlx::any::AnyRow) -> Result<StaffStore, sqlx::Error> {
-    Ok(StaffStore {
-        id: r.try_get(0)?,
-        code: r.try_get(1)?,
-        name: r.try_get(2)?,
-        timezone: r.try_get(3)?,
-        staff_pin_hash: r.try_get(4)?,
-    })
-}
-
 pub async fn staff_store_by_code(db: &Db, code: &str) -> Result<Option<StaffStore>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT id, code, name, timezone, staff_pin_hash FROM stores WHERE code = $1 AND active = 1",
     )
     .bind(code)
     .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(staff_store)
-    .transpose()
+    .await
 }
 
 /// The (first) active store a user is attached to: an employee's store.
 pub async fn staff_store_of_user(db: &Db, user_id: i64) -> Result<Option<StaffStore>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT s.id, s.code, s.name, s.timezone, s.staff_pin_hash FROM stores s
          JOIN user_stores us ON us.store_id = s.id
          WHERE us.user_id = $1 AND s.active = 1 ORDER BY s.id LIMIT 1",
     )
     .bind(user_id)
     .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(staff_store)
-    .transpose()
+    .await
 }
 
 pub async fn set_staff_pin(db: &Db, store_id: i64, hash: Option<&str>) -> Result<(), sqlx::Error> {
@@ -280,7 +263,7 @@ pub async fn set_staff_pin(db: &Db, store_id: i64, hash: Option<&str>) -> Result
 }
 
 /// A store as a league table lists it, with its region and organisation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct PlacedStore {
     pub id: i64,
     pub code: String,
@@ -294,8 +277,8 @@ pub async fn visible_placed_stores(
     db: &Db,
     actor: &Actor,
 ) -> Result<Vec<PlacedStore>, sqlx::Error> {
-    sqlx::query(concat!(
-        "SELECT s.id, s.code, s.name, r.name, o.name FROM stores s
+    sqlx::query_as(concat!(
+        "SELECT s.id, s.code, s.name, r.name AS region, o.name AS organisation FROM stores s
          JOIN regions r ON r.id = s.region_id JOIN organisations o ON o.id = r.org_id
          WHERE s.active = 1 AND s.id IN ",
         visible_store_ids!(),
@@ -304,16 +287,5 @@ pub async fn visible_placed_stores(
     .bind(actor.role.as_str())
     .bind(actor.user_id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(PlacedStore {
-            id: r.try_get(0)?,
-            code: r.try_get(1)?,
-            name: r.try_get(2)?,
-            region: r.try_get(3)?,
-            organisation: r.try_get(4)?,
-        })
-    })
-    .collect()
+    .await
 }

@@ -5,7 +5,7 @@
 //! joined, checked against the hash and become one `photos` row; the chunks are deleted.
 //! A photo that already exists is complete for everyone (same bytes, same hash).
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::Db;
 use crate::api::wire::PhotoUploadStatus;
@@ -47,12 +47,13 @@ pub async fn status(
     sha256: &str,
     uploader: i64,
 ) -> Result<PhotoUploadStatus, sqlx::Error> {
-    if let Some(row) = sqlx::query("SELECT size_bytes FROM photos WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(&db.pool)
-        .await?
+    if let Some(size) =
+        sqlx::query_scalar::<_, i64>("SELECT size_bytes FROM photos WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&db.pool)
+            .await?
     {
-        let size = to_u64(row.try_get(0)?);
+        let size = to_u64(size);
         return Ok(PhotoUploadStatus {
             sha256: sha256.to_string(),
             received: size,
@@ -60,8 +61,8 @@ pub async fn status(
             complete: true,
         });
     }
-    let rows = sqlx::query(
-        "SELECT offset_bytes, CAST(LENGTH(bytes) AS BIGINT), total_size FROM photo_chunks
+    let rows: Vec<ChunkProgress> = sqlx::query_as(
+        "SELECT offset_bytes, CAST(LENGTH(bytes) AS BIGINT) AS length, total_size FROM photo_chunks
          WHERE sha256 = $1 AND uploaded_by = $2 ORDER BY offset_bytes",
     )
     .bind(sha256)
@@ -71,12 +72,11 @@ pub async fn status(
     let mut received = 0u64;
     let mut size = None;
     for r in &rows {
-        let offset = to_u64(r.try_get(0)?);
-        if offset != received {
+        if to_u64(r.offset_bytes) != received {
             break;
         }
-        received += to_u64(r.try_get(1)?);
-        size = Some(to_u64(r.try_get(2)?));
+        received += to_u64(r.length);
+        size = Some(to_u64(r.total_size));
     }
     Ok(PhotoUploadStatus {
         sha256: sha256.to_string(),
@@ -84,6 +84,14 @@ pub async fn status(
         size,
         complete: false,
     })
+}
+
+/// A stored chunk's place and length, as [`status`] reads it.
+#[derive(sqlx::FromRow)]
+struct ChunkProgress {
+    offset_bytes: i64,
+    length: i64,
+    total_size: i64,
 }
 
 /// Store one chunk. The last one is joined into the photo in the same transaction, so an
@@ -181,13 +189,12 @@ async fn join_uploads(
 ) -> Result<Result<PhotoUploadStatus, ChunkRefused>, sqlx::Error> {
     let uploaders: Vec<i64> = match uploader {
         Some(u) => vec![u],
-        None => sqlx::query("SELECT DISTINCT uploaded_by FROM photo_chunks WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?,
+        None => {
+            sqlx::query_scalar("SELECT DISTINCT uploaded_by FROM photo_chunks WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_all(&db.pool)
+                .await?
+        }
     };
     let mut last = Err(ChunkRefused::HashMismatch);
     for u in uploaders {
@@ -272,7 +279,7 @@ async fn join(
 /// Bytes an uploader sent since `since_ms` (photos finished and chunks still open): what the
 /// daily quota counts.
 pub async fn uploaded_since(db: &Db, uploader: i64, since_ms: i64) -> Result<u64, sqlx::Error> {
-    let row = sqlx::query(
+    let (photos, chunks): (i64, i64) = sqlx::query_as(
         "SELECT CAST(COALESCE((SELECT SUM(size_bytes) FROM photos WHERE uploaded_by = $1 AND created_at >= $2), 0) AS BIGINT),
                 CAST(COALESCE((SELECT SUM(LENGTH(bytes)) FROM photo_chunks WHERE uploaded_by = $1 AND received_at >= $2), 0) AS BIGINT)",
     )
@@ -280,7 +287,7 @@ pub async fn uploaded_since(db: &Db, uploader: i64, since_ms: i64) -> Result<u64
     .bind(since_ms)
     .fetch_one(&db.pool)
     .await?;
-    Ok(to_u64(row.try_get(0)?) + to_u64(row.try_get(1)?))
+    Ok(to_u64(photos) + to_u64(chunks))
 }
 
 /// Delete chunks of uploads abandoned before `before_ms`, and photos made before it that no
@@ -311,7 +318,7 @@ pub async fn visible_photo(
     actor: &Actor,
     sha256: &str,
 ) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(concat!(
+    sqlx::query_as(concat!(
         "SELECT p.content_type, p.bytes FROM photos p WHERE p.sha256 = $3 AND ($1 = 'admin'
             OR p.uploaded_by = $2
             OR EXISTS (SELECT 1 FROM response_photos rp JOIN responses r ON r.id = rp.response_id
@@ -323,13 +330,11 @@ pub async fn visible_photo(
     .bind(actor.user_id)
     .bind(sha256)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    .await
 }
 
 pub async fn count_photos(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM photos")
+    sqlx::query_scalar("SELECT COUNT(*) FROM photos")
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
+        .await
 }

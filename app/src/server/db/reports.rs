@@ -2,8 +2,6 @@
 //! comments and critical failures. Each read is bounded (one response, or a page along the
 //! `(store_id, finished_at)` index), never a scan of a store's history.
 
-use sqlx::Row;
-
 use super::Db;
 use crate::server::auth::Actor;
 
@@ -84,8 +82,8 @@ pub struct Listing {
 pub async fn store_listing(db: &Db, l: &Listing) -> Result<Vec<ListedResponse>, sqlx::Error> {
     let (before_ms, before_id) = l.before.clone().unwrap_or((l.to_ms, String::new()));
     let sql = format!(
-        "SELECT r.id, r.channel, t.template_key, v.version, r.finished_at, r.score_pct,
-                r.critical_failed, r.answers
+        "SELECT r.id, r.channel, t.template_key, v.version AS template_version, r.finished_at,
+                r.score_pct, r.critical_failed, r.answers
          FROM responses r
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
@@ -100,7 +98,7 @@ pub async fn store_listing(db: &Db, l: &Listing) -> Result<Vec<ListedResponse>, 
             ""
         }
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(l.store_id)
         .bind(l.from_ms)
         .bind(l.to_ms)
@@ -109,18 +107,31 @@ pub async fn store_listing(db: &Db, l: &Listing) -> Result<Vec<ListedResponse>, 
         .bind(l.limit)
         .fetch_all(&db.pool)
         .await?;
-    rows.iter()
+    rows.into_iter()
         .map(|r| {
             Ok(ListedResponse {
-                id: r.try_get(0)?,
-                channel: r.try_get(1)?,
-                template_key: r.try_get(2)?,
-                template_version: r.try_get::<i64, _>(3)? as u32,
-                finished_at: r.try_get(4)?,
-                score: r.try_get(5)?,
-                critical_failed: r.try_get::<i64, _>(6)? != 0,
-                answers_json: r.try_get(7)?,
+                id: r.id,
+                channel: r.channel,
+                template_key: r.template_key,
+                template_version: super::templates::version_number(r.template_version)?,
+                finished_at: r.finished_at,
+                score: r.score_pct,
+                critical_failed: r.critical_failed != 0,
+                answers_json: r.answers,
             })
         })
         .collect()
+}
+
+/// A listed response as [`store_listing`] reads it.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    id: String,
+    channel: String,
+    template_key: String,
+    template_version: i64,
+    finished_at: i64,
+    score_pct: Option<f64>,
+    critical_failed: i64,
+    answers: String,
 }

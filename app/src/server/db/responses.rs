@@ -8,7 +8,7 @@
 //! links ([`link_photos`], [`insert_contact`], [`mark_customer`]), and the figures
 //! (`figures::add_response`) when its status counts. A failed claim rolls everything back.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::Db;
 use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
@@ -545,10 +545,9 @@ pub async fn visible_store_responses(
 }
 
 pub async fn count_responses(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM responses")
+    sqlx::query_scalar("SELECT COUNT(*) FROM responses")
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
+        .await
 }
 
 /// A store's recent customer answer, as the stuffing rules compare a new one with it.
@@ -586,7 +585,7 @@ pub async fn customer_answers(
 ) -> Result<Vec<CustomerAnswerRow>, sqlx::Error> {
     let sql = format!(
         "SELECT r.id, r.finished_at, r.recommend, r.score_pct, r.channel_tag, r.answers, r.flags,
-                t.template_key, v.version
+                t.template_key AS template, v.version AS template_version
          FROM responses r
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
@@ -595,28 +594,46 @@ pub async fn customer_answers(
         crate::readable_store_ids!(),
         flagged.sql()
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<CustomerAnswerSql> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(actor.role.as_str())
         .bind(actor.user_id)
         .bind(store_id)
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CustomerAnswerRow {
-                id: r.try_get(0)?,
-                finished_at: r.try_get(1)?,
-                recommend: r.try_get::<Option<i64>, _>(2)?.map(|v| v as u8),
-                score: r.try_get(3)?,
-                channel_tag: r.try_get(4)?,
-                answers_json: r.try_get(5)?,
-                flags: flag_list(&r.try_get::<String, _>(6)?),
-                template: r.try_get(7)?,
-                template_version: r.try_get::<i64, _>(8)? as u32,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| CustomerAnswerRow {
+            id: r.id,
+            finished_at: r.finished_at,
+            recommend: r.recommend.map(recommend_value),
+            score: r.score_pct,
+            channel_tag: r.channel_tag,
+            answers_json: r.answers,
+            flags: flag_list(&r.flags),
+            template: r.template,
+            template_version: u32::try_from(r.template_version).unwrap_or(0),
         })
-        .collect()
+        .collect())
+}
+
+/// A customer answer as [`customer_answers`] reads it.
+#[derive(sqlx::FromRow)]
+struct CustomerAnswerSql {
+    id: String,
+    finished_at: i64,
+    recommend: Option<i64>,
+    score_pct: Option<f64>,
+    channel_tag: Option<String>,
+    answers: String,
+    flags: String,
+    template: String,
+    template_version: i64,
+}
+
+/// A stored 0-10 recommendation (checked at ingest) as the `u8` the figures use.
+fn recommend_value(stored: i64) -> u8 {
+    u8::try_from(stored.clamp(0, 10)).unwrap_or(0)
 }
 
 #[derive(Clone, Debug)]
@@ -640,7 +657,7 @@ pub async fn customer_recommends(
     store_id: i64,
     since_ms: i64,
 ) -> Result<Vec<(u8, bool)>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
+    let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
         "SELECT r.recommend, r.status FROM responses r
          WHERE r.store_id = $1 AND r.channel = 'customer_qr' AND r.finished_at >= $2
            AND r.recommend IS NOT NULL AND (",
@@ -651,14 +668,15 @@ pub async fn customer_recommends(
     .bind(since_ms)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<i64, _>(0)? as u8,
-                r.try_get::<String, _>(1)? == Status::Flagged.as_str(),
-            ))
+    Ok(rows
+        .into_iter()
+        .map(|(recommend, status)| {
+            (
+                recommend_value(recommend),
+                status == Status::Flagged.as_str(),
+            )
         })
-        .collect()
+        .collect())
 }
 
 /// Call-back requests of a store, for its store managers only (an admin or a regional manager
@@ -669,7 +687,7 @@ pub async fn call_backs(
     store_id: i64,
     limit: i64,
 ) -> Result<Vec<crate::api::wire::CallBackView>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<CallBackRow> = sqlx::query_as(
         "SELECT c.response_id, c.created_at, c.name, c.phone, c.email, r.recommend
          FROM response_contacts c
          JOIN responses r ON r.id = c.response_id
@@ -683,18 +701,28 @@ pub async fn call_backs(
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(crate::api::wire::CallBackView {
-                response_id: r.try_get(0)?,
-                received_at: from_ms(r.try_get(1)?),
-                name: r.try_get(2)?,
-                phone: r.try_get(3)?,
-                email: r.try_get(4)?,
-                recommend: r.try_get::<Option<i64>, _>(5)?.map(|v| v as u8),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::api::wire::CallBackView {
+            response_id: r.response_id,
+            received_at: from_ms(r.created_at),
+            name: r.name,
+            phone: r.phone,
+            email: r.email,
+            recommend: r.recommend.map(recommend_value),
         })
-        .collect()
+        .collect())
+}
+
+/// A call-back request as [`call_backs`] reads it.
+#[derive(sqlx::FromRow)]
+struct CallBackRow {
+    response_id: String,
+    created_at: i64,
+    name: String,
+    phone: String,
+    email: String,
+    recommend: Option<i64>,
 }
 
 /// Answers (JSON) of a store's self-assessments in a period.
@@ -703,7 +731,7 @@ pub async fn self_assessments(
     store_id: i64,
     period: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
+    sqlx::query_scalar(concat!(
         "SELECT r.answers FROM responses r
          WHERE r.store_id = $1 AND r.channel = 'employee_self' AND r.period = $2 AND ",
         crate::counts!(),
@@ -712,6 +740,5 @@ pub async fn self_assessments(
     .bind(store_id)
     .bind(period)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get(0)).collect()
+    .await
 }

@@ -1,8 +1,6 @@
 //! Browser sessions, keyed by the SHA-256 of the random cookie value.
 
-use sqlx::Row;
-
-use super::users::actor_from_row;
+use super::users::{actor_columns, ActorRow};
 use super::Db;
 use crate::server::auth::Actor;
 
@@ -37,17 +35,25 @@ pub async fn session_actor(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<(Actor, String)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, s.csrf_token
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
-    )
+    let row: Option<SessionRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        actor_columns!(),
+        ", s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+    ))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| Ok((actor_from_row(&r, 0)?, r.try_get(4)?)))
-        .transpose()
+    row.map(|r| Ok((r.user.actor()?, r.csrf_token))).transpose()
+}
+
+/// A live session as [`session_actor`] reads it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: ActorRow,
+    csrf_token: String,
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {

@@ -2,8 +2,6 @@
 //! (`domain::status`); a change subtracts or adds the response's figures (weekly rows, kept
 //! period totals, failed items) in the same transaction, and is logged with who, when and why.
 
-use sqlx::Row;
-
 use super::figures::{self, Rollup};
 use super::templates::TemplateCache;
 use super::{Backend, Db};
@@ -172,27 +170,25 @@ pub async fn with_status(
         .collect())
 }
 
-/// Every status change of a response, oldest first: (from, to, reason, by, at).
-pub async fn history(
-    db: &Db,
-    response_id: &str,
-) -> Result<Vec<(String, String, String, Option<i64>, i64)>, sqlx::Error> {
-    sqlx::query(
+/// One change of a response's status, as the log keeps it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StatusChange {
+    pub from_status: String,
+    pub to_status: String,
+    pub reason: String,
+    /// The user who changed it; None for changes the server made itself.
+    pub changed_by: Option<i64>,
+    /// Epoch ms.
+    pub changed_at: i64,
+}
+
+/// Every status change of a response, oldest first.
+pub async fn history(db: &Db, response_id: &str) -> Result<Vec<StatusChange>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT from_status, to_status, reason, changed_by, changed_at FROM response_status_changes
          WHERE response_id = $1 ORDER BY changed_at, id",
     )
     .bind(response_id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-        ))
-    })
-    .collect()
+    .await
 }

@@ -1,8 +1,6 @@
 //! Customer survey links: one key in use per store, rotated on demand; retired keys are kept
 //! so an old QR code can still be answered politely.
 
-use sqlx::Row;
-
 use super::Db;
 
 /// 48 random bits as 12 hex characters: short enough for a sparse, easily scanned QR code.
@@ -57,12 +55,12 @@ pub async fn current_key(db: &Db, store_id: i64, now_ms: i64) -> Result<String, 
 }
 
 async fn key_in_use(db: &Db, store_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT link_key FROM survey_links WHERE store_id = $1 AND retired_at IS NULL")
-        .bind(store_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()
+    sqlx::query_scalar(
+        "SELECT link_key FROM survey_links WHERE store_id = $1 AND retired_at IS NULL",
+    )
+    .bind(store_id)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 /// Retire the store's link and put a new one in use, in one transaction.
@@ -88,7 +86,7 @@ pub async fn rotate(db: &Db, store_id: i64, now_ms: i64) -> Result<String, sqlx:
 
 /// Where a scanned `/s/{code}/{key}` leads. Only active stores take answers.
 pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<LinkRow> = sqlx::query_as(
         "SELECT s.id, s.name, l.retired_at, s.active, s.code, s.timezone, s.opening_hours FROM survey_links l
          JOIN stores s ON s.id = l.store_id
          WHERE s.code = $1 AND l.link_key = $2",
@@ -100,18 +98,29 @@ pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget,
     let Some(row) = row else {
         return Ok(LinkTarget::Unknown);
     };
-    let store_name: String = row.try_get(1)?;
-    let retired = row.try_get::<Option<i64>, _>(2)?.is_some();
-    let active = row.try_get::<i64, _>(3)? != 0;
-    Ok(if retired || !active {
-        LinkTarget::Retired { store_name }
+    Ok(if row.retired_at.is_some() || row.active == 0 {
+        LinkTarget::Retired {
+            store_name: row.name,
+        }
     } else {
         LinkTarget::InUse(SurveyStore {
-            id: row.try_get(0)?,
-            code: row.try_get(4)?,
-            name: store_name,
-            timezone: row.try_get(5)?,
-            opening_hours: row.try_get(6)?,
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            timezone: row.timezone,
+            opening_hours: row.opening_hours,
         })
     })
+}
+
+/// A survey link and its store, as [`resolve`] reads them.
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: i64,
+    name: String,
+    retired_at: Option<i64>,
+    active: i64,
+    code: String,
+    timezone: String,
+    opening_hours: Option<String>,
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::Db;
 use crate::api::wire::TemplateSummary;
@@ -37,13 +37,17 @@ pub async fn import_template(
     Ok(outcome)
 }
 
+/// A template's newest version and its checksum.
 #[derive(sqlx::FromRow)]
-struct LatestRow {
+struct LatestChecksum {
     version: i64,
     checksum: String,
 }
 
-async fn latest_of(conn: &mut AnyConnection, key: &str) -> Result<Option<LatestRow>, sqlx::Error> {
+async fn latest_of(
+    conn: &mut AnyConnection,
+    key: &str,
+) -> Result<Option<LatestChecksum>, sqlx::Error> {
     sqlx::query_as(
         "SELECT v.version, v.checksum FROM template_versions v JOIN templates t ON t.id = v.template_id
          WHERE t.template_key = $1 ORDER BY v.version DESC LIMIT 1",
@@ -67,16 +71,15 @@ async fn import_in(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    let template_id: i64 = sqlx::query("SELECT id FROM templates WHERE template_key = $1")
+    let template_id: i64 = sqlx::query_scalar("SELECT id FROM templates WHERE template_key = $1")
         .bind(&t.key)
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        .await?;
     let latest = latest_of(conn, &t.key).await?;
     if let Some(l) = latest.as_ref().filter(|l| l.checksum == checksum) {
         return Ok(ImportOutcome {
             key: t.key.clone(),
-            version: l.version as u32,
+            version: version_number(l.version)?,
             published: false,
         });
     }
@@ -97,7 +100,7 @@ async fn import_in(
         .await?;
     Ok(ImportOutcome {
         key: t.key.clone(),
-        version: version as u32,
+        version: version_number(version)?,
         published: true,
     })
 }
@@ -119,12 +122,10 @@ pub async fn publish_builtin(
             .await?;
     }
     let recorded: Option<String> =
-        sqlx::query("SELECT checksum FROM builtin_templates WHERE template_key = $1")
+        sqlx::query_scalar("SELECT checksum FROM builtin_templates WHERE template_key = $1")
             .bind(&t.key)
             .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
+            .await?;
     let latest = latest_of(&mut tx, &t.key).await?;
     let publish = match (&recorded, &latest) {
         (_, None) => true,
@@ -170,7 +171,7 @@ pub async fn load_version(
     key: &str,
     version: u32,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT v.id, v.body, v.template_id FROM template_versions v JOIN templates t ON t.id = v.template_id
          WHERE t.template_key = $1 AND v.version = $2",
     )
@@ -178,14 +179,15 @@ pub async fn load_version(
     .bind(i64::from(version))
     .fetch_optional(&db.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let body: String = row.try_get(1)?;
+    let Some((id, body, template_id)) = row else {
+        return Ok(None);
+    };
     let template = parse_template(&body).map_err(|errs| {
         sqlx::Error::Decode(format!("stored template {key} v{version}: {}", errs.join("; ")).into())
     })?;
     Ok(Some(StoredVersion {
-        id: row.try_get(0)?,
-        template_id: row.try_get(2)?,
+        id,
+        template_id,
         version,
         template: Arc::new(template),
     }))
@@ -221,14 +223,14 @@ impl TemplateCache {
 
 /// The newest version number of a template, if it was ever published.
 pub async fn latest_version_number(db: &Db, key: &str) -> Result<Option<u32>, sqlx::Error> {
-    let row = sqlx::query(
+    let latest: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(v.version) FROM template_versions v JOIN templates t ON t.id = v.template_id
          WHERE t.template_key = $1",
     )
     .bind(key)
     .fetch_one(&db.pool)
     .await?;
-    Ok(row.try_get::<Option<i64>, _>(0)?.map(|v| v as u32))
+    latest.map(version_number).transpose()
 }
 
 /// The newest published version of a template, through the cache (None: not installed).
@@ -245,7 +247,7 @@ pub async fn latest_version(
 
 /// The newest version of every template.
 pub async fn latest_versions(db: &Db) -> Result<Vec<(TemplateSummary, String)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<NewestVersionRow> = sqlx::query_as(
         "SELECT t.template_key, v.version, t.channel, v.body, v.published_at
          FROM templates t JOIN template_versions v ON v.template_id = t.id
          WHERE v.version = (SELECT MAX(v2.version) FROM template_versions v2 WHERE v2.template_id = t.id)
@@ -253,22 +255,36 @@ pub async fn latest_versions(db: &Db) -> Result<Vec<(TemplateSummary, String)>, 
     )
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    rows.into_iter()
         .map(|r| {
-            let body: String = r.try_get(3)?;
             let parsed: Template =
-                serde_json::from_str(&body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                serde_json::from_str(&r.body).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
             Ok((
                 TemplateSummary {
-                    key: r.try_get(0)?,
-                    version: r.try_get::<i64, _>(1)? as u32,
-                    channel: r.try_get(2)?,
+                    key: r.template_key,
+                    version: version_number(r.version)?,
+                    channel: r.channel,
                     title: parsed.title.en.clone(),
                     questions: parsed.question_count(),
-                    published_at: from_ms(r.try_get(4)?),
+                    published_at: from_ms(r.published_at),
                 },
-                body,
+                r.body,
             ))
         })
         .collect()
+}
+
+/// A template's newest version as [`latest_versions`] reads it.
+#[derive(sqlx::FromRow)]
+struct NewestVersionRow {
+    template_key: String,
+    version: i64,
+    channel: String,
+    body: String,
+    published_at: i64,
+}
+
+/// A stored version number as the `u32` versions are numbered by.
+pub(crate) fn version_number(stored: i64) -> Result<u32, sqlx::Error> {
+    u32::try_from(stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

@@ -1,8 +1,6 @@
 //! API tokens for integrations. A token acts as the user it belongs to, with that user's scope.
 
-use sqlx::Row;
-
-use super::users::actor_from_row;
+use super::users::{actor_columns, ActorRow};
 use super::{affected, Db};
 use crate::api::wire::ApiTokenView;
 use crate::server::auth::Actor;
@@ -33,7 +31,7 @@ pub async fn create_expiring_token(
     expires_at: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
     let prefix: String = token.chars().take(10).collect();
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -44,8 +42,7 @@ pub async fn create_expiring_token(
     .bind(now)
     .bind(expires_at)
     .fetch_one(&db.pool)
-    .await?
-    .try_get(0)
+    .await
 }
 
 pub async fn token_actor(
@@ -53,21 +50,28 @@ pub async fn token_actor(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<Actor>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, t.id, t.last_used_at
+    let row: Option<TokenRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        actor_columns!(),
+        ", t.id AS token_id, t.last_used_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1
-           AND (t.expires_at IS NULL OR t.expires_at > $2)",
-    )
+           AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    ))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let actor = actor_from_row(&row, 0)?;
-    let token_id: i64 = row.try_get(4)?;
-    let last_used: Option<i64> = row.try_get(5)?;
-    if last_used.is_none_or(|t| now - t > LAST_USED_GRANULARITY_MS) {
+    let Some(TokenRow {
+        user,
+        token_id,
+        last_used_at,
+    }) = row
+    else {
+        return Ok(None);
+    };
+    let actor = user.actor()?;
+    if last_used_at.is_none_or(|t| now - t > LAST_USED_GRANULARITY_MS) {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(token_id)
@@ -75,6 +79,15 @@ pub async fn token_actor(
             .await?;
     }
     Ok(Some(actor))
+}
+
+/// A live token and its user, as [`token_actor`] reads them.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    #[sqlx(flatten)]
+    user: ActorRow,
+    token_id: i64,
+    last_used_at: Option<i64>,
 }
 
 /// How long after its creation a new token may still be shown (the flash cookie lives as long).
@@ -99,26 +112,39 @@ pub async fn mark_shown(db: &Db, token_hash: &str, now: i64) -> Result<bool, sql
 
 /// Every token, newest first (admins only; the caller checks the role).
 pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.name, t.prefix, u.username, t.created_at, t.last_used_at, t.revoked_at, t.expires_at
+    let rows: Vec<TokenListRow> = sqlx::query_as(
+        "SELECT t.id, t.name, t.prefix, u.username AS owner, t.created_at, t.last_used_at,
+                t.revoked_at, t.expires_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
     )
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ApiTokenView {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                prefix: r.try_get(2)?,
-                owner: r.try_get(3)?,
-                created_at: from_ms(r.try_get(4)?),
-                last_used_at: r.try_get::<Option<i64>, _>(5)?.map(from_ms),
-                revoked: r.try_get::<Option<i64>, _>(6)?.is_some(),
-                expires_at: r.try_get::<Option<i64>, _>(7)?.map(from_ms),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| ApiTokenView {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            owner: r.owner,
+            created_at: from_ms(r.created_at),
+            last_used_at: r.last_used_at.map(from_ms),
+            revoked: r.revoked_at.is_some(),
+            expires_at: r.expires_at.map(from_ms),
         })
-        .collect()
+        .collect())
+}
+
+/// A token as [`list_tokens`] reads it.
+#[derive(sqlx::FromRow)]
+struct TokenListRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    owner: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
 }
 
 /// Revoke by id; false when there is no such live token.

@@ -1,11 +1,17 @@
 //! Users, their roles and what each may see (regions for regional managers, stores for
 //! store managers and employees).
 
-use sqlx::Row;
-
 use super::Db;
 use crate::api::wire::Role;
 use crate::server::auth::{Actor, PasswordHashString};
+
+/// The columns an [`ActorRow`] reads, from `users u`.
+macro_rules! actor_columns {
+    () => {
+        "u.id AS user_id, u.username, u.display_name, u.role"
+    };
+}
+pub(crate) use actor_columns;
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -22,7 +28,7 @@ pub fn is_valid_username(s: &str) -> bool {
 }
 
 pub async fn create_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, active, created_at)
          VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
     )
@@ -32,8 +38,7 @@ pub async fn create_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<i64, sq
     .bind(user.role.as_str())
     .bind(now)
     .fetch_one(&db.pool)
-    .await?;
-    row.try_get::<i64, _>(0)
+    .await
 }
 
 pub async fn grant_region(db: &Db, user_id: i64, region_id: i64) -> Result<(), sqlx::Error> {
@@ -63,41 +68,52 @@ pub async fn login_lookup(
     db: &Db,
     username: &str,
 ) -> Result<Option<(i64, PasswordHashString)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE username = $1 AND active = 1")
-        .bind(username)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| Ok((r.try_get(0)?, PasswordHashString(r.try_get(1)?))))
-        .transpose()
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1 AND active = 1")
+            .bind(username)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(id, hash)| (id, PasswordHashString(hash))))
 }
 
 pub async fn actor_by_username(db: &Db, username: &str) -> Result<Option<Actor>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, role FROM users WHERE username = $1 AND active = 1",
-    )
+    let row: Option<ActorRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        actor_columns!(),
+        " FROM users u WHERE u.username = $1 AND u.active = 1"
+    ))
     .bind(username)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| actor_from_row(&r, 0)).transpose()
+    row.map(ActorRow::actor).transpose()
 }
 
-/// Reads `id, username, display_name, role` starting at column `at`.
-pub(crate) fn actor_from_row(r: &sqlx::any::AnyRow, at: usize) -> Result<Actor, sqlx::Error> {
-    let role: String = r.try_get(at + 3)?;
-    Ok(Actor {
-        user_id: r.try_get(at)?,
-        username: r.try_get(at + 1)?,
-        display_name: r.try_get(at + 2)?,
-        role: Role::parse(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
-    })
+/// A user as `actor_columns!` reads them; flattened into the rows of sessions and tokens.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ActorRow {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+}
+
+impl ActorRow {
+    pub(crate) fn actor(self) -> Result<Actor, sqlx::Error> {
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {}", self.role).into()))?;
+        Ok(Actor {
+            user_id: self.user_id,
+            username: self.username,
+            display_name: self.display_name,
+            role,
+        })
+    }
 }
 
 pub async fn count_users(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM users")
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
+        .await
 }
 
 /// One user as `server users list` shows them.
@@ -113,32 +129,19 @@ pub struct UserListRow {
 
 /// Every user with role, state and scope, by username.
 pub async fn list_users(db: &Db) -> Result<Vec<UserListRow>, sqlx::Error> {
-    let users: Vec<(i64, String, String, String, i64)> =
-        sqlx::query("SELECT id, username, display_name, role, active FROM users ORDER BY username")
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                    r.try_get(3)?,
-                    r.try_get(4)?,
-                ))
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-    let scopes: Vec<(i64, String)> = sqlx::query(
+    let users: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, username, display_name, role, active FROM users ORDER BY username",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let scopes: Vec<(i64, String)> = sqlx::query_as(
         "SELECT ur.user_id, g.name FROM user_regions ur JOIN regions g ON g.id = ur.region_id
          UNION ALL
          SELECT us.user_id, s.code FROM user_stores us JOIN stores s ON s.id = us.store_id
          ORDER BY 2",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect::<Result<_, sqlx::Error>>()?;
+    .await?;
     Ok(users
         .into_iter()
         .map(|(id, username, display_name, role, active)| UserListRow {
@@ -166,15 +169,16 @@ pub async fn set_active(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.write_tx().await?;
-    let Some(row) = sqlx::query("UPDATE users SET active = $1 WHERE username = $2 RETURNING id")
-        .bind(i64::from(active))
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await?
+    let Some(user_id) = sqlx::query_scalar::<_, i64>(
+        "UPDATE users SET active = $1 WHERE username = $2 RETURNING id",
+    )
+    .bind(i64::from(active))
+    .bind(username)
+    .fetch_optional(&mut *tx)
+    .await?
     else {
         return Ok(false);
     };
-    let user_id: i64 = row.try_get(0)?;
     if !active {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
@@ -201,16 +205,16 @@ pub async fn set_password(
     keep: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.write_tx().await?;
-    let Some(row) =
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
-            .bind(hash.0)
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?
+    let Some(user_id) = sqlx::query_scalar::<_, i64>(
+        "UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id",
+    )
+    .bind(hash.0)
+    .bind(username)
+    .fetch_optional(&mut *tx)
+    .await?
     else {
         return Ok(false);
     };
-    let user_id: i64 = row.try_get(0)?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
         .bind(keep.unwrap_or(""))
