@@ -18,7 +18,7 @@ use app::domain::{score, Channel, ResponseSubmission};
 use app::server::auth::{hash_password, PasswordHashString};
 use app::server::db::templates::TemplateCache;
 use app::server::db::{figures, org, responses, users, Db};
-use app::server::ingest::response_row;
+use app::server::stored_response::response_row;
 
 use crate::demo::{answers_for, publish_builtin_templates, COMMENTS};
 

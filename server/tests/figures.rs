@@ -11,7 +11,7 @@ use sqlx::Row;
 use app::domain::stats::to_fixed;
 use app::server::db::figures::{self, Figures};
 use app::server::db::responses;
-use app::server::ingest::response_row;
+use app::server::stored_response::response_row;
 
 /// Per (store, channel): unflagged responses, sum of overall scores (fixed), promoters,
 /// straight from the raw responses.

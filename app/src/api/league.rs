@@ -13,8 +13,8 @@ pub async fn league_page(
     region: String,
     page: u32,
 ) -> Result<League, super::AppError> {
+    use crate::domain::calendar::period_or_default;
     use crate::server::league::{for_actor, Request};
-    use crate::server::scorecard::period_or_default;
     let (state, actor, _) = super::ssr::require_actor().await?;
     let request = Request {
         weeks: period_or_default(weeks),

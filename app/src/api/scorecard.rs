@@ -12,7 +12,8 @@ pub async fn scorecard_page(
     measure: String,
     channel: String,
 ) -> Result<Scorecard, super::AppError> {
-    use crate::server::scorecard::{for_store, period_or_default, Request};
+    use crate::domain::calendar::period_or_default;
+    use crate::server::scorecard::{for_store, Request};
     let (state, actor, _) = super::ssr::require_actor().await?;
     let request = Request {
         weeks: period_or_default(weeks),

@@ -19,6 +19,19 @@ pub fn weeks_ending(last: NaiveDate, count: u32) -> Vec<NaiveDate> {
         .collect()
 }
 
+/// Periods a manager can choose for scorecards, the league and exports, in weeks.
+pub const PERIODS: [u32; 4] = [4, 12, 26, 52];
+pub const DEFAULT_WEEKS: u32 = 12;
+
+/// A period a manager may choose, or the default (anything else in a query string).
+pub fn period_or_default(weeks: u32) -> u32 {
+    if PERIODS.contains(&weeks) {
+        weeks
+    } else {
+        DEFAULT_WEEKS
+    }
+}
+
 /// The calendar month ('YYYY-MM') an answer given at this local date belongs to.
 pub fn period_of(local: NaiveDate) -> String {
     format!("{:04}-{:02}", local.year(), local.month())
@@ -30,6 +43,16 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn only_the_offered_periods_are_taken_anything_else_is_the_default() {
+        for weeks in PERIODS {
+            assert_eq!(period_or_default(weeks), weeks);
+        }
+        for weeks in [0, 1, 5, 13, 53, 104, u32::MAX] {
+            assert_eq!(period_or_default(weeks), DEFAULT_WEEKS);
+        }
     }
 
     #[test]

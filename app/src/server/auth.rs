@@ -9,27 +9,13 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use axum::http::{header, HeaderMap};
-use sha2::{Digest, Sha256};
 
+pub use super::actor::{sha256_hex, Actor, PasswordHashString};
 use super::db::{sessions, tokens, Db};
 use super::error::{ServiceError, ServiceResult};
-use crate::api::wire::Role;
 
 pub const SESSION_COOKIE: &str = "servscope_session";
 pub const SESSION_DAYS: i64 = 14;
-
-/// The signed-in user on whose behalf a request runs. Built only from a valid session or
-/// API token; every data function takes one and filters by it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Actor {
-    pub user_id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-}
-
-/// A password hash: deliberately not Serialize, so it cannot end up in a response.
-pub struct PasswordHashString(pub String);
 
 pub fn hash_password(password: &str) -> ServiceResult<PasswordHashString> {
     let salt = SaltString::generate(&mut OsRng);
@@ -78,10 +64,6 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
 pub fn new_secret() -> String {
     let bytes: [u8; 32] = rand::random();
     hex::encode(bytes)
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
 }
 
 /// API tokens look like `sst_<64 hex>`; the prefix tells a leaked string for what it is.

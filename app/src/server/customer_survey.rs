@@ -4,7 +4,6 @@
 //! per address and device sit in the HTTP layer in front of this.
 
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 
 use super::db::figures;
 use super::db::responses::{
@@ -14,9 +13,10 @@ use super::db::survey_links::SurveyStore;
 use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
 use super::error::ServiceResult;
-use super::ingest::response_row;
+use super::signed_form::{content_hash, opened_at, FORM_FIELD, OPENED, RESPONSE_ID, SENT_AT};
 use super::signing::SigningKey;
 use super::state::Settings;
+use super::stored_response::response_row;
 use crate::domain::status::Status;
 use crate::domain::stuffing::{self, Flag, Recent, Sent};
 use crate::domain::survey_form::{self, first_value, Problem, Problems, HONEYPOT};
@@ -26,48 +26,12 @@ use crate::domain::{score, Channel, ResponseSubmission};
 /// The template customers answer.
 pub const TEMPLATE_KEY: &str = "customer-pulse";
 
-/// Hidden fields of the form.
-pub const RESPONSE_ID: &str = "rid";
-pub const OPENED: &str = "opened";
-/// Set by survey.js to the moment the customer pressed "Send", so an answer kept through a
-/// network failure and sent later keeps its real time.
-pub const SENT_AT: &str = "sent";
-
 /// The newest published version of the customer template (None: not installed).
 pub async fn current_template(
     db: &Db,
     cache: &TemplateCache,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
     latest_version(db, cache, TEMPLATE_KEY).await
-}
-
-/// A new form: its response id (the idempotency key of the answer) and the signed moment
-/// it was opened.
-pub struct NewForm {
-    pub response_id: String,
-    pub opened: String,
-}
-
-fn opened_message(response_id: &str, store_id: i64, at_ms: i64) -> String {
-    format!("opened:{store_id}:{response_id}:{at_ms}")
-}
-
-pub fn new_form(key: &SigningKey, store_id: i64, now: DateTime<Utc>) -> NewForm {
-    let response_id = uuid::Uuid::new_v4().to_string();
-    let at = now.timestamp_millis();
-    let signature = key.sign(&opened_message(&response_id, store_id, at));
-    NewForm {
-        opened: format!("{at}.{signature}"),
-        response_id,
-    }
-}
-
-/// When the form was opened, if the token is ours, for this response and store.
-pub fn opened_at(key: &SigningKey, token: &str, response_id: &str, store_id: i64) -> Option<i64> {
-    let (at, signature) = token.split_once('.')?;
-    let at: i64 = at.parse().ok()?;
-    key.verify(&opened_message(response_id, store_id, at), signature)
-        .then_some(at)
 }
 
 /// One posted answer, as the HTTP layer saw it.
@@ -93,9 +57,6 @@ pub enum Outcome {
     /// Problems per field; nothing stored.
     Invalid(Problems),
 }
-
-/// The field under which a form-level problem (a broken or foreign form) is reported.
-pub const FORM_FIELD: &str = "form";
 
 /// Check a posted answer and store it once.
 pub async fn submit(
@@ -238,18 +199,6 @@ pub async fn submit(
     Ok(Outcome::Stored(flags))
 }
 
-/// What the customer sent: the submission without its arrival time, and the placement.
-pub(crate) fn content_hash(
-    submission: &ResponseSubmission,
-    tag: Option<ChannelTag>,
-) -> ServiceResult<String> {
-    let mut canonical = submission.canonical();
-    canonical.finished_at = canonical.started_at;
-    let json = serde_json::to_vec(&(canonical, tag.map(ChannelTag::as_str)))
-        .map_err(|e| super::error::ServiceError::Internal(e.to_string()))?;
-    Ok(hex::encode(Sha256::digest(&json)))
-}
-
 async fn flags_for(
     db: &Db,
     settings: &Settings,
@@ -284,25 +233,4 @@ async fn flags_for(
             .and_then(stuffing::parse_opening_hours),
     };
     Ok(stuffing::flags(rules, &sent, &recent))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_opened_token_names_its_response_and_store_and_cannot_be_moved() {
-        let key = SigningKey::from_bytes(vec![7; 32]);
-        let now = super::super::from_ms(1_700_000_000_000);
-        let form = new_form(&key, 3, now);
-        assert_eq!(
-            opened_at(&key, &form.opened, &form.response_id, 3),
-            Some(1_700_000_000_000)
-        );
-        assert_eq!(opened_at(&key, &form.opened, &form.response_id, 4), None);
-        let other = uuid::Uuid::new_v4().to_string();
-        assert_eq!(opened_at(&key, &form.opened, &other, 3), None);
-        let earlier = form.opened.replacen("1700000000000", "1699999000000", 1);
-        assert_eq!(opened_at(&key, &earlier, &form.response_id, 3), None);
-    }
 }

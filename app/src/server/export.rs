@@ -16,7 +16,7 @@ use super::db::figures;
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
 use super::from_ms;
-use super::report::period_ms;
+use super::store_time::{period_ms, store_today};
 use crate::api::wire::league::GroupFigures;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{nps_estimate, score_estimate, Estimate};
@@ -262,10 +262,7 @@ pub async fn store_figures(
     let store = org::visible_store_row(db, actor, code)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let days = weeks_ending(
-        super::scorecard::store_today(&store.timezone),
-        weeks.clamp(1, 104),
-    );
+    let days = weeks_ending(store_today(&store.timezone), weeks.clamp(1, 104));
     let rows = figures::store_weeks(db, store.id, days[0], days[days.len() - 1]).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header = vec![

@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): all SQL, authentication and the use cases behind the
 //! JSON API and the server functions. The `server` crate wires these into axum.
 
+pub mod actor;
 pub mod assign;
 pub mod auth;
 pub mod customer_answers;
@@ -15,8 +16,11 @@ pub mod report;
 pub mod response_status;
 pub mod scorecard;
 pub mod self_assessment;
+pub mod signed_form;
 pub mod signing;
 pub mod state;
+pub mod store_time;
+pub mod stored_response;
 pub mod survey_link;
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored (see the migrations).

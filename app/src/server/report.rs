@@ -3,19 +3,19 @@
 //! shopper and the weekly figures were built from, run again on the stored answers with the
 //! template version they were given against.
 
-use chrono::{NaiveDate, TimeZone};
-
 use super::auth::Actor;
 use super::db::reports::{self, ListedResponse, Listing};
 use super::db::templates::{StoredVersion, TemplateCache};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
 use super::from_ms;
+use super::store_time::{period_ms, store_today};
 use crate::api::wire::report::{
     CommentList, CommentView, CriticalView, DimensionPart, Report, ReportItem, ReportLink,
     ReportSection, Shown,
 };
 use crate::domain::answers::{check_answers, Answer, AnswerInput, AnswerSet, AnswerValue};
+use crate::domain::calendar::period_or_default;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::scoring::{score, ScoreCard, Tally};
 use crate::domain::{Channel, I18nText, Question, QuestionType, Template};
@@ -168,18 +168,6 @@ fn shown(q: &Question, answer: Option<&Answer>) -> Shown {
     }
 }
 
-/// The instants a period of store-local weeks covers: `[first Monday 00:00, the Monday
-/// after the last week)`, in epoch ms.
-pub fn period_ms(timezone: &str, first: NaiveDate, last: NaiveDate) -> (i64, i64) {
-    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
-    let start = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map_or(0, |t| t.timestamp_millis())
-    };
-    (start(first), start(last + chrono::Duration::days(7)))
-}
-
 /// How many of each list the scorecard shows; the comments page reads on from there.
 pub const LATEST_COMMENTS: usize = 5;
 pub const LATEST_CRITICAL: i64 = 10;
@@ -316,8 +304,8 @@ pub async fn comments(
     let store = org::visible_store_row(db, actor, code)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let weeks = super::scorecard::period_or_default(weeks);
-    let days = weeks_ending(super::scorecard::store_today(&store.timezone), weeks);
+    let weeks = period_or_default(weeks);
+    let days = weeks_ending(store_today(&store.timezone), weeks);
     let (start, end) = period_ms(&store.timezone, days[0], days[days.len() - 1]);
     let before = after
         .split_once(':')
@@ -338,19 +326,4 @@ pub async fn comments(
         comments,
         next: next.map(|(ms, id)| format!("{ms}:{id}")),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_period_runs_from_the_first_local_monday_to_the_monday_after_the_last_week() {
-        let monday = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
-        let last = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
-        let (from, to) = period_ms("Asia/Shanghai", monday, last);
-        // Midnight in Shanghai is 16:00 UTC the day before.
-        assert_eq!(from_ms(from).to_rfc3339(), "2026-11-01T16:00:00+00:00");
-        assert_eq!(from_ms(to).to_rfc3339(), "2026-11-22T16:00:00+00:00");
-    }
 }

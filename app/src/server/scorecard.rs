@@ -5,16 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::auth::Actor;
 use super::db::figures::{self, Figures};
 use super::db::templates::{latest_version, TemplateCache};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
+use super::store_time::{period_ms, store_today};
 use crate::api::wire::scorecard::{
     ChannelFigures, ChartView, GapRow, Measure, ParetoRow, Scorecard, TrendWeek,
 };
+use crate::domain::calendar::DEFAULT_WEEKS;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::self_assessment::MIN_ANSWERS;
 use crate::domain::stats::{
@@ -23,10 +25,6 @@ use crate::domain::stats::{
 use crate::domain::{Channel, Dimension, I18nText};
 
 pub use crate::domain::model::{weight_of, CHANNEL_WEIGHTS};
-
-/// Periods a manager can choose, in weeks.
-pub const PERIODS: [u32; 4] = [4, 12, 26, 52];
-pub const DEFAULT_WEEKS: u32 = 12;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Request {
@@ -65,7 +63,7 @@ pub async fn for_store(
         db,
         templates,
         store.id,
-        super::report::period_ms(&store.timezone, weeks[0], weeks[weeks.len() - 1]),
+        period_ms(&store.timezone, weeks[0], weeks[weeks.len() - 1]),
     )
     .await?;
     let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
@@ -193,21 +191,6 @@ pub fn combine(by_channel: &BTreeMap<Channel, Figures>, k: usize) -> Option<f64>
             .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
             .collect::<Vec<_>>(),
     )
-}
-
-/// A period a manager may choose, or the default.
-pub fn period_or_default(weeks: u32) -> u32 {
-    if PERIODS.contains(&weeks) {
-        weeks
-    } else {
-        DEFAULT_WEEKS
-    }
-}
-
-/// Today in the store's time zone: the period ends with the store's current week.
-pub fn store_today(timezone: &str) -> NaiveDate {
-    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
-    Utc::now().with_timezone(&tz).date_naive()
 }
 
 /// The chart follows the channel with the most scored answers (customers, usually), where a

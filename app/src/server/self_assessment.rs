@@ -8,15 +8,15 @@
 
 use chrono::{DateTime, Utc};
 
-use super::customer_survey::{content_hash, opened_at, OPENED, RESPONSE_ID};
 use super::db::figures;
 use super::db::org::StaffStore;
 use super::db::responses::{self, period_claimed, self_assessments, InsertOutcome};
 use super::db::templates::{latest_version, StoredVersion, TemplateCache};
 use super::db::Db;
 use super::error::{ServiceError, ServiceResult};
-use super::ingest::response_row;
+use super::signed_form::{content_hash, opened_at, FORM_FIELD, OPENED, RESPONSE_ID};
 use super::signing::SigningKey;
+use super::stored_response::response_row;
 use crate::domain::self_assessment::{period_of, summary, Summary};
 use crate::domain::survey_form::{self, first_value, Problem, Problems};
 use crate::domain::{score, AnswerInput, Channel, ResponseSubmission};
@@ -106,10 +106,7 @@ pub async fn submit_form(
         .and_then(|v| uuid::Uuid::parse_str(v).ok())
         .map(|u| u.to_string());
     if response_id.is_none() {
-        problems.insert(
-            super::customer_survey::FORM_FIELD.into(),
-            Problem::NotAChoice,
-        );
+        problems.insert(FORM_FIELD.into(), Problem::NotAChoice);
     }
     let answers = survey_form::read_answers(template, fields).unwrap_or_else(|p| {
         problems.extend(p);

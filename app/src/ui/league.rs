@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::league::{league_page, GroupFigures, League, SortKey};
+use crate::domain::calendar::PERIODS;
 use crate::domain::display::trimmed;
 use crate::domain::Dimension;
 use crate::i18n::Locale;
-use crate::server::scorecard::PERIODS;
 use crate::tr;
 use crate::ui::scorecard::{dimension_name, period_range, signal_text, Figure};
 use crate::ui::{load_error, use_locale};

@@ -14,8 +14,8 @@ use app::domain::{score, ResponseSubmission, Template};
 use app::server::auth::{hash_password, new_api_token, sha256_hex};
 use app::server::db::{figures, responses};
 use app::server::db::{org, tokens, users, Db};
-use app::server::ingest::response_row;
 use app::server::state::{AppState, Settings};
+use app::server::stored_response::response_row;
 use serde_json::json;
 
 const CLIENTS: usize = 16;
@@ -125,7 +125,7 @@ async fn bench(label: &str, url: &str, total: usize) -> Result<(), String> {
     // The league's period totals built, as after a manager's first league of the week: from
     // here every response also updates its store's four period rows.
     let weeks = app::domain::rollup::weeks_ending(chrono::Utc::now().date_naive(), 52);
-    for n in app::server::scorecard::PERIODS {
+    for n in app::domain::calendar::PERIODS {
         let first = weeks[weeks.len() - n as usize];
         app::server::db::figures::ensure_period(&db, n, first, weeks[weeks.len() - 1])
             .await

@@ -23,6 +23,7 @@ use app::server::customer_survey::{self, Outcome, Posted};
 use app::server::db::survey_links::{self, LinkTarget, SurveyStore};
 use app::server::db::templates::StoredVersion;
 use app::server::error::ServiceError;
+use app::server::signed_form;
 use app::server::state::AppState;
 use app::ui::shell;
 use app::ui::survey::customer::{CustomerView, SurveyForm};
@@ -250,7 +251,7 @@ pub async fn page(
         Ok(k) => k,
         Err(e) => return ServiceError::from(e).into_html_error(),
     };
-    let fresh = customer_survey::new_form(&signing, store.id, chrono::Utc::now());
+    let fresh = signed_form::new_form(&signing, store.id, chrono::Utc::now());
     let form = form_view(
         &store,
         &version,
@@ -352,13 +353,13 @@ pub async fn submit(
             // The same page again, with the answers given and a message at each problem.
             // A broken form gets fresh hidden fields; otherwise the id stays, so a resend of
             // the corrected answer is still one answer.
-            let (response_id, opened) = if problems.contains_key(customer_survey::FORM_FIELD) {
-                let fresh = customer_survey::new_form(&signing, store.id, chrono::Utc::now());
+            let (response_id, opened) = if problems.contains_key(signed_form::FORM_FIELD) {
+                let fresh = signed_form::new_form(&signing, store.id, chrono::Utc::now());
                 (fresh.response_id, fresh.opened)
             } else {
                 (
-                    field(customer_survey::RESPONSE_ID).to_string(),
-                    field(customer_survey::OPENED).to_string(),
+                    field(signed_form::RESPONSE_ID).to_string(),
+                    field(signed_form::OPENED).to_string(),
                 )
             };
             let mut form = form_view(

@@ -7,9 +7,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use app::domain::calendar::period_or_default;
 use app::server::error::ServiceError;
 use app::server::export::{self, ResponsesExport};
-use app::server::scorecard::period_or_default;
 use app::server::state::AppState;
 
 use super::auth::{IntoHtmlError, SignedIn};

@@ -16,12 +16,12 @@ use app::i18n::Locale;
 use app::server::auth::{
     self, cookie_value, verify_password_blocking, Actor, Credential, PasswordHashString,
 };
-use app::server::customer_survey::{new_form, OPENED, RESPONSE_ID};
 use app::server::db::org::{self, StaffStore};
 use app::server::db::responses;
 use app::server::db::templates::StoredVersion;
 use app::server::error::ServiceError;
 use app::server::self_assessment::{self, Outcome, Respondent};
+use app::server::signed_form::{new_form, OPENED, RESPONSE_ID};
 use app::server::signing::SigningKey;
 use app::server::state::AppState;
 use app::ui::survey::customer::{CustomerView, SurveyForm};
@@ -90,8 +90,7 @@ fn form(
         form_field(&posted, OPENED),
     ) {
         (rid, opened)
-            if !rid.is_empty()
-                && !problems.contains_key(app::server::customer_survey::FORM_FIELD) =>
+            if !rid.is_empty() && !problems.contains_key(app::server::signed_form::FORM_FIELD) =>
         {
             (rid.to_string(), opened.to_string())
         }

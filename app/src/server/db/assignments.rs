@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::Db;
 use crate::api::wire::AssignmentView;
 use crate::domain::Channel;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 
 pub struct NewAssignment<'a> {
     pub store_id: i64,

@@ -16,7 +16,7 @@ use crate::domain::answers::{check_answers, AnswerInput};
 use crate::domain::rollup::{week_of, Contribution};
 use crate::domain::stats::{Moments, WeekRegression};
 use crate::domain::{score, Nps};
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 use crate::server::from_ms;
 
 /// The measures kept per week, in column order: the overall score, then the five dimensions

@@ -2,7 +2,7 @@
 
 use super::Db;
 use crate::api::wire::StoreView;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 use crate::server::from_ms;
 
 /// Ids of the stores the actor may read. `$1` is the actor's role, `$2` their user id.

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use super::Db;
 use crate::api::wire::PhotoUploadStatus;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 
 pub struct Chunk<'a> {
     pub sha256: &'a str,
@@ -253,7 +253,7 @@ async fn join(
         .bind(uploader)
         .execute(&mut *conn)
         .await?;
-    if crate::server::auth::sha256_hex(&whole) != sha256 || whole.len() as u64 != total_size {
+    if crate::server::actor::sha256_hex(&whole) != sha256 || whole.len() as u64 != total_size {
         return Ok(Err(ChunkRefused::HashMismatch));
     }
     sqlx::query(

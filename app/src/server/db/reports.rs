@@ -3,7 +3,7 @@
 //! `(store_id, finished_at)` index), never a scan of a store's history.
 
 use super::Db;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 
 /// One stored response with what its report needs.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -15,7 +15,7 @@ use crate::api::wire::{Receipt, ResponseDetail, ResponseSummary};
 use crate::domain::status::Status;
 use crate::domain::survey_form::Contact;
 use crate::domain::Tally;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 use crate::server::from_ms;
 
 /// Only responses with the status `counted` are in figures, lists and exports: the one rule

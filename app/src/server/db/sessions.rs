@@ -2,7 +2,7 @@
 
 use super::users::{actor_columns, ActorRow};
 use super::Db;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 
 pub async fn create_session(
     db: &Db,

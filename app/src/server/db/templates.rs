@@ -10,7 +10,7 @@ use super::Db;
 use crate::api::wire::TemplateSummary;
 use crate::domain::template_check::parse_template;
 use crate::domain::Template;
-use crate::server::auth::sha256_hex;
+use crate::server::actor::sha256_hex;
 use crate::server::from_ms;
 
 #[derive(Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use super::users::{actor_columns, ActorRow};
 use super::{affected, Db};
 use crate::api::wire::ApiTokenView;
-use crate::server::auth::Actor;
+use crate::server::actor::Actor;
 use crate::server::from_ms;
 
 /// `last_used_at` is refreshed at most this often, so that a busy integration does not turn

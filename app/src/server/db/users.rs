@@ -3,7 +3,7 @@
 
 use super::Db;
 use crate::api::wire::Role;
-use crate::server::auth::{Actor, PasswordHashString};
+use crate::server::actor::{Actor, PasswordHashString};
 
 /// The columns an [`ActorRow`] reads, from `users u`.
 macro_rules! actor_columns {

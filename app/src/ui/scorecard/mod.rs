@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::scorecard::{scorecard_page, ChartView, Measure, Scorecard};
+use crate::domain::calendar::PERIODS;
 use crate::domain::display::trimmed;
 use crate::domain::stats::{Estimate, Signal};
 use crate::domain::{Channel, Dimension};
 use crate::i18n::Locale;
-use crate::server::scorecard::PERIODS;
 use crate::tr;
 use crate::ui::{load_error, use_locale};
 

@@ -20,7 +20,7 @@ use crate::domain::survey_form::{
 use crate::domain::survey_link::ChannelTag;
 use crate::domain::{Question, QuestionType, Template};
 use crate::i18n::Locale;
-use crate::server::customer_survey::{FORM_FIELD, OPENED, RESPONSE_ID, SENT_AT};
+use crate::server::signed_form::{FORM_FIELD, OPENED, RESPONSE_ID, SENT_AT};
 use crate::tr;
 use crate::ui::use_locale;
 
