@@ -92,6 +92,49 @@ macro_rules! tr {
     };
 }
 
+/// Which of a message's plural forms a count takes. A message that depends on a count holds
+/// its forms separated by `|` in the language's CLDR order: English `one|other`, Russian
+/// `one|few|many`, Chinese a single form. The three languages' rules are a few lines, so they
+/// are written here rather than shipping a plural-rules crate and its data in the bundle.
+pub fn plural_form(locale: Locale, count: u64) -> usize {
+    match locale {
+        Locale::En => usize::from(count != 1),
+        Locale::ZhCn => 0,
+        Locale::Ru => {
+            let (last, last_two) = (count % 10, count % 100);
+            if last == 1 && last_two != 11 {
+                0
+            } else if (2..=4).contains(&last) && !(12..=14).contains(&last_two) {
+                1
+            } else {
+                2
+            }
+        }
+    }
+}
+
+/// The form of a translated, `|`-separated message for `count` (the last form when the
+/// message has fewer).
+pub fn pick_plural(locale: Locale, text: &str, count: u64) -> String {
+    let forms: Vec<&str> = text.split('|').collect();
+    let at = plural_form(locale, count).min(forms.len().saturating_sub(1));
+    forms.get(at).copied().unwrap_or_default().to_string()
+}
+
+/// Translate a message whose words depend on a number: `trn!(locale, "score.answers",
+/// count = n)`, with further `name = value` arguments as for [`tr!`].
+#[macro_export]
+macro_rules! trn {
+    ($locale:expr, $key:expr, count = $count:expr $(, $name:ident = $value:expr)*) => {{
+        let count = $count;
+        $crate::i18n::pick_plural(
+            $locale,
+            &rust_i18n::t!($key, locale = $locale.code(), count = count $(, $name = $value)*),
+            u64::try_from(count).unwrap_or(u64::MAX),
+        )
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +181,72 @@ mod tests {
             assert_eq!(langs, ["en", "zh-CN", "ru"], "{line}");
         }
         assert!(keys > 50);
+    }
+
+    #[test]
+    fn counts_take_each_languages_plural_form() {
+        let forms = |locale, counts: &[u64]| {
+            counts
+                .iter()
+                .map(|&n| trn!(locale, "score.answers", count = n))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            forms(Locale::En, &[0, 1, 2, 11, 21]),
+            ["0 answers", "1 answer", "2 answers", "11 answers", "21 answers"]
+        );
+        assert_eq!(
+            forms(Locale::Ru, &[1, 2, 5, 11, 12, 21, 22, 25, 101, 111, 0]),
+            [
+                "1 ответ",
+                "2 ответа",
+                "5 ответов",
+                "11 ответов",
+                "12 ответов",
+                "21 ответ",
+                "22 ответа",
+                "25 ответов",
+                "101 ответ",
+                "111 ответов",
+                "0 ответов"
+            ]
+        );
+        assert_eq!(forms(Locale::ZhCn, &[1, 2]), ["1 份回答", "2 份回答"]);
+        assert_eq!(
+            trn!(Locale::En, "shopper.form.missing", count = 1usize),
+            "1 item still needs an answer:"
+        );
+    }
+
+    #[test]
+    fn plural_messages_have_every_form_of_their_language() {
+        // key -> (language, text) as the catalogue lists them.
+        let catalogue = include_str!("../locales/app.yml");
+        let mut messages: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+        for line in catalogue.lines() {
+            if !line.starts_with(' ') && line.ends_with(':') {
+                messages.push((line, Vec::new()));
+            } else if let (Some((_, langs)), Some((lang, text))) =
+                (messages.last_mut(), line.trim().split_once(": "))
+            {
+                langs.push((lang, text));
+            }
+        }
+        let plural: Vec<_> = messages
+            .iter()
+            .filter(|(_, langs)| langs.iter().any(|(l, t)| *l == "en" && t.contains('|')))
+            .collect();
+        for (key, langs) in &plural {
+            for (lang, text) in langs {
+                let wanted = match *lang {
+                    "en" => 2,
+                    "ru" => 3,
+                    _ => 1,
+                };
+                assert_eq!(text.split('|').count(), wanted, "{key} {lang}: {text}");
+            }
+        }
+        assert!(plural.len() >= 9, "{} plural messages", plural.len());
     }
 
     #[test]

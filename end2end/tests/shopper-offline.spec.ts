@@ -342,3 +342,30 @@ test("one shopper's drafts stay hidden from the next user, sign-out warns about 
   expect(heldList.map((r: { store: string }) => r.store)).toContain("LDN-001");
   await context.close();
 });
+
+test("a number typed into a box is kept when the next tap follows at once, and both survive a reload @hydrated", async ({ browser }, info) => {
+  test.skip(info.project.name !== "hydrated-mobile", "one phone is enough");
+  test.setTimeout(120_000);
+  const context = await browser.newContext(mobile);
+  const page = await openShopperApp(context, "shopper.anna");
+  await page.getByRole("link", { name: /^(Start|Continue) / }).first().click();
+  await expect(page.getByTestId("progress")).toContainText("Section 1 of");
+  for (let s = 0; s < 5 && (await page.getByLabel("Seconds").count()) === 0; s++) {
+    await page.getByRole("button", { name: /^Next$/ }).click();
+  }
+  const timed = page.locator("fieldset.question").filter({ has: page.getByLabel("Seconds") }).first();
+  const box = timed.getByLabel("Seconds");
+  await box.tap();
+  await page.keyboard.type("75");
+  // No blur, no Enter: the thumb goes straight to the next question's answer.
+  const next = page.locator("fieldset.question").filter({ hasNot: page.getByLabel("Seconds") }).filter({ has: page.getByRole("button", { name: "4", exact: true }) }).first();
+  await next.getByRole("button", { name: "4", exact: true }).tap();
+  await expect(next.getByRole("button", { name: "4", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(timed.locator("output.watch")).toHaveText("1:15");
+  // Both were kept on the phone, not only drawn.
+  await page.reload();
+  await hydrated(page);
+  await expect(timed.getByLabel("Seconds")).toHaveValue("75", { timeout: 15_000 });
+  await expect(next.getByRole("button", { name: "4", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await context.close();
+});

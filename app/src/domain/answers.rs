@@ -192,6 +192,9 @@ pub fn is_visible(q: &Question, answers: &AnswerSet) -> bool {
     q.show_if.as_ref().is_none_or(|c| condition_met(c, answers))
 }
 
+/// The message of a required question left unanswered (the phone lists these by name).
+pub const REQUIRED: &str = "this question is required";
+
 /// A problem with one field of a submission, for a 422 body or a form message.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
@@ -246,7 +249,7 @@ pub fn check_answers(
                 Err(m) => errors.push(FieldError::new(field, m)),
             },
             None if visible && q.required => {
-                errors.push(FieldError::new(field, "this question is required"));
+                errors.push(FieldError::new(field, REQUIRED));
             }
             None => {}
         }

@@ -10,7 +10,7 @@ use crate::domain::calendar::PERIODS;
 use crate::domain::display::trimmed;
 use crate::domain::Dimension;
 use crate::i18n::Locale;
-use crate::tr;
+use crate::{tr, trn};
 use crate::ui::scorecard::{dimension_name, period_range, signal_text, Figure};
 use crate::ui::{load_error, use_locale};
 
@@ -96,7 +96,7 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
     let periods = PERIODS
         .into_iter()
         .map(|w| view! {
-            <a class="chip" href=here(w) aria-current=(w == weeks).then_some("page")>{tr!(locale, "score.weeks", count = w)}</a>
+            <a class="chip" href=here(w) aria-current=(w == weeks).then_some("page")>{trn!(locale, "score.weeks", count = w)}</a>
         })
         .collect_view();
     let sort_query = format!(

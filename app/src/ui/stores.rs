@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use super::{use_locale, use_me, SignInPrompt};
 use crate::api::wire::{Role, StoreView};
 use crate::api::{list_stores, AppError};
-use crate::tr;
+use crate::{tr, trn};
 
 fn matches(store: &StoreView, needle: &str) -> bool {
     let needle = lowercase(needle.trim());
@@ -93,7 +93,7 @@ fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
             <h2>{store.name.clone()}</h2>
             <p class="meta"><span class="code">{store.code.clone()}</span>" · "{store.region.clone()}" · "{store.timezone.clone()}</p>
             <p>{store.address.clone()}</p>
-            <p class="figures">{tr!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
+            <p class="figures">{trn!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
             {manage.then(|| view! {
                 <p class="links">
                     <a href=format!("/stores/{}/scorecard", store.code) aria-label=tr!(locale, "score.link_for", store = store.name.clone())>{tr!(locale, "score.link")}</a>

@@ -13,7 +13,7 @@ use crate::domain::display::trimmed;
 use crate::domain::stats::{Estimate, Signal};
 use crate::domain::{Channel, Dimension};
 use crate::i18n::Locale;
-use crate::tr;
+use crate::{tr, trn};
 use crate::ui::{load_error, use_locale};
 
 pub fn channel_name(locale: Locale, c: Channel) -> String {
@@ -97,7 +97,7 @@ pub fn Figure(
             };
             let title = format!(
                 "{} · {}",
-                tr!(locale, "score.answers", count = e.n),
+                trn!(locale, "score.answers", count = e.n),
                 tr!(
                     locale,
                     "score.interval",
@@ -159,7 +159,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
             let href = format!("{base}?weeks={w}{chart_query}");
             view! {
                 <a class="chip" href=href aria-current=(w == weeks).then_some("page")>
-                    {tr!(locale, "score.weeks", count = w)}
+                    {trn!(locale, "score.weeks", count = w)}
                 </a>
             }
         })

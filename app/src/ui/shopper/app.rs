@@ -9,7 +9,7 @@ use super::draft::{backoff_ms, figures, human_bytes, LocalResponse};
 use crate::api::wire::{AssignmentView, ShopperFeed};
 use crate::offline::db::{self, SyncMeta};
 use crate::offline::{net, platform, sync};
-use crate::tr;
+use crate::{tr, trn};
 use crate::ui::use_locale;
 
 /// How often the open app looks for something to send.
@@ -216,7 +216,7 @@ fn ShopperApp(owner: String) -> impl IntoView {
             shop.items
                 .with_untracked(|items| figures(items.iter()).unsent)
         },
-        move |n| tr!(locale, "shopper.sign_out_unsent", count = n),
+        move |n| trn!(locale, "shopper.sign_out_unsent", count = n),
     );
 
     let query = use_query_map();

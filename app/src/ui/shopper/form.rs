@@ -11,7 +11,7 @@ use super::inputs::{Change, QuestionField};
 use crate::domain::answers::{check_answers, is_visible};
 use crate::domain::{answers_so_far, score, without_hidden, Template};
 use crate::offline::{db, platform};
-use crate::tr;
+use crate::{tr, trn};
 use crate::ui::use_locale;
 
 #[component]
@@ -230,15 +230,28 @@ where
                                 Either::Left(view! { <p>{tr!(locale, "shopper.form.ready")}</p> })
                             } else {
                                 Either::Right(view! {
-                                    <p role="alert">{tr!(locale, "shopper.form.missing", count = errs.len())}</p>
-                                    <ul class="errors">
+                                    <p role="alert">{trn!(locale, "shopper.form.missing", count = errs.len())}</p>
+                                    <ul class="errors missing">
                                         {errs.into_iter().map(|e| {
                                             let qid = e.field.trim_start_matches("answers.").to_string();
-                                            let (label, at) = t.with_value(|t| {
+                                            let (label, at, section) = t.with_value(|t| {
                                                 let at = t.sections.iter().position(|s| s.questions.iter().any(|q| q.id == qid)).unwrap_or(0);
-                                                (t.question(&qid).map(|q| q.text.get(lang).to_string()).unwrap_or(qid.clone()), at)
+                                                let section = t.sections.get(at).map(|s| s.title.get(lang).to_string()).unwrap_or_default();
+                                                (t.question(&qid).map(|q| q.text.get(lang).to_string()).unwrap_or(qid.clone()), at, section)
                                             });
-                                            view! { <li><button type="button" class="link" on:click=move |_| go(at)>{label}</button>" — "{e.message}</li> }
+                                            // Unanswered is what the heading says; anything else (a value out of
+                                            // range) is named, in the shopper's language.
+                                            let where_ = if e.message == crate::domain::answers::REQUIRED {
+                                                tr!(locale, "shopper.form.in_section", section = section)
+                                            } else {
+                                                tr!(locale, "shopper.form.check_value", section = section)
+                                            };
+                                            view! {
+                                                <li>
+                                                    <button type="button" class="link" on:click=move |_| go(at)>{label}</button>
+                                                    <span class="muted">{where_}</span>
+                                                </li>
+                                            }
                                         }).collect_view()}
                                     </ul>
                                 })

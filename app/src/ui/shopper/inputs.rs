@@ -92,16 +92,24 @@ fn number_box(
     on_change: Callback<Change>,
     label: String,
 ) -> impl IntoView {
-    let shown = move || {
-        current_value(current)
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-    };
+    let input = NodeRef::<leptos::html::Input>::new();
+    // The answer follows every keystroke (`input`), never only the blur (`change`): a tap on
+    // another answer straight after typing must not lose the number. The box is written
+    // from the answer only when it holds another number (a stopwatch stopped, a reload), so
+    // what is being typed ("1.", "-") is never rewritten under the shopper's thumb.
+    Effect::new(move |_| {
+        let wanted = current_value(current).and_then(|v| v.as_f64());
+        if let (Some(el), Some(w)) = (input.get(), wanted) {
+            if el.value_as_number() != w {
+                el.set_value(&w.to_string());
+            }
+        }
+    });
     view! {
         <label class="number">
             <span>{label}</span>
-            <input type="number" inputmode="decimal" prop:value=shown
-                on:change=move |ev| {
+            <input type="number" inputmode="decimal" node_ref=input
+                on:input=move |ev| {
                     // The browser parses the number box (NaN when empty or not a number),
                     // which also keeps Rust's float parser out of the bundle.
                     let n = ev

@@ -13,12 +13,12 @@ use crate::domain::display::{date_time, trimmed};
 use crate::domain::stuffing::Flag;
 use crate::domain::Nps;
 use crate::i18n::Locale;
-use crate::tr;
+use crate::{tr, trn};
 use crate::ui::{use_locale, SignInPrompt};
 
 fn nps_text(locale: Locale, nps: &Nps, key: &str) -> String {
     match nps.value() {
-        Some(v) => tr!(locale, key, value = trimmed(v, 0), count = nps.responses()),
+        Some(v) => trn!(locale, key, count = nps.responses(), value = trimmed(v, 0)),
         None => tr!(locale, "answers.nps_none"),
     }
 }
@@ -59,7 +59,7 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                         <h1>{tr!(locale, "answers.title", store = p.store_name.clone())}</h1>
                         <p class="lead">{nps_text(locale, &p.counted, "answers.nps")}</p>
                         {(hidden > 0).then(|| view! {
-                            <p class="notice">{tr!(locale, "answers.flagged_left_out", count = hidden, with = nps_text(locale, &p.with_flagged, "answers.nps_with_flagged"))}</p>
+                            <p class="notice">{trn!(locale, "answers.flagged_left_out", count = hidden, with = nps_text(locale, &p.with_flagged, "answers.nps_with_flagged"))}</p>
                         })}
                         <nav class="filters" aria-label=tr!(locale, "answers.filter.label")>
                             {filters.into_iter().map(|(value, key)| {
@@ -170,7 +170,7 @@ fn SelfAssessment(
             <h2>{tr!(locale, "answers.self_title")}</h2>
             {periods.into_iter().map(|s| {
                 let shown = s.count as usize >= MIN_ANSWERS;
-                let heading = tr!(locale, "answers.self_period", period = s.period.clone(), count = s.count);
+                let heading = trn!(locale, "answers.self_period", count = s.count, period = s.period.clone());
                 let rows = s.means.iter().map(|m| view! {
                     <tr><td>{label(&m.question)}</td><td class="num">{trimmed(m.mean, 1)}</td></tr>
                 }).collect_view();
