@@ -92,6 +92,7 @@ pub async fn generate(db: &Db, plan: Plan, now: DateTime<Utc>) -> Result<usize, 
                 name: &format!("Store {}", i + 1),
                 address: &format!("{} Synthetic Street", i + 1),
                 timezone,
+                phone: "",
             },
         )
         .await

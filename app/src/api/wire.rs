@@ -160,6 +160,10 @@ pub struct AssignmentView {
     pub store_code: String,
     pub store_name: String,
     pub store_address: String,
+    /// The store's telephone number ('' when unknown); a phone that kept an older feed has
+    /// none until it refreshes.
+    #[serde(default)]
+    pub store_phone: String,
     pub channel: crate::domain::Channel,
     pub template: String,
     pub template_version: u32,

@@ -191,6 +191,10 @@ pub async fn load_photo(db: &Database, sha256: &str) -> Result<Option<web_sys::B
 #[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct SyncMeta {
     pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    /// What stopped the last attempt, in the user's language when shown.
+    #[serde(default)]
+    pub last_problem: Option<crate::ui::shopper::draft::Problem>,
+    /// Its details, as the server or the browser said them.
     pub last_error: Option<String>,
     pub failures: u32,
     pub next_attempt_ms: i64,

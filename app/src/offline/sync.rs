@@ -15,7 +15,7 @@ use super::db;
 use super::net::{self, Reply};
 use crate::api::wire::{PhotoUploadStatus, Receipt};
 use crate::domain::without_hidden;
-use crate::ui::shopper::draft::{ItemState, LocalResponse};
+use crate::ui::shopper::draft::{ItemState, LocalResponse, Problem};
 
 /// Bytes per photo request: small enough for a weak connection.
 pub const CHUNK_BYTES: f64 = 256.0 * 1024.0;
@@ -26,14 +26,25 @@ thread_local! {
 
 /// Why a pass stopped early.
 pub enum Stop {
-    /// Try again later (no connection, server trouble, signed out).
-    Transient(String),
+    /// Try again later (no connection, server trouble, signed out), with the details.
+    Transient(Problem, String),
+}
+
+/// The request did not get through.
+fn no_connection(detail: String) -> Stop {
+    Stop::Transient(Problem::NoConnection, detail)
+}
+
+/// The phone's storage failed.
+fn device(detail: String) -> Stop {
+    Stop::Transient(Problem::Device, detail)
 }
 
 /// What happened to one item.
 enum Settled {
     Sent(Receipt),
-    Rejected(String),
+    /// Refused for good: why, and the server's words.
+    Rejected(Problem, String),
 }
 
 /// Run a pass unless one is already running. `changed` gets every item whose state changed,
@@ -48,13 +59,12 @@ pub async fn run_pass(owner: &str, changed: &dyn Fn(&LocalResponse)) -> Result<u
 }
 
 async fn pass(owner: &str, changed: &dyn Fn(&LocalResponse)) -> Result<usize, Stop> {
-    let database = db::open().await.map_err(Stop::Transient)?;
-    let items = db::responses(&database, owner)
-        .await
-        .map_err(Stop::Transient)?;
+    let database = db::open().await.map_err(device)?;
+    let items = db::responses(&database, owner).await.map_err(device)?;
     let mut sent = 0;
     for mut item in items.into_iter().filter(|i| i.state.is_unsent()) {
         item.state = ItemState::Sending;
+        item.problem = None;
         item.message = None;
         let _ = db::save_response(&database, &item).await;
         changed(&item);
@@ -65,56 +75,51 @@ async fn pass(owner: &str, changed: &dyn Fn(&LocalResponse)) -> Result<usize, St
                 item.receipt = Some(receipt);
                 sent += 1;
             }
-            Ok(Settled::Rejected(reason)) => {
+            Ok(Settled::Rejected(problem, reason)) => {
                 item.state = ItemState::Rejected;
-                item.message = Some(reason);
+                item.problem = Some(problem);
+                item.message = (!reason.is_empty()).then_some(reason);
             }
-            Err(Stop::Transient(why)) => {
+            Err(Stop::Transient(problem, why)) => {
                 item.state = ItemState::Queued;
-                item.message = Some(why.clone());
+                item.problem = Some(problem);
+                item.message = (!why.is_empty()).then(|| why.clone());
                 let _ = db::save_response(&database, &item).await;
                 changed(&item);
-                return Err(Stop::Transient(why));
+                return Err(Stop::Transient(problem, why));
             }
         }
-        db::save_response(&database, &item)
-            .await
-            .map_err(Stop::Transient)?;
+        db::save_response(&database, &item).await.map_err(device)?;
         changed(&item);
     }
     Ok(sent)
 }
 
+/// A reply that means "later", not "no".
 fn transient(reply: &Reply) -> Option<Stop> {
-    match reply.status {
-        401 => Some(Stop::Transient(
-            "signed out: sign in again to send".to_string(),
-        )),
-        408 | 429 | 500..=599 => Some(Stop::Transient(format!(
-            "the server could not take it now ({})",
-            reply.status
-        ))),
-        _ => None,
-    }
+    let problem = Problem::of_status(reply.status);
+    problem
+        .is_transient()
+        .then(|| Stop::Transient(problem, reply.reason()))
 }
 
 async fn send_one(database: &Database, item: &LocalResponse) -> Result<Settled, Stop> {
     let Some(template) = db::load_template(database, &item.template, item.template_version)
         .await
-        .map_err(Stop::Transient)?
+        .map_err(device)?
     else {
-        return Ok(Settled::Rejected(format!(
-            "template {} version {} is missing on this phone",
-            item.template, item.template_version
-        )));
+        return Ok(Settled::Rejected(
+            Problem::TemplateMissing,
+            format!("{} v{}", item.template, item.template_version),
+        ));
     };
     let submission = item.submission(without_hidden(&template.template, &item.answers));
     for hash in submission.photo_hashes(&template.template) {
-        if let Some(rejected) = upload_photo(database, &hash).await? {
-            return Ok(Settled::Rejected(rejected));
+        if let Some((problem, detail)) = upload_photo(database, &hash).await? {
+            return Ok(Settled::Rejected(problem, detail));
         }
     }
-    let body = serde_json::to_string(&submission).map_err(|e| Stop::Transient(e.to_string()))?;
+    let body = serde_json::to_string(&submission).map_err(|e| device(e.to_string()))?;
     let reply = net::send(
         "PUT",
         &format!("/api/v1/responses/{}", item.id),
@@ -122,27 +127,31 @@ async fn send_one(database: &Database, item: &LocalResponse) -> Result<Settled, 
         Some("application/json"),
     )
     .await
-    .map_err(Stop::Transient)?;
+    .map_err(no_connection)?;
     if let Some(stop) = transient(&reply) {
         return Err(stop);
     }
     if reply.ok() {
-        let receipt: Receipt =
-            serde_json::from_str(&reply.text).map_err(|e| Stop::Transient(e.to_string()))?;
+        let receipt: Receipt = serde_json::from_str(&reply.text).map_err(|e| {
+            Stop::Transient(Problem::ServerBusy { status: reply.status }, e.to_string())
+        })?;
         Ok(Settled::Sent(receipt))
     } else {
-        Ok(Settled::Rejected(reply.reason()))
+        Ok(Settled::Rejected(
+            Problem::of_status(reply.status),
+            reply.reason(),
+        ))
     }
 }
 
-/// Upload one photo, resuming from the server's count. `Ok(Some(reason))` when the server
-/// refuses the photo for good.
-async fn upload_photo(database: &Database, hash: &str) -> Result<Option<String>, Stop> {
-    let Some(blob) = db::load_photo(database, hash)
-        .await
-        .map_err(Stop::Transient)?
-    else {
-        return Ok(Some(format!("photo {hash} is missing on this phone")));
+/// Upload one photo, resuming from the server's count. `Ok(Some(why))` when the photo
+/// cannot be sent, ever.
+async fn upload_photo(
+    database: &Database,
+    hash: &str,
+) -> Result<Option<(Problem, String)>, Stop> {
+    let Some(blob) = db::load_photo(database, hash).await.map_err(device)? else {
+        return Ok(Some((Problem::PhotoMissing, hash.to_string())));
     };
     let size = blob.size();
     let content_type = match blob.type_().as_str() {
@@ -150,7 +159,7 @@ async fn upload_photo(database: &Database, hash: &str) -> Result<Option<String>,
         t => t.to_string(),
     };
     let status_url = format!("/api/v1/photos/{hash}/upload");
-    let reply = net::get_json(&status_url).await.map_err(Stop::Transient)?;
+    let reply = net::get_json(&status_url).await.map_err(no_connection)?;
     if let Some(stop) = transient(&reply) {
         return Err(stop);
     }
@@ -163,14 +172,14 @@ async fn upload_photo(database: &Database, hash: &str) -> Result<Option<String>,
         let end = (received + CHUNK_BYTES).min(size);
         let chunk = blob
             .slice_with_f64_and_f64(received, end)
-            .map_err(|e| Stop::Transient(super::js_err(e)))?;
+            .map_err(|e| device(super::js_err(e)))?;
         let url = format!(
             "{status_url}?offset={}&size={}",
             received as u64, size as u64
         );
         let reply = net::send("PUT", &url, Some(&chunk), Some(&content_type))
             .await
-            .map_err(Stop::Transient)?;
+            .map_err(no_connection)?;
         if let Some(stop) = transient(&reply) {
             return Err(stop);
         }
@@ -179,7 +188,7 @@ async fn upload_photo(database: &Database, hash: &str) -> Result<Option<String>,
         match (reply.status, upload_status(&reply.text)) {
             (200, Some(s)) if s.complete => return Ok(None),
             (200 | 409, Some(s)) => received = s.received as f64,
-            _ => return Ok(Some(reply.reason())),
+            _ => return Ok(Some((Problem::of_status(reply.status), reply.reason()))),
         }
     }
     Ok(None)

@@ -55,6 +55,7 @@ async fn setup(url: &str) -> Result<(Db, String), String> {
                 name: &code,
                 address: "-",
                 timezone: "UTC",
+                phone: "",
             },
         )
         .await

@@ -359,6 +359,7 @@ async fn seed(db: &Db) {
                 name,
                 address: "1 High Street",
                 timezone: "Europe/London",
+                phone: "+44 20 7946 0000",
             },
         )
         .await

@@ -155,6 +155,7 @@ pub async fn cancel_visible(
 macro_rules! view_select {
     () => {
         "SELECT a.id, s.code AS store_code, s.name AS store_name, s.address AS store_address,
+            s.phone AS store_phone,
             t.channel, t.template_key, tv.version, u.username AS shopper,
             a.window_start, a.window_end, a.instructions, a.response_id, a.cancelled_at
          FROM assignments a
@@ -172,6 +173,7 @@ struct ViewRow {
     store_code: String,
     store_name: String,
     store_address: String,
+    store_phone: String,
     channel: String,
     template_key: String,
     version: i64,
@@ -193,6 +195,7 @@ impl ViewRow {
             store_code: self.store_code,
             store_name: self.store_name,
             store_address: self.store_address,
+            store_phone: self.store_phone,
             channel,
             template: self.template_key,
             template_version: u32::try_from(self.version)

@@ -72,15 +72,18 @@ pub struct NewStore<'a> {
     pub name: &'a str,
     pub address: &'a str,
     pub timezone: &'a str,
+    /// As dialled from anywhere ('+44 20 7946 0011'); '' when unknown.
+    pub phone: &'a str,
 }
 
 pub async fn create_store(db: &Db, s: NewStore<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("INSERT INTO stores (region_id, code, name, address, timezone, active) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id")
+    sqlx::query_scalar("INSERT INTO stores (region_id, code, name, address, timezone, phone, active) VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id")
         .bind(s.region_id)
         .bind(s.code)
         .bind(s.name)
         .bind(s.address)
         .bind(s.timezone)
+        .bind(s.phone)
         .fetch_one(&db.pool)
         .await
 }

@@ -108,13 +108,15 @@ impl Shop {
             match outcome {
                 Ok(_) => {
                     meta.last_success = Some(chrono::Utc::now());
+                    meta.last_problem = None;
                     meta.last_error = None;
                     meta.failures = 0;
                     meta.next_attempt_ms = 0;
                     self.refresh_feed().await;
                 }
-                Err(sync::Stop::Transient(why)) => {
-                    meta.last_error = Some(why);
+                Err(sync::Stop::Transient(problem, why)) => {
+                    meta.last_problem = Some(problem);
+                    meta.last_error = (!why.is_empty()).then_some(why);
                     meta.failures += 1;
                     meta.next_attempt_ms = platform::now_ms() + backoff_ms(meta.failures);
                 }
@@ -259,9 +261,16 @@ fn SyncStatus() -> impl IntoView {
                     None => tr!(locale, "shopper.sync.never"),
                 }}
             </p>
-            {move || shop.meta.get().last_error.map(|e| view! {
-                <p class="error" role="status">{tr!(locale, "shopper.sync.last_error", error = e)}</p>
-            })}
+            {move || {
+                let meta = shop.meta.get();
+                let text = match (meta.last_problem, meta.last_error) {
+                    (Some(p), _) => super::problem_text(locale, p),
+                    // Written by an older bundle: its words as they are.
+                    (None, Some(e)) => e,
+                    (None, None) => return None,
+                };
+                Some(view! { <p class="error" role="status">{tr!(locale, "shopper.sync.last_error", error = text)}</p> })
+            }}
             <button type="button" class="button secondary" disabled=move || shop.syncing.get()
                 on:click=move |_| shop.sync(true)>
                 {move || if shop.syncing.get() { tr!(locale, "shopper.sync.sending") } else { tr!(locale, "shopper.sync.now") }}

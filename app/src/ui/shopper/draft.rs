@@ -38,6 +38,53 @@ impl ItemState {
     }
 }
 
+/// Why something could not be sent, as the phone tells the shopper (in their language, see
+/// `ui::shopper::problem_text`); the server's own words, when there are any, are kept beside
+/// it as details.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    /// The request did not get through.
+    NoConnection,
+    /// The server could not take it now (408, 429, 5xx).
+    ServerBusy { status: u16 },
+    /// The sign-in ended (401).
+    SignedOut,
+    /// The phone's own storage failed.
+    Device,
+    /// 409: the job (or this very response) was already answered with something else.
+    AlreadyAnswered,
+    /// 403: this user may not send it.
+    NotAllowed,
+    /// 400/404/422 and anything else: refused, with the server's reasons as details.
+    Refused,
+    /// The checklist this response was started on is not on the phone.
+    TemplateMissing,
+    /// A photo of this response is not on the phone.
+    PhotoMissing,
+}
+
+impl Problem {
+    /// A refusal's kind from the server's status.
+    pub fn of_status(status: u16) -> Problem {
+        match status {
+            401 => Problem::SignedOut,
+            403 => Problem::NotAllowed,
+            408 | 429 | 500..=599 => Problem::ServerBusy { status },
+            409 => Problem::AlreadyAnswered,
+            _ => Problem::Refused,
+        }
+    }
+
+    /// Worth trying again later (the item stays queued).
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Problem::NoConnection | Problem::ServerBusy { .. } | Problem::SignedOut | Problem::Device
+        )
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct LocalResponse {
     /// Made on the phone when the response is started; the key of the idempotent PUT.
@@ -59,7 +106,10 @@ pub struct LocalResponse {
     #[serde(default)]
     pub answers: Vec<AnswerInput>,
     pub state: ItemState,
-    /// The server's reason for a rejection, or the last sending problem.
+    /// What stopped it (rejected, or the last sending problem), shown in the user's language.
+    #[serde(default)]
+    pub problem: Option<Problem>,
+    /// The server's own words for it (details, as sent; English), if any.
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]

@@ -21,6 +21,9 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
     let template = RwSignal::new(None::<Template>);
     let draft = RwSignal::new(None::<LocalResponse>);
     let problem = RwSignal::new(None::<String>);
+    // A job the server already has an answer for (from another phone, or one whose copy is
+    // gone from this one), or that was cancelled: never a fresh blank checklist.
+    let closed = RwSignal::new(None::<&'static str>);
     let started = StoredValue::new(false);
 
     // Open the draft for this assignment, or start one (new uuid, check-in, pinned version).
@@ -47,6 +50,14 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
                 .collect();
             existing.sort_by_key(|i| i.state == ItemState::Rejected);
             let item = existing.into_iter().next();
+            if item.is_none() && (a.submitted || a.cancelled) {
+                closed.set(Some(if a.submitted {
+                    "shopper.form.already_sent"
+                } else {
+                    "shopper.form.cancelled"
+                }));
+                return;
+            }
             let (key, version) = item
                 .as_ref()
                 .map(|i| (i.template.clone(), i.template_version))
@@ -81,6 +92,7 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
                         check_in: None,
                         answers: Vec::new(),
                         state: ItemState::Draft,
+                        problem: None,
                         message: None,
                         receipt: None,
                         section: 0,
@@ -118,17 +130,36 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
         }
     };
 
+    // The store and the scenario stay above the checklist (from the kept feed: offline too).
+    let job = Memo::new(move |_| {
+        shop.assignments
+            .with(|list| list.iter().find(|a| a.id == assignment).cloned())
+    });
     view! {
         <p><a href="/shopper">{tr!(locale, "shopper.back_to_list")}</a></p>
+        {move || job.get().map(|a| view! {
+            <section class="card job-head" aria-label=tr!(locale, "shopper.store.about")>
+                <h2>{a.store_name.clone()}</h2>
+                <super::store_facts::StoreFacts a=a with_scenario=true/>
+            </section>
+        })}
         {move || problem.get().map(|p| view! { <p class="card error" role="alert">{p}</p> })}
+        {move || closed.get().map(|key| view! {
+            <section class="card" role="status" data-testid="job-closed"><p>{tr!(locale, key)}</p></section>
+        })}
+        {move || {
+            let cancelled = job.with(|a| a.as_ref().is_some_and(|a| a.cancelled));
+            let drafting = draft.with(|d| d.as_ref().is_some_and(|d| d.state == ItemState::Draft));
+            (cancelled && drafting).then(|| view! {
+                <p class="card notice" role="status">{tr!(locale, "shopper.form.cancelled_draft")}</p>
+            })
+        }}
         {move || match (template.get(), draft.with(|d| d.as_ref().map(|d| d.state))) {
             (Some(t), Some(ItemState::Draft)) => EitherOf3::A(view! { <Steps t draft change/> }),
-            (Some(_), Some(state)) => EitherOf3::B(view! {
-                <section class="card" role="status">
-                    <p>{tr!(locale, "shopper.form.settled", state = super::state_label(locale, state))}</p>
-                </section>
-            }),
-            _ => EitherOf3::C(view! { <p class="muted">{tr!(locale, "shopper.loading")}</p> }),
+            (Some(t), Some(_)) => EitherOf3::B(view! { <Settled t draft/> }),
+            _ => EitherOf3::C((closed.get().is_none() && problem.get().is_none()).then(|| view! {
+                <p class="muted">{tr!(locale, "shopper.loading")}</p>
+            })),
         }}
     }
 }
@@ -313,5 +344,73 @@ fn apply(d: &mut LocalResponse, question: &str, change: Change) {
                 )),
             );
         }
+    }
+}
+
+/// A response that left the draft: read-only, with where it stands, the server's receipt or
+/// why it was refused, and every answer as it was sent.
+#[component]
+fn Settled(t: Template, draft: RwSignal<Option<LocalResponse>>) -> impl IntoView {
+    let locale = use_locale();
+    let lang = locale.code();
+    let Some(item) = draft.get_untracked() else {
+        return Either::Left(());
+    };
+    let answered: Vec<(String, String)> = t
+        .questions()
+        .filter_map(|(_, q)| {
+            item.answer(&q.id)
+                .map(|a| (q.text.get(lang).to_string(), answer_text(locale, q, a)))
+        })
+        .collect();
+    Either::Right(view! {
+        <section class="card settled" role="status" data-testid="settled" data-state=item.state.as_str()>
+            <h2>{t.title.get(lang).to_string()}</h2>
+            <p><strong>{super::state_label(locale, item.state)}</strong></p>
+            {item.receipt.as_ref().map(|r| view! { <p data-testid="receipt">{super::receipt_text(locale, r)}</p> })}
+            {item.receipt.as_ref().filter(|r| r.status == "held").map(|_| view! { <p class="reason" data-held="true">{tr!(locale, "shopper.held")}</p> })}
+            <super::ProblemNote problem=item.problem message=item.message.clone()/>
+            <dl class="answers-read">
+                {answered.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+            </dl>
+        </section>
+    })
+}
+
+/// One answer as the shopper gave it, in words.
+fn answer_text(
+    locale: crate::i18n::Locale,
+    q: &crate::domain::Question,
+    a: &crate::domain::AnswerInput,
+) -> String {
+    use crate::domain::QuestionType as T;
+    use serde_json::Value;
+    if a.not_applicable {
+        return tr!(locale, "shopper.na");
+    }
+    let lang = locale.code();
+    let label = |id: &str| {
+        q.options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.to_string(), |o| o.label.get(lang).to_string())
+    };
+    match (&q.kind, a.value.as_ref()) {
+        (_, None) => String::new(),
+        (T::YesNo, Some(Value::Bool(b))) => tr!(locale, if *b { "shopper.yes" } else { "shopper.no" }),
+        (T::DurationSeconds, Some(v)) => {
+            let s = v.as_u64().unwrap_or(0);
+            format!("{}:{:02}", s / 60, s % 60)
+        }
+        (T::Photo, Some(_)) => tr!(locale, "shopper.answer.photo"),
+        (T::SingleChoice, Some(Value::String(id))) => label(id),
+        (T::MultipleChoice, Some(Value::Array(ids))) => ids
+            .iter()
+            .filter_map(Value::as_str)
+            .map(label)
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, Some(Value::String(s))) => s.clone(),
+        (_, Some(v)) => v.to_string(),
     }
 }

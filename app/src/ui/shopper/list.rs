@@ -109,9 +109,8 @@ fn AssignmentCard(a: AssignmentView, status: AssignmentStatus) -> impl IntoView 
     view! {
         <li class="card">
             <h3>{title.clone()}</h3>
-            <p class="muted">{a.store_address.clone()}</p>
             <p>{window_text(locale, &a)}</p>
-            {(!a.instructions.is_empty()).then(|| view! { <p class="instructions">{a.instructions.clone()}</p> })}
+            <super::store_facts::StoreFacts a=a.clone() with_scenario=true/>
             {open.then(|| view! {
                 <a class="button" href=format!("/shopper?a={id}") aria-label=move || format!("{} {}", if has_draft() { tr!(locale, "shopper.continue") } else { tr!(locale, "shopper.start") }, title.clone())>
                     {move || if has_draft() { tr!(locale, "shopper.continue") } else { tr!(locale, "shopper.start") }}
@@ -151,9 +150,9 @@ fn Outbox() -> impl IntoView {
                         <li class=format!("item {}", item.state.as_str()) data-state=item.state.as_str()>
                             <span class="what">{format!("{} · {}", item.store_name, crate::domain::display::date_time(&item.finished_at.unwrap_or(item.updated_at).with_timezone(&chrono::Local).naive_local()))}</span>
                             <span class="state">{super::state_label(locale, item.state)}</span>
-                            {item.receipt.as_ref().map(|r| view! { <span class="muted">{r.summary.clone()}</span> })}
+                            {item.receipt.as_ref().map(|r| view! { <span class="muted">{super::receipt_text(locale, r)}</span> })}
                             {item.receipt.as_ref().filter(|r| r.status == "held").map(|_| view! { <span class="reason" data-held="true">{tr!(locale, "shopper.held")}</span> })}
-                            {item.message.clone().filter(|_| item.state != ItemState::Sent).map(|m| view! { <span class="reason">{m}</span> })}
+                            {(item.state != ItemState::Sent).then(|| view! { <super::ProblemNote problem=item.problem message=item.message.clone()/> })}
                             {(item.state == ItemState::Rejected).then(|| {
                                 let it = item.clone();
                                 view! {

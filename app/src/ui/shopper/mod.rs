@@ -16,6 +16,8 @@ mod form;
 mod inputs;
 #[cfg(feature = "hydrate")]
 mod list;
+#[cfg(feature = "hydrate")]
+mod store_facts;
 
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -79,6 +81,68 @@ fn ShellPlaceholder() -> impl IntoView {
             <noscript><p class="error">{tr!(locale, "shopper.needs_js")}</p></noscript>
         </section>
     }
+}
+
+/// Why something was not sent, in the page's language.
+pub fn problem_text(locale: crate::i18n::Locale, problem: draft::Problem) -> String {
+    use draft::Problem as P;
+    match problem {
+        P::NoConnection => tr!(locale, "shopper.problem.no_connection"),
+        P::ServerBusy { status } => tr!(locale, "shopper.problem.server_busy", status = status),
+        P::SignedOut => tr!(locale, "shopper.problem.signed_out"),
+        P::Device => tr!(locale, "shopper.problem.device"),
+        P::AlreadyAnswered => tr!(locale, "shopper.problem.already_answered"),
+        P::NotAllowed => tr!(locale, "shopper.problem.not_allowed"),
+        P::Refused => tr!(locale, "shopper.problem.refused"),
+        P::TemplateMissing => tr!(locale, "shopper.problem.template_missing"),
+        P::PhotoMissing => tr!(locale, "shopper.problem.photo_missing"),
+    }
+}
+
+/// The server's receipt in the page's language: "Received 14:02 · 87 % (13 of 15 points)".
+pub fn receipt_text(locale: crate::i18n::Locale, r: &crate::api::wire::Receipt) -> String {
+    use crate::domain::display::{date_time, trimmed};
+    let at = date_time(&r.received_at.with_timezone(&chrono::Local).naive_local());
+    let points = tr!(
+        locale,
+        "shopper.receipt.points",
+        earned = trimmed(r.points_earned, 1),
+        possible = trimmed(r.points_possible, 1)
+    );
+    match r.score {
+        Some(score) => tr!(
+            locale,
+            "shopper.receipt.scored",
+            at = at,
+            score = trimmed(score, 0),
+            points = points
+        ),
+        None => tr!(locale, "shopper.receipt.unscored", at = at),
+    }
+}
+
+/// Why an item was not sent, in the user's language, with the server's own words folded
+/// away as details.
+#[component]
+pub fn ProblemNote(problem: Option<draft::Problem>, message: Option<String>) -> impl IntoView {
+    let locale = use_locale();
+    let lead = match (problem, &message) {
+        (Some(p), _) => Some(problem_text(locale, p)),
+        (None, Some(m)) => Some(m.clone()),
+        (None, None) => None,
+    };
+    let details = message.filter(|_| problem.is_some());
+    lead.map(|lead| {
+        view! {
+            <span class="reason" data-problem=problem.map(|p| format!("{p:?}"))>{lead}</span>
+            {details.map(|d| view! {
+                <details class="problem-details">
+                    <summary>{tr!(locale, "shopper.problem.details")}</summary>
+                    <p>{d}</p>
+                </details>
+            })}
+        }
+    })
 }
 
 /// "queued", "rejected"... in the page's language.
