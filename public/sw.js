@@ -12,6 +12,7 @@ const PAGES = 'servscope-pages';
 const PKG = 'servscope-pkg';
 const STATIC = 'servscope-static';
 const SHELL = '/shopper';
+const OFFLINE = '/offline';
 const SHELL_MARK = 'data-shell="shopper"';
 const NETWORK_WAIT_MS = 4000;
 
@@ -36,7 +37,15 @@ async function keepShell(response) {
       await pkg.put(url, r);
     }
   }
-  await (await caches.open(PAGES)).put(SHELL, response);
+  const pages = await caches.open(PAGES);
+  await pages.put(SHELL, response);
+  // The page shown for any other address while offline, in the user's language.
+  try {
+    const offline = await fetch(OFFLINE, { credentials: 'same-origin', cache: 'no-store' });
+    if (offline.ok) await pages.put(OFFLINE, offline);
+  } catch (e) {
+    // Keep the one cached before.
+  }
   for (const request of await pkg.keys()) {
     if (!assets.includes(new URL(request.url).pathname)) await pkg.delete(request);
   }
@@ -76,10 +85,14 @@ async function cacheFirst(request, cacheName) {
   return response;
 }
 
-function offlinePage() {
+// A navigation that failed for want of a connection: the kept offline page (503, so nothing
+// takes it for the real one), else a bare one.
+async function offlinePage() {
+  const kept = await caches.match(OFFLINE, { cacheName: PAGES });
+  if (kept) return new Response(kept.body, { status: 503, headers: kept.headers });
   const html = '<!doctype html><html lang="en"><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>' +
-    '<body style="font-family:system-ui;padding:1rem"><h1>You are offline</h1>' +
+    '<body><h1>You are offline</h1>' +
     '<p>This page needs a connection. <a href="/shopper">Your visits</a> work offline.</p></body></html>';
   return new Response(html, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }

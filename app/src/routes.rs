@@ -156,6 +156,8 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/staff/{code}", Customer, Anyone, Own),
     route(Post, "/staff/{code}/pin", Customer, Anyone, Own),
     route(Get, "/staff/{code}/thanks", Customer, Anyone, Own),
+    // What the shopper's phone shows for a page it cannot load offline (kept by the worker).
+    route(Get, "/offline", Customer, Anyone, Own),
     // Forms and downloads.
     route(Post, "/auth/login", Handler, Anyone, Own),
     route(Post, "/auth/logout", Handler, Anyone, Own),

@@ -204,6 +204,23 @@ test("a visit done offline from a cold start is sent once, with its photo, when 
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled();
   expect((await visitsAt(api, "SH-001")).length).toBe(before + 1);
+
+  // The sent job opened again by its address: read-only, with the receipt, never a blank
+  // checklist; and on a phone that has no copy of it, a plain "already sent".
+  const feed = await (await page.request.get(`${BASE}/api/v1/shopper/assignments`)).json();
+  const done = feed.assignments.find((a: { store_code: string; submitted: boolean }) => a.store_code === "SH-001" && a.submitted);
+  await page.goto(`${BASE}/shopper?a=${done.id}`);
+  await hydrated(page);
+  await expect(page.getByTestId("settled")).toHaveAttribute("data-state", "sent");
+  await expect(page.getByTestId("receipt")).toContainText(/Received .* %/);
+  await expect(page.locator("fieldset.question")).toHaveCount(0);
+  const other = await browser.newContext(mobile);
+  const fresh = await openShopperApp(other);
+  await fresh.goto(`${BASE}/shopper?a=${done.id}`);
+  await hydrated(fresh);
+  await expect(fresh.getByTestId("job-closed")).toContainText("already sent");
+  await expect(fresh.locator("fieldset.question")).toHaveCount(0);
+  await other.close();
   await context.close();
 });
 
@@ -298,12 +315,33 @@ test("one shopper's drafts stay hidden from the next user, sign-out warns about 
   const before = (await visitsAt(api, "LDN-001")).length;
   const context = await browser.newContext(mobile);
 
-  // Anna starts a visit on this phone and signs out with nothing unsent.
+  // Anna starts a visit on this phone and signs out: the phone asks first (the visit is not
+  // on the server), keeps the draft hidden for her, and forgets the rest.
   const page = await openShopperApp(context);
   await page.getByRole("link", { name: /Start MSK-001|Start Xujiahui|Start Nanjing Road|Start Hubin/ }).first().click();
   await page.locator("fieldset.question button.choice:not(.na)").first().click();
   await page.getByRole("link", { name: /All my visits/ }).click();
+  let warned = "";
+  page.once("dialog", async (d) => {
+    warned = d.message();
+    await d.accept();
+  });
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect.poll(() => warned).toContain("not on the server yet");
+  await page.waitForURL((u) => u.pathname !== "/shopper");
+  await expect.poll(() => page.evaluate(async () => !!(await caches.match("/shopper")))).toBe(false);
+  const leftOnPhone = await page.evaluate(() => new Promise<string[]>((resolve) => {
+    const open = indexedDB.open("servscope");
+    open.onsuccess = () => {
+      const tx = open.result.transaction(["feed"], "readonly");
+      const keys = tx.objectStore("feed").getAllKeys();
+      keys.onsuccess = () => resolve(keys.result.map(String));
+    };
+  }));
+  expect(leftOnPhone).not.toContain("shopper.anna");
+  // Back does not bring her jobs on screen either.
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: /Nanjing Road|Xujiahui|Hubin|Tverskaya/ })).toHaveCount(0);
 
   // Chen, on the same phone, sees only his own work.
   await openShopperApp(context, "shopper.chen", page);
@@ -367,5 +405,19 @@ test("a number typed into a box is kept when the next tap follows at once, and b
   await hydrated(page);
   await expect(timed.getByLabel("Seconds")).toHaveValue("75", { timeout: 15_000 });
   await expect(next.getByRole("button", { name: "4", exact: true })).toHaveAttribute("aria-pressed", "true");
+
+  // Above the checklist: the store, how to find it, and the scenario, offline too.
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  const facts = page.getByTestId("store-facts").first();
+  await expect(facts.getByRole("link", { name: "Map" })).toHaveAttribute("href", /openstreetmap\.org\/search\?query=/);
+  await expect(facts.getByTestId("store-phone")).toHaveAttribute("href", /^tel:\+\d+$/);
+
+  // Any other address offline: the kept offline page, in the phone's language, not an error.
+  await page.goto(`${BASE}/stores`);
+  await expect(page.getByRole("heading", { name: "No connection" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "My visits and calls" })).toHaveAttribute("href", "/shopper");
+  await context.setOffline(false);
   await context.close();
 });

@@ -168,6 +168,60 @@ pub async fn responses(db: &Database, owner: &str) -> Result<Vec<LocalResponse>>
     Ok(list)
 }
 
+/// What signing out leaves of a user on a shared phone: only their work that is not on the
+/// server yet (drafts, the outbox, refused items, and the photos these show), owner-tagged
+/// and shown to nobody else. The job list, the sync bookkeeping, sent items and other photos
+/// go, so the next user of the phone cannot read them.
+pub async fn forget_user(db: &Database, owner: &str) -> Result<()> {
+    let (sent, kept): (Vec<LocalResponse>, Vec<LocalResponse>) = responses(db, owner)
+        .await?
+        .into_iter()
+        .partition(|r| r.state == crate::ui::shopper::draft::ItemState::Sent);
+    let kept_photos: std::collections::HashSet<String> = kept
+        .iter()
+        .flat_map(|r| r.answers.iter())
+        .filter_map(|a| a.value.as_ref().and_then(|v| v.as_str()).map(str::to_string))
+        .collect();
+    let photo_keys = {
+        let tx = db
+            .transaction(&[PHOTOS], TransactionMode::ReadOnly)
+            .map_err(js_err)?;
+        let store = tx.object_store(PHOTOS).map_err(js_err)?;
+        store
+            .get_all_keys(None, None)
+            .map_err(js_err)?
+            .await
+            .map_err(js_err)?
+    };
+    let photo_values = all(db, PHOTOS).await?;
+    let photos: Vec<JsValue> = photo_keys
+        .into_iter()
+        .zip(photo_values)
+        .filter(|(key, value)| {
+            let theirs = field(value, "owner").and_then(|o| o.as_string()).as_deref() == Some(owner);
+            theirs && !key.as_string().is_some_and(|k| kept_photos.contains(&k))
+        })
+        .map(|(key, _)| key)
+        .collect();
+    let sent: Vec<JsValue> = sent.iter().map(|r| JsValue::from_str(&r.id)).collect();
+    let tx = db
+        .transaction(&[FEED, META, RESPONSES, PHOTOS], TransactionMode::ReadWrite)
+        .map_err(js_err)?;
+    for (store, keys) in [
+        (FEED, vec![JsValue::from_str(owner)]),
+        (META, vec![JsValue::from_str(owner)]),
+        (RESPONSES, sent),
+        (PHOTOS, photos),
+    ] {
+        let s = tx.object_store(store).map_err(js_err)?;
+        for key in keys {
+            s.delete(key).map_err(js_err)?.await.map_err(js_err)?;
+        }
+    }
+    tx.commit().map_err(js_err)?.await.map_err(js_err)?;
+    Ok(())
+}
+
 pub async fn save_photo(
     db: &Database,
     owner: &str,

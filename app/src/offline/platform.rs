@@ -131,12 +131,14 @@ pub async fn check_in() -> CheckIn {
     check_in
 }
 
-/// Before the sign-out form is sent: if anything is unsent, ask first. `unsent` is read at
-/// the moment of the click. On a confirmed sign-out the cached pages are dropped, so the
-/// next user of the phone does not open this user's shell; drafts stay (owner-tagged,
-/// invisible to others) until this user signs in again.
+/// Before the sign-out form is sent: if this user has work that is not on the server yet
+/// (drafts, the outbox), ask first; `pending` is read at the moment of the click. On a
+/// confirmed sign-out the phone forgets the user (`db::forget_user`: the job list, sent items,
+/// the sync state) and drops the cached shell, which carries their name, and only then is
+/// the form sent; the next user of the phone finds nothing of theirs.
 pub fn guard_sign_out(
-    unsent: impl Fn() -> usize + 'static,
+    owner: String,
+    pending: impl Fn() -> usize + 'static,
     question: impl Fn(usize) -> String + 'static,
 ) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -152,23 +154,52 @@ pub fn guard_sign_out(
         if !form.action().ends_with("/auth/logout") {
             return;
         }
-        let n = unsent();
         let Some(window) = web_sys::window() else {
             return;
         };
+        let n = pending();
+        ev.prevent_default();
         if n > 0 && !window.confirm_with_message(&question(n)).unwrap_or(false) {
-            ev.prevent_default();
             return;
         }
-        if let Ok(caches) = window.caches() {
-            let _ = caches.delete("servscope-pages");
-        }
+        let owner = owner.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(database) = super::db::open().await {
+                let _ = super::db::forget_user(&database, &owner).await;
+            }
+            if let Ok(caches) = window.caches() {
+                let _ = JsFuture::from(caches.delete("servscope-pages")).await;
+            }
+            // `submit()` does not fire this handler again.
+            let _ = form.submit();
+        });
     });
     let _ = document.add_event_listener_with_callback_and_bool(
         "submit",
         cb.as_ref().unchecked_ref(),
         true,
     );
+    cb.forget();
+}
+
+/// A page brought back from the browser's back-forward cache shows whatever it showed when
+/// it was left, whoever signed in since: load it afresh instead.
+pub fn reload_when_restored_from_history() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let cb = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let persisted = js_sys::Reflect::get(&ev, &"persisted".into())
+            .ok()
+            .and_then(|p| p.as_bool())
+            .unwrap_or(false);
+        if persisted {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    let _ = window.add_event_listener_with_callback("pageshow", cb.as_ref().unchecked_ref());
     cb.forget();
 }
 

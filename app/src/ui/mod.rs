@@ -253,6 +253,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("self/thanks") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("staff/:code") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("staff/:code/thanks") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("offline") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/tokens") view=server_only!(admin::tokens::TokensPage) ssr=SsrMode::Async/>
                     <Route path=path!("assign") view=server_only!(admin::assign::AssignPage) ssr=SsrMode::Async/>
                 </Routes>

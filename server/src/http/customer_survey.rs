@@ -387,6 +387,19 @@ pub async fn submit(
 }
 
 /// GET `/s/{code}/{key}/thanks`.
+/// The page the shopper's phone shows for an address it cannot load offline: cached by the
+/// service worker with the shell, in the user's language, styles inline, nothing of the user.
+pub async fn offline(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    render(
+        &state,
+        &headers,
+        "/offline",
+        CustomerView::Offline,
+        StatusCode::OK,
+    )
+    .await
+}
+
 pub async fn thanks(
     State(state): State<AppState>,
     Path((code, key)): Path<(String, String)>,

@@ -116,6 +116,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/staff/{code}/pin", post(self_assessment::staff_pin))
         .route("/staff/{code}/thanks", get(self_assessment::staff_thanks))
+        .route("/offline", get(customer_survey::offline))
         .route("/healthz", get(healthz))
         .nest("/api/v1", api_v1::routes())
         .nest_service("/pkg", pkg)

@@ -214,12 +214,16 @@ fn ShopperApp(owner: String) -> impl IntoView {
         }
     });
     platform::guard_sign_out(
+        owner,
         move || {
-            shop.items
-                .with_untracked(|items| figures(items.iter()).unsent)
+            shop.items.with_untracked(|items| {
+                let f = figures(items.iter());
+                f.unsent + f.drafts + f.rejected
+            })
         },
         move |n| trn!(locale, "shopper.sign_out_unsent", count = n),
     );
+    platform::reload_when_restored_from_history();
 
     let query = use_query_map();
     let open = move || query.with(|q| q.get("a").and_then(|a| a.parse::<i64>().ok()));

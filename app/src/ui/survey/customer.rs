@@ -52,6 +52,8 @@ pub enum CustomerView {
     Unknown,
     /// Too many answers from this network or phone just now.
     Limited,
+    /// The page the phone shows for an address it cannot load without a connection.
+    Offline,
 }
 
 #[derive(Clone, Debug)]
@@ -171,13 +173,28 @@ pub fn CustomerSurveyPage() -> impl IntoView {
                 <p class="lead">{tr!(locale, "survey.unknown")}</p>
             </section>
         }),
-        CustomerView::Limited => EitherOf7::E(view! {
-            <Title text=tr!(locale, "survey.limited_title")/>
-            <section class="survey-page">
-                <h1>{tr!(locale, "survey.limited_title")}</h1>
-                <p class="lead">{tr!(locale, "survey.limited")}</p>
-            </section>
-        }),
+        CustomerView::Limited => EitherOf7::E(
+            view! {
+                <Title text=tr!(locale, "survey.limited_title")/>
+                <section class="survey-page">
+                    <h1>{tr!(locale, "survey.limited_title")}</h1>
+                    <p class="lead">{tr!(locale, "survey.limited")}</p>
+                </section>
+            }
+            .into_any(),
+        ),
+        CustomerView::Offline => EitherOf7::E(
+            view! {
+                <Title text=tr!(locale, "offline.title")/>
+                <section class="survey-page" data-testid="offline-page">
+                    <h1>{tr!(locale, "offline.title")}</h1>
+                    <p class="lead">{tr!(locale, "offline.lead")}</p>
+                    <p><a class="button" href="/shopper">{tr!(locale, "offline.shopper")}</a></p>
+                    <p class="hint">{tr!(locale, "offline.retry")}</p>
+                </section>
+            }
+            .into_any(),
+        ),
     }
 }
 
