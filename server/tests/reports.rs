@@ -77,7 +77,7 @@ both_backends! {
         // Another store's manager gets neither the report nor its photo; employees no report.
         let other = app.login("manager.s1").await;
         let report = page(&app, &format!("/responses/{id}"), &other).await;
-        assert!(!report.contains("polite and respectful") && report.contains("There is no page at this address"));
+        assert!(!report.contains("polite and respectful") && report.contains("There is no such page, or it is not yours to see"));
         let (status, _, _) = app.send(get_with_cookie(&format!("/api/v1/photos/{hash}"), &other)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let staff = app.login("staff.n1").await;
@@ -103,6 +103,6 @@ both_backends! {
         // Another store's manager reads none of it.
         let other = app.login("manager.s1").await;
         let all = page(&app, "/stores/N-1/comments", &other).await;
-        assert!(!all.contains("five minutes") && all.contains("There is no page at this address"));
+        assert!(!all.contains("five minutes") && all.contains("There is no such page, or it is not yours to see"));
     }
 }

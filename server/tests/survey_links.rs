@@ -66,6 +66,22 @@ both_backends! {
         assert_eq!(key.len(), 12);
         assert!(page.contains(&format!("/s/N-1/{key}?lang=zh-CN&amp;ch=receipt")), "{page}");
         assert!(page.contains("/stores/N-1/qr.png?lang=zh-CN&amp;ch=receipt"));
+        assert!(page.contains("/stores/N-1/poster?lang=zh-CN&amp;ch=receipt&amp;size=a4"));
+        // Without a language or placement the poster links carry one question mark.
+        let (_, _, plain) = app.send(get_with_cookie("/stores/N-1/qr", &cookie)).await;
+        let plain = text(plain);
+        assert!(plain.contains("/stores/N-1/poster?size=a4") && plain.contains("/stores/N-1/poster?size=card"), "{plain}");
+        assert!(!plain.contains("??"));
+        // Another store's link page and poster say what every page says of a store one may not see.
+        let (status, _, scorecard) = app.send(get_with_cookie("/stores/S-1/scorecard", &cookie)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let not_found = "There is no such page, or it is not yours to see.";
+        assert!(text(scorecard).contains(not_found));
+        for path in ["/stores/S-1/qr", "/stores/S-1/poster?size=a4"] {
+            let (status, _, body) = app.send(get_with_cookie(path, &cookie)).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(text(body).contains(not_found), "{path}");
+        }
         let (status, _, body) = app.send(get_with_cookie("/stores/N-1/poster?lang=zh-CN&ch=receipt&size=card", &cookie)).await;
         assert_eq!(status, StatusCode::OK);
         let poster = text(body);

@@ -1,14 +1,13 @@
 //! `/stores/{code}/poster?size=a4|card&lang=..`: the printable poster (A4) or table card (A6)
 //! with the store's name, a short invitation in the chosen language and the QR code.
 
-use leptos::either::EitherOf3;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{qr_src, use_survey_link};
-use crate::api::AppError;
 use crate::tr;
-use crate::ui::{use_locale, SignInPrompt};
+use crate::ui::use_locale;
 
 #[component]
 pub fn PosterPage() -> impl IntoView {
@@ -19,13 +18,12 @@ pub fn PosterPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || page.get().map(|result| match result {
-                Err(AppError::Unauthenticated) => EitherOf3::A(view! { <SignInPrompt next="/stores"/> }),
-                Err(_) => EitherOf3::B(view! { <p class="notice alert" role="alert">{tr!(locale, "qr.managers_only")}</p> }),
+                Err(e) => Either::Left(crate::ui::load_error(locale, e)),
                 Ok(p) => {
                     // The poster speaks the customer's language when the link chose one.
                     let lang = p.lang.unwrap_or(locale);
                     let class = if card() { "poster card-size" } else { "poster a4" };
-                    EitherOf3::C(view! {
+                    Either::Right(view! {
                         <p class="no-print muted">{tr!(locale, "qr.print_hint")}</p>
                         <article class=class lang=lang.code()>
                             <p class="poster-store">{p.store_name.clone()}</p>

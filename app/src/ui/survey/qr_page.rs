@@ -1,22 +1,21 @@
 //! `/stores/{code}/qr`: the store's customer survey link, its QR code, downloads, the poster
 //! and the table card, and rotating the link. Plain forms: works with JavaScript off.
 
-use leptos::either::EitherOf4;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{qr_src, use_survey_link};
-use crate::api::AppError;
 use crate::domain::survey_link::ChannelTag;
 use crate::i18n::Locale;
 use crate::tr;
-use crate::ui::{use_locale, use_me, SignInPrompt};
+use crate::ui::{use_locale, use_me};
 
 #[component]
 pub fn SurveyLinkPage() -> impl IntoView {
     let locale = use_locale();
     let me = use_me();
-    let (code, page) = use_survey_link();
+    let (_, page) = use_survey_link();
     let query = use_query_map();
     let rotated = move || query.with(|q| q.get("rotated").is_some());
     let pin_notice = move || {
@@ -30,21 +29,26 @@ pub fn SurveyLinkPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
-                Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/stores"/> }),
-                Err(AppError::Forbidden) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "qr.managers_only")}</p> }),
-                Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "qr.not_found", code = code.get())}</p> }),
+                // The same answer as every other page for a store one may not see.
+                Err(e) => Either::Left(crate::ui::load_error(locale, e)),
                 Ok(p) => {
                     let svg = qr_src(&p, "svg");
                     let png = qr_src(&p, "png");
-                    let sep = if p.query.is_empty() { "?" } else { "&" };
-                    let poster = format!("/stores/{}/poster?{}{sep}size=a4", p.store_code, p.query);
-                    let card = format!("/stores/{}/poster?{}{sep}size=card", p.store_code, p.query);
+                    let poster_query = |size: &str| {
+                        if p.query.is_empty() {
+                            format!("size={size}")
+                        } else {
+                            format!("{}&size={size}", p.query)
+                        }
+                    };
+                    let poster = format!("/stores/{}/poster?{}", p.store_code, poster_query("a4"));
+                    let card = format!("/stores/{}/poster?{}", p.store_code, poster_query("card"));
                     let alt = tr!(locale, "qr.alt", url = p.url.clone());
                     let action = format!("/stores/{}/qr", p.store_code);
                     let rotate = format!("/stores/{}/survey-link/rotate", p.store_code);
                     let lang = p.lang;
                     let tag = p.tag;
-                    EitherOf4::D(view! {
+                    Either::Right(view! {
                         <h1>{tr!(locale, "qr.title", store = p.store_name.clone())}</h1>
                         <p class="lead">{tr!(locale, "qr.lead")}</p>
                         {rotated().then(|| view! { <p class="notice status" role="status">{tr!(locale, "qr.rotated")}</p> })}
