@@ -295,6 +295,7 @@ pub const ROUTES: &[Route] = &[
     ),
     // Server functions of the hydrated pages.
     route(Post, "/api/me", ServerFn, Anyone, Own),
+    route(Post, "/api/sign-in", ServerFn, Anyone, Own),
     route(Post, "/api/stores", ServerFn, SignedIn, Own),
     route(Post, "/api/tokens", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/assign-page", ServerFn, Roles(PLANNERS), Own),

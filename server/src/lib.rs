@@ -54,6 +54,7 @@ pub fn state_for(config: &Config, db: Db) -> AppState {
             trusted_proxies: config.trusted_proxies.clone(),
             photo_quota_mb_per_day: config.photo_quota_mb_per_day,
             photo_cleanup_days: config.photo_cleanup_days,
+            demo: config.demo,
             ..Settings::default()
         },
     )

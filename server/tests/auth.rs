@@ -54,6 +54,16 @@ both_backends! {
             assert!(headers.get(header::SET_COOKIE).is_none());
         }
         assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+        // The form comes back with the username kept (never the password), and says nothing
+        // of demo accounts outside demo mode.
+        let (_, headers, _) = app.send(form_post("/auth/login", "username=Manager.N1&password=nope-nope-nope", None)).await;
+        let back = location(&headers);
+        assert!(back.contains("username=Manager.N1") && !back.contains("nope"), "{back}");
+        let (_, _, page) = app.send(axum::http::Request::builder().uri(back.as_str()).body(axum::body::Body::empty()).expect("request")).await;
+        let page = String::from_utf8(page).expect("utf8");
+        assert!(page.contains(r#"value="Manager.N1""#), "username kept in the form");
+        assert!(page.contains("Forgot your password?"));
+        assert!(!page.contains("demo accounts"), "not in demo mode");
     }
 
     async fn a_sign_in_posted_from_another_site_is_refused(app: TestApp) {
@@ -173,4 +183,28 @@ async fn sign_in_attempts_are_rate_limited_per_username() {
         set.contains("Secure"),
         "secure cookies when configured: {set}"
     );
+}
+
+#[tokio::test]
+#[allow(clippy::await_holding_lock)] // one test at a time on purpose: common::one_runtime_at_a_time
+async fn in_demo_mode_the_sign_in_page_says_where_the_demo_accounts_are() {
+    let _one_at_a_time = common::one_runtime_at_a_time();
+    let settings = Settings {
+        demo: true,
+        ..Settings::default()
+    };
+    let app = TestApp::with_settings(app::server::db::Backend::Sqlite, settings)
+        .await
+        .expect("sqlite");
+    let (_, _, page) = app
+        .send(
+            axum::http::Request::builder()
+                .uri("/login")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(String::from_utf8(page)
+        .expect("utf8")
+        .contains("demo accounts are printed in the terminal"));
 }

@@ -14,7 +14,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use wire::{ApiTokenView, Me, StoreView};
+use wire::{ApiTokenView, Me, SignInHints, StoreView};
 
 /// Errors a page may see. Deliberately coarse: details stay in the server log.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, thiserror::Error)]
@@ -149,6 +149,15 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 }
 
 /// Stores the signed-in user may see, filtered by a search text.
+/// What the sign-in page says besides the form: where the demo accounts are, in demo mode.
+#[server(endpoint = "sign-in")]
+pub async fn sign_in_page() -> Result<SignInHints, AppError> {
+    let state = ssr::state()?;
+    Ok(SignInHints {
+        demo: state.settings.demo,
+    })
+}
+
 #[server(endpoint = "stores")]
 pub async fn list_stores(search: String) -> Result<Vec<StoreView>, AppError> {
     let (state, actor, _) = ssr::require_actor().await?;

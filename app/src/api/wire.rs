@@ -113,6 +113,13 @@ pub struct CallBackView {
     pub recommend: Option<u8>,
 }
 
+/// What the sign-in page shows besides the form.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct SignInHints {
+    /// Started with the demo data: the demo accounts are printed in the terminal.
+    pub demo: bool,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ApiTokenView {
     pub id: i64,

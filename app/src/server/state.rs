@@ -44,6 +44,9 @@ pub struct Settings {
     pub photo_quota_mb_per_day: u32,
     /// Unfinished uploads and photos no response shows are deleted after this many days.
     pub photo_cleanup_days: u32,
+    /// Started with the demo data (`--demo true`): the sign-in page says where the demo
+    /// accounts are printed.
+    pub demo: bool,
 }
 
 impl Default for Settings {
@@ -62,6 +65,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             photo_quota_mb_per_day: 200,
             photo_cleanup_days: 7,
+            demo: false,
         }
     }
 }

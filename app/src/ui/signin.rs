@@ -32,6 +32,14 @@ pub fn SignInPage() -> impl IntoView {
             })
         })
     };
+    // Typed before a wrong password: kept, so only the password is typed again.
+    let username = move || {
+        query
+            .with(|q| q.get("username"))
+            .map(|u| u.chars().take(64).collect::<String>())
+            .unwrap_or_default()
+    };
+    let hints = Resource::new(|| (), |_| crate::api::sign_in_page());
     view! {
         <section class="card narrow">
             <h1>{tr!(locale, "signin.title")}</h1>
@@ -39,12 +47,17 @@ pub fn SignInPage() -> impl IntoView {
             <form method="post" action="/auth/login" class="stack">
                 <input type="hidden" name="next" value=next/>
                 <label for="username">{tr!(locale, "signin.username")}</label>
-                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64"/>
+                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64" value=username/>
                 <label for="password">{tr!(locale, "signin.password")}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"/>
                 <button type="submit" class="button">{tr!(locale, "signin.submit")}</button>
             </form>
-            <p class="hint">{tr!(locale, "signin.demo")}</p>
+            <p class="hint">{tr!(locale, "signin.forgot")}</p>
+            <Suspense fallback=|| ()>
+                {move || hints.get().and_then(Result::ok).filter(|h| h.demo).map(|_| view! {
+                    <p class="hint" data-testid="demo-hint">{tr!(locale, "signin.demo")}</p>
+                })}
+            </Suspense>
         </section>
     }
 }

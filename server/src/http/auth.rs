@@ -47,11 +47,14 @@ pub async fn login(
 ) -> Response {
     let asked = form.next.as_deref().filter(|n| !n.is_empty());
     let next = safe_next(asked, "/stores");
+    // Back to the form with the username kept (never the password).
+    let typed: String = form.username.trim().chars().take(64).collect();
     let back = |error: &str| {
         see_other(
             &format!(
-                "/login?error={error}&next={}",
-                app::ui::layout::urlencode(&next)
+                "/login?error={error}&next={}&username={}",
+                app::ui::layout::urlencode(&next),
+                app::ui::layout::urlencode(&typed)
             ),
             vec![],
         )
