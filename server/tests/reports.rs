@@ -70,6 +70,15 @@ both_backends! {
         // The comment is text, never markup.
         assert!(report.contains("The cashier &lt;b&gt;ignored&lt;/b&gt; me"));
         assert!(report.contains("data-server-only"), "works without the bundle");
+        // Times are on the store's clock, and the page says whose.
+        sqlx::query("UPDATE stores SET timezone = 'Asia/Shanghai' WHERE code = 'N-1'").execute(&app.db().pool).await.expect("zone");
+        let finished: i64 = sqlx::query_scalar("SELECT finished_at FROM responses WHERE id = $1").bind(&id).fetch_one(&app.db().pool).await.expect("finished");
+        let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+        let local = app::domain::display::date_time(&app::server::from_ms(finished).with_timezone(&shanghai).naive_local());
+        let report = page(&app, &format!("/responses/{id}"), &manager).await;
+        assert!(report.contains(&format!("Finished {local}")), "finished {local} in Shanghai");
+        assert!(report.contains("local time (Asia/Shanghai, UTC+8)"));
+        assert!(!report.contains(" UTC,"), "no UTC times");
         // The photo it shows is readable by this manager.
         let (status, _, _) = app.send(get_with_cookie(&format!("/api/v1/photos/{hash}"), &manager)).await;
         assert_eq!(status, StatusCode::OK);

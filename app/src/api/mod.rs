@@ -329,6 +329,8 @@ pub async fn survey_link_page(
 pub struct CustomerAnswersData {
     pub store_code: String,
     pub store_name: String,
+    /// The store's IANA time zone: its times are shown on its clock.
+    pub timezone: String,
     /// "exclude" (default), "include" or "only": which flagged answers the list shows.
     pub flagged: String,
     pub answers: Vec<wire::CustomerAnswerView>,
@@ -359,6 +361,7 @@ pub async fn customer_answers_page(
     Ok(CustomerAnswersData {
         store_code: found.store_code,
         store_name: found.store_name,
+        timezone: found.timezone,
         flagged: match filter {
             FlagFilter::Exclude => "exclude",
             FlagFilter::Include => "include",

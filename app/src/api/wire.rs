@@ -29,6 +29,9 @@ pub struct StoreView {
     /// Responses received over the last 12 weeks.
     pub recent_responses: i64,
     pub last_response_at: Option<DateTime<Utc>>,
+    /// That day on the store's own calendar (the browser has no time zone database).
+    #[serde(default)]
+    pub last_response_day: Option<chrono::NaiveDate>,
 }
 
 /// What `PUT /api/v1/responses/{uuid}` answers; an identical replay gets the same receipt.

@@ -13,6 +13,8 @@ use crate::domain::{AnswerInput, Nps, QuestionType};
 pub struct CustomerAnswers {
     pub store_code: String,
     pub store_name: String,
+    /// The store's IANA time zone: its times are shown on its clock.
+    pub timezone: String,
     pub answers: Vec<CustomerAnswerView>,
     /// Over the window: NPS answers counted (not flagged) and flagged.
     pub counted: Nps,
@@ -106,6 +108,7 @@ pub async fn for_store(
         self_questions,
         store_code: store.code,
         store_name: store.name,
+        timezone: store.timezone,
         answers,
         counted,
         with_flagged,

@@ -97,6 +97,7 @@ pub async fn for_response(
         id: row.id,
         store_code: row.store_code,
         store_name: row.store_name,
+        timezone: row.timezone,
         channel: Channel::parse(&row.channel).unwrap_or(t.channel),
         template_title: t.title.clone(),
         template_key: row.template_key,
@@ -322,6 +323,7 @@ pub async fn comments(
     Ok(CommentList {
         store_code: store.code,
         store_name: store.name,
+        timezone: store.timezone,
         weeks,
         comments,
         next: next.map(|(ms, id)| format!("{ms}:{id}")),

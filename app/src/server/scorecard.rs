@@ -167,6 +167,7 @@ pub async fn for_store(
     Ok(Scorecard {
         store_code: store.code,
         store_name: store.name,
+        timezone: store.timezone,
         weeks,
         channels,
         combined_overall: combine(0),

@@ -274,6 +274,57 @@ fn NotFound() -> impl IntoView {
     view! { <section class="card"><h1>"404"</h1><p>{tr!(locale, "common.not_found")}</p></section> }
 }
 
+/// A time as the store's own clock shows it ("2026-11-30 14:02"). Server-rendered pages
+/// only: the time zone database is not in the browser bundle (there it stays UTC).
+pub fn store_time(t: &chrono::DateTime<chrono::Utc>, timezone: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+        crate::domain::display::date_time(&t.with_timezone(&tz).naive_local())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = timezone;
+        crate::domain::display::date_time(&t.naive_utc())
+    }
+}
+
+/// The store's UTC offset now ("UTC+8", "UTC+5:30", "UTC").
+fn utc_offset(timezone: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use chrono::Offset;
+        let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+        let seconds = chrono::Utc::now()
+            .with_timezone(&tz)
+            .offset()
+            .fix()
+            .local_minus_utc();
+        let (sign, minutes) = (if seconds < 0 { '-' } else { '+' }, seconds.abs() / 60);
+        match (minutes / 60, minutes % 60) {
+            (0, 0) => "UTC".to_string(),
+            (h, 0) => format!("UTC{sign}{h}"),
+            (h, m) => format!("UTC{sign}{h}:{m:02}"),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = timezone;
+        "UTC".to_string()
+    }
+}
+
+/// Says whose clock a page's times follow.
+#[component]
+pub fn ZoneNote(timezone: String) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <p class="hint zone-note" data-testid="zone-note">
+            {tr!(locale, "common.store_time", zone = timezone.clone(), offset = utc_offset(&timezone))}
+        </p>
+    }
+}
+
 /// Shown where a page needs a signed-in user, with a way back here after signing in.
 #[component]
 pub fn SignInPrompt(next: &'static str) -> impl IntoView {
@@ -297,5 +348,24 @@ pub fn load_error(locale: Locale, e: AppError) -> AnyView {
         }
         _ => view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }
             .into_any(),
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_on_the_stores_clock_and_the_offset_is_named() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-30T06:02:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        assert_eq!(store_time(&t, "Asia/Shanghai"), "2026-11-30 14:02");
+        assert_eq!(store_time(&t, "Europe/Moscow"), "2026-11-30 09:02");
+        assert_eq!(store_time(&t, "America/New_York"), "2026-11-30 01:02");
+        assert_eq!(store_time(&t, "not a zone"), "2026-11-30 06:02");
+        assert_eq!(utc_offset("Asia/Shanghai"), "UTC+8");
+        assert_eq!(utc_offset("Asia/Kolkata"), "UTC+5:30");
+        assert_eq!(utc_offset("UTC"), "UTC");
     }
 }

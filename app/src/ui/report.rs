@@ -8,16 +8,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::report::{
     comments_page, report_page, CommentList, CommentView, Report, ReportItem, Shown,
 };
-use crate::domain::display::{date_time, trimmed};
+use crate::domain::display::trimmed;
 use crate::domain::scoring::{fmt_points, ItemStatus};
 use crate::i18n::Locale;
 use crate::tr;
 use crate::ui::scorecard::{channel_name, dimension_name, percent_or_dash};
-use crate::ui::{load_error, use_locale};
-
-fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
-    date_time(&t.naive_utc())
-}
+use crate::ui::{load_error, store_time, use_locale, ZoneNote};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -127,8 +123,9 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
             {channel_name(locale, report.channel)}" · "
             {tr!(locale, "report.template", title = report.template_title.get(lang).to_string(), version = report.template_version)}
             <br/>
-            {tr!(locale, "report.when", finished = utc(&report.finished_at), received = utc(&report.received_at))}
+            {tr!(locale, "report.when", finished = store_time(&report.finished_at, &report.timezone), received = store_time(&report.received_at, &report.timezone))}
         </p>
+        <ZoneNote timezone=report.timezone.clone()/>
         {flagged}
         {not_counted}
         <section class="headline">
@@ -215,12 +212,12 @@ fn ItemRow(locale: Locale, item: ReportItem) -> impl IntoView {
 
 /// One comment with where it came from and a link to its response's report.
 #[component]
-pub fn CommentItem(locale: Locale, comment: CommentView) -> impl IntoView {
+pub fn CommentItem(locale: Locale, comment: CommentView, timezone: String) -> impl IntoView {
     view! {
         <li class="comment">
             <blockquote>{comment.text.clone()}</blockquote>
             <p class="meta">
-                {channel_name(locale, comment.channel)}" · "{utc(&comment.finished_at)}" UTC · "
+                {channel_name(locale, comment.channel)}" · "{store_time(&comment.finished_at, &timezone)}" · "
                 {comment.question.get(locale.code()).to_string()}" · "
                 <a href=format!("/responses/{}", comment.response_id)>{tr!(locale, "report.open")}</a>
             </p>
@@ -259,14 +256,16 @@ pub fn CommentsPage() -> impl IntoView {
 #[component]
 fn CommentsView(locale: Locale, list: CommentList) -> impl IntoView {
     let base = format!("/stores/{}/comments?weeks={}", list.store_code, list.weeks);
+    let timezone = list.timezone.clone();
     let items = list
         .comments
         .into_iter()
-        .map(|comment| view! { <CommentItem locale comment/> })
+        .map(|comment| view! { <CommentItem locale comment timezone=timezone.clone()/> })
         .collect_view();
     view! {
         <h1>{tr!(locale, "comments.title", store = list.store_name.clone())}</h1>
         <p class="hint">{tr!(locale, "comments.lead", count = list.weeks)}</p>
+        <ZoneNote timezone=list.timezone.clone()/>
         <ul class="comments">{items}</ul>
         {list.next.map(|next| view! {
             <p><a class="button secondary" href=format!("{base}&after={}", crate::ui::layout::urlencode(&next))>{tr!(locale, "comments.older")}</a></p>

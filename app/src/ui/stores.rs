@@ -80,12 +80,9 @@ pub fn StoresPage() -> impl IntoView {
 #[component]
 fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
     let locale = use_locale();
-    let last = match store.last_response_at {
-        Some(at) => tr!(
-            locale,
-            "stores.last",
-            date = crate::domain::display::date(&at.naive_utc())
-        ),
+    // The day on the store's calendar, as the server worked it out.
+    let last = match store.last_response_day {
+        Some(day) => tr!(locale, "stores.last", date = day.format("%Y-%m-%d").to_string()),
         None => tr!(locale, "stores.never"),
     };
     view! {
@@ -119,6 +116,7 @@ mod tests {
             region: "East".into(),
             recent_responses: 0,
             last_response_at: None,
+            last_response_day: None,
         };
         assert!(matches(&s, "sh-0"));
         assert!(matches(&s, "NANJING"));

@@ -64,6 +64,8 @@ pub struct Report {
     pub id: String,
     pub store_code: String,
     pub store_name: String,
+    /// The store's IANA time zone: its times are shown on its clock.
+    pub timezone: String,
     pub channel: Channel,
     pub template_title: I18nText,
     pub template_key: String,
@@ -120,6 +122,8 @@ pub struct ReportLink {
 pub struct CommentList {
     pub store_code: String,
     pub store_name: String,
+    /// The store's IANA time zone: its times are shown on its clock.
+    pub timezone: String,
     pub weeks: u32,
     pub comments: Vec<CommentView>,
     /// Where the next page starts (`finished_at:id`), when there may be more.

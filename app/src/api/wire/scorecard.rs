@@ -107,6 +107,8 @@ pub struct ParetoRow {
 pub struct Scorecard {
     pub store_code: String,
     pub store_name: String,
+    /// The store's IANA time zone: its times are shown on its clock.
+    pub timezone: String,
     /// The weeks of the period (Mondays), oldest first.
     pub weeks: Vec<NaiveDate>,
     pub channels: Vec<ChannelFigures>,

@@ -199,6 +199,10 @@ struct StoreViewRow {
 impl StoreViewRow {
     fn view(self) -> StoreView {
         StoreView {
+            last_response_day: self.last_response_at.map(|ms| {
+                let tz: chrono_tz::Tz = self.timezone.parse().unwrap_or(chrono_tz::UTC);
+                from_ms(ms).with_timezone(&tz).date_naive()
+            }),
             code: self.code,
             name: self.name,
             address: self.address,

@@ -11,6 +11,7 @@ pub struct ReportRow {
     pub id: String,
     pub store_code: String,
     pub store_name: String,
+    pub timezone: String,
     pub channel: String,
     pub template_key: String,
     pub template_version: i64,
@@ -34,7 +35,7 @@ pub async fn visible_report_row(
     id: &str,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT r.id, s.code AS store_code, s.name AS store_name, r.channel, t.template_key,
+        "SELECT r.id, s.code AS store_code, s.name AS store_name, s.timezone, r.channel, t.template_key,
                 v.version AS template_version, r.started_at, r.finished_at, r.received_at,
                 r.answers AS answers_json, r.flags, r.status, r.status_reason
          FROM responses r

@@ -521,9 +521,8 @@ fn Pareto(locale: Locale, card: Scorecard) -> impl IntoView {
 #[component]
 fn Latest(locale: Locale, card: Scorecard) -> impl IntoView {
     let lang = locale.code();
-    let when = |t: &chrono::DateTime<chrono::Utc>| {
-        format!("{} UTC", crate::domain::display::date_time(&t.naive_utc()))
-    };
+    let timezone = card.timezone.clone();
+    let when = |t: &chrono::DateTime<chrono::Utc>| crate::ui::store_time(t, &timezone);
     let reports = if card.reports.is_empty() {
         view! { <p class="notice">{tr!(locale, "score.no_reports")}</p> }.into_any()
     } else {
@@ -579,7 +578,7 @@ fn Latest(locale: Locale, card: Scorecard) -> impl IntoView {
     } else {
         card.comments
             .iter()
-            .map(|comment| view! { <crate::ui::report::CommentItem locale comment=comment.clone()/> })
+            .map(|comment| view! { <crate::ui::report::CommentItem locale comment=comment.clone() timezone=card.timezone.clone()/> })
             .collect_view()
             .into_any()
     };
@@ -590,6 +589,7 @@ fn Latest(locale: Locale, card: Scorecard) -> impl IntoView {
     );
     view! {
         <h2>{tr!(locale, "score.latest_reports")}</h2>
+        <crate::ui::ZoneNote timezone=card.timezone.clone()/>
         {reports}
         <h2>{tr!(locale, "score.critical_list")}</h2>
         {critical}

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::wire::CustomerAnswerView;
 use crate::api::{customer_answers_page, AppError};
-use crate::domain::display::{date_time, trimmed};
+use crate::domain::display::trimmed;
 use crate::domain::stuffing::Flag;
 use crate::domain::Nps;
 use crate::i18n::Locale;
@@ -57,6 +57,7 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                     let filters = [("exclude", "answers.filter.exclude"), ("include", "answers.filter.include"), ("only", "answers.filter.only")];
                     EitherOf4::D(view! {
                         <h1>{tr!(locale, "answers.title", store = p.store_name.clone())}</h1>
+                        <crate::ui::ZoneNote timezone=p.timezone.clone()/>
                         <p class="lead">{nps_text(locale, &p.counted, "answers.nps")}</p>
                         {(hidden > 0).then(|| view! {
                             <p class="notice">{trn!(locale, "answers.flagged_left_out", count = hidden, with = nps_text(locale, &p.with_flagged, "answers.nps_with_flagged"))}</p>
@@ -67,12 +68,12 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                                 view! { <a href=href aria-current=(p.flagged == value).then_some("page")>{tr!(locale, key)}</a> }
                             }).collect_view()}
                         </nav>
-                        {p.call_backs.clone().map(|list| view! { <CallBacks list/> })}
+                        {p.call_backs.clone().map(|list| view! { <CallBacks list timezone=p.timezone.clone()/> })}
                         <SelfAssessment periods=p.self_assessment.clone() questions=p.self_questions.clone()/>
                         <h2>{tr!(locale, "answers.latest")}</h2>
                         {p.answers.is_empty().then(|| view! { <p class="notice">{tr!(locale, "answers.none")}</p> })}
                         <ul class="answers">
-                            {p.answers.into_iter().map(|a| view! { <AnswerItem a/> }).collect_view()}
+                            {p.answers.into_iter().map(|a| view! { <AnswerItem a timezone=p.timezone.clone()/> }).collect_view()}
                         </ul>
                         <details class="card">
                             <summary>{tr!(locale, "answers.flags_explained")}</summary>
@@ -94,9 +95,9 @@ pub fn CustomerAnswersPage() -> impl IntoView {
 }
 
 #[component]
-fn AnswerItem(a: CustomerAnswerView) -> impl IntoView {
+fn AnswerItem(a: CustomerAnswerView, timezone: String) -> impl IntoView {
     let locale = use_locale();
-    let when = date_time(&a.sent_at.naive_utc());
+    let when = crate::ui::store_time(&a.sent_at, &timezone);
     let recommend = a
         .recommend
         .map(|r| tr!(locale, "answers.recommend", value = r));
@@ -123,7 +124,7 @@ fn AnswerItem(a: CustomerAnswerView) -> impl IntoView {
 }
 
 #[component]
-fn CallBacks(list: Vec<crate::api::wire::CallBackView>) -> impl IntoView {
+fn CallBacks(list: Vec<crate::api::wire::CallBackView>, timezone: String) -> impl IntoView {
     let locale = use_locale();
     view! {
         <section class="card">
@@ -139,7 +140,7 @@ fn CallBacks(list: Vec<crate::api::wire::CallBackView>) -> impl IntoView {
                                 <strong>{if c.name.is_empty() { tr!(locale, "answers.no_name") } else { c.name.clone() }}</strong>
                                 {(!c.phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{}", c.phone)>{c.phone.clone()}</a> })}
                                 {(!c.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", c.email)>{c.email.clone()}</a> })}
-                                <span class="meta">{format!(" · {} UTC", date_time(&c.received_at.naive_utc()))}
+                                <span class="meta">{format!(" · {}", crate::ui::store_time(&c.received_at, &timezone))}
                                     {c.recommend.map(|r| format!(" · {}", tr!(locale, "answers.recommend", value = r)))}</span>
                             </li>
                         }).collect_view()}
