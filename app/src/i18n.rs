@@ -193,7 +193,13 @@ mod tests {
         };
         assert_eq!(
             forms(Locale::En, &[0, 1, 2, 11, 21]),
-            ["0 answers", "1 answer", "2 answers", "11 answers", "21 answers"]
+            [
+                "0 answers",
+                "1 answer",
+                "2 answers",
+                "11 answers",
+                "21 answers"
+            ]
         );
         assert_eq!(
             forms(Locale::Ru, &[1, 2, 5, 11, 12, 21, 22, 25, 101, 111, 0]),

@@ -37,10 +37,30 @@ const REGIONS: [DemoRegion; 3] = [
         timezone: "Asia/Shanghai",
         lang: "zh",
         stores: [
-            ("SH-001", "Nanjing Road", "800 Nanjing Road East, Shanghai", "+86 21 5550 0101"),
-            ("SH-002", "Xujiahui", "1 Hongqiao Road, Shanghai", "+86 21 5550 0102"),
-            ("HZ-001", "Hubin", "66 Hubin Road, Hangzhou", "+86 571 5550 0103"),
-            ("SZ-001", "Guanqian", "120 Guanqian Street, Suzhou", "+86 512 5550 0104"),
+            (
+                "SH-001",
+                "Nanjing Road",
+                "800 Nanjing Road East, Shanghai",
+                "+86 21 5550 0101",
+            ),
+            (
+                "SH-002",
+                "Xujiahui",
+                "1 Hongqiao Road, Shanghai",
+                "+86 21 5550 0102",
+            ),
+            (
+                "HZ-001",
+                "Hubin",
+                "66 Hubin Road, Hangzhou",
+                "+86 571 5550 0103",
+            ),
+            (
+                "SZ-001",
+                "Guanqian",
+                "120 Guanqian Street, Suzhou",
+                "+86 512 5550 0104",
+            ),
         ],
     },
     DemoRegion {
@@ -48,9 +68,24 @@ const REGIONS: [DemoRegion; 3] = [
         timezone: "Europe/Moscow",
         lang: "ru",
         stores: [
-            ("MSK-001", "Tverskaya", "Tverskaya St 12, Moscow", "+7 495 555-01-01"),
-            ("MSK-002", "Arbat", "Arbat St 25, Moscow", "+7 495 555-01-02"),
-            ("KZN-001", "Bauman", "Baumana St 40, Kazan", "+7 843 555-01-03"),
+            (
+                "MSK-001",
+                "Tverskaya",
+                "Tverskaya St 12, Moscow",
+                "+7 495 555-01-01",
+            ),
+            (
+                "MSK-002",
+                "Arbat",
+                "Arbat St 25, Moscow",
+                "+7 495 555-01-02",
+            ),
+            (
+                "KZN-001",
+                "Bauman",
+                "Baumana St 40, Kazan",
+                "+7 843 555-01-03",
+            ),
             (
                 "NN-001",
                 "Bolshaya Pokrovskaya",
@@ -64,10 +99,30 @@ const REGIONS: [DemoRegion; 3] = [
         timezone: "Europe/London",
         lang: "en",
         stores: [
-            ("LDN-001", "Oxford Street", "300 Oxford Street, London", "+44 20 7946 0011"),
-            ("LDN-002", "Covent Garden", "14 Long Acre, London", "+44 20 7946 0012"),
-            ("MAN-001", "Market Street", "55 Market Street, Manchester", "+44 161 496 0013"),
-            ("EDI-001", "Princes Street", "90 Princes Street, Edinburgh", "+44 131 496 0014"),
+            (
+                "LDN-001",
+                "Oxford Street",
+                "300 Oxford Street, London",
+                "+44 20 7946 0011",
+            ),
+            (
+                "LDN-002",
+                "Covent Garden",
+                "14 Long Acre, London",
+                "+44 20 7946 0012",
+            ),
+            (
+                "MAN-001",
+                "Market Street",
+                "55 Market Street, Manchester",
+                "+44 161 496 0013",
+            ),
+            (
+                "EDI-001",
+                "Princes Street",
+                "90 Princes Street, Edinburgh",
+                "+44 131 496 0014",
+            ),
         ],
     },
 ];

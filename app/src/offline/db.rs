@@ -180,7 +180,12 @@ pub async fn forget_user(db: &Database, owner: &str) -> Result<()> {
     let kept_photos: std::collections::HashSet<String> = kept
         .iter()
         .flat_map(|r| r.answers.iter())
-        .filter_map(|a| a.value.as_ref().and_then(|v| v.as_str()).map(str::to_string))
+        .filter_map(|a| {
+            a.value
+                .as_ref()
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
         .collect();
     let photo_keys = {
         let tx = db
@@ -198,7 +203,8 @@ pub async fn forget_user(db: &Database, owner: &str) -> Result<()> {
         .into_iter()
         .zip(photo_values)
         .filter(|(key, value)| {
-            let theirs = field(value, "owner").and_then(|o| o.as_string()).as_deref() == Some(owner);
+            let theirs =
+                field(value, "owner").and_then(|o| o.as_string()).as_deref() == Some(owner);
             theirs && !key.as_string().is_some_and(|k| kept_photos.contains(&k))
         })
         .map(|(key, _)| key)

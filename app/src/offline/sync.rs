@@ -133,7 +133,12 @@ async fn send_one(database: &Database, item: &LocalResponse) -> Result<Settled, 
     }
     if reply.ok() {
         let receipt: Receipt = serde_json::from_str(&reply.text).map_err(|e| {
-            Stop::Transient(Problem::ServerBusy { status: reply.status }, e.to_string())
+            Stop::Transient(
+                Problem::ServerBusy {
+                    status: reply.status,
+                },
+                e.to_string(),
+            )
         })?;
         Ok(Settled::Sent(receipt))
     } else {
@@ -146,10 +151,7 @@ async fn send_one(database: &Database, item: &LocalResponse) -> Result<Settled, 
 
 /// Upload one photo, resuming from the server's count. `Ok(Some(why))` when the photo
 /// cannot be sent, ever.
-async fn upload_photo(
-    database: &Database,
-    hash: &str,
-) -> Result<Option<(Problem, String)>, Stop> {
+async fn upload_photo(database: &Database, hash: &str) -> Result<Option<(Problem, String)>, Stop> {
     let Some(blob) = db::load_photo(database, hash).await.map_err(device)? else {
         return Ok(Some((Problem::PhotoMissing, hash.to_string())));
     };

@@ -10,9 +10,9 @@ use crate::domain::calendar::PERIODS;
 use crate::domain::display::trimmed;
 use crate::domain::Dimension;
 use crate::i18n::Locale;
-use crate::{tr, trn};
 use crate::ui::scorecard::{dimension_name, period_range, signal_text, Figure};
 use crate::ui::{load_error, use_locale};
+use crate::{tr, trn};
 
 #[component]
 pub fn LeaguePage() -> impl IntoView {

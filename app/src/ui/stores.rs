@@ -82,7 +82,11 @@ fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
     let locale = use_locale();
     // The day on the store's calendar, as the server worked it out.
     let last = match store.last_response_day {
-        Some(day) => tr!(locale, "stores.last", date = day.format("%Y-%m-%d").to_string()),
+        Some(day) => tr!(
+            locale,
+            "stores.last",
+            date = day.format("%Y-%m-%d").to_string()
+        ),
         None => tr!(locale, "stores.never"),
     };
     view! {

@@ -13,8 +13,8 @@ use crate::domain::display::trimmed;
 use crate::domain::stats::{Estimate, Signal};
 use crate::domain::{Channel, Dimension};
 use crate::i18n::Locale;
-use crate::{tr, trn};
 use crate::ui::{load_error, use_locale};
+use crate::{tr, trn};
 
 pub fn channel_name(locale: Locale, c: Channel) -> String {
     let key = format!("channel.{}", c.as_str());

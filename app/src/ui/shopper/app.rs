@@ -9,8 +9,8 @@ use super::draft::{backoff_ms, figures, human_bytes, LocalResponse};
 use crate::api::wire::{AssignmentView, ShopperFeed};
 use crate::offline::db::{self, SyncMeta};
 use crate::offline::{net, platform, sync};
-use crate::{tr, trn};
 use crate::ui::use_locale;
+use crate::{tr, trn};
 
 /// How often the open app looks for something to send.
 const TICK_MS: i32 = 15_000;

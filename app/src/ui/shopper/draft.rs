@@ -80,7 +80,10 @@ impl Problem {
     pub fn is_transient(self) -> bool {
         matches!(
             self,
-            Problem::NoConnection | Problem::ServerBusy { .. } | Problem::SignedOut | Problem::Device
+            Problem::NoConnection
+                | Problem::ServerBusy { .. }
+                | Problem::SignedOut
+                | Problem::Device
         )
     }
 }
@@ -251,6 +254,7 @@ mod tests {
             check_in: None,
             answers: vec![],
             state,
+            problem: None,
             message: None,
             receipt: None,
             section: 0,
@@ -259,6 +263,39 @@ mod tests {
             timers: Default::default(),
             body_bytes: 0,
         }
+    }
+
+    #[test]
+    fn a_refusal_is_told_apart_from_a_passing_problem_by_its_status() {
+        assert_eq!(Problem::of_status(409), Problem::AlreadyAnswered);
+        assert_eq!(Problem::of_status(422), Problem::Refused);
+        assert_eq!(Problem::of_status(404), Problem::Refused);
+        assert_eq!(Problem::of_status(403), Problem::NotAllowed);
+        for status in [401, 408, 429, 500, 502, 503] {
+            assert!(Problem::of_status(status).is_transient(), "{status}");
+        }
+        for status in [400, 403, 404, 409, 422] {
+            assert!(!Problem::of_status(status).is_transient(), "{status}");
+        }
+    }
+
+    #[test]
+    fn a_record_written_before_problems_were_kept_still_reads() {
+        let mut old = serde_json::to_value(item(ItemState::Rejected, 0)).expect("json");
+        old.as_object_mut().expect("object").remove("problem");
+        old["message"] = serde_json::json!("conflict: already answered");
+        let back: LocalResponse = serde_json::from_value(old).expect("reads");
+        assert_eq!(back.problem, None);
+        assert_eq!(back.message.as_deref(), Some("conflict: already answered"));
+        let with = LocalResponse {
+            problem: Some(Problem::ServerBusy { status: 503 }),
+            ..item(ItemState::Queued, 0)
+        };
+        let json = serde_json::to_string(&with).expect("json");
+        assert!(
+            json.contains(r#""problem":{"kind":"server_busy","status":503}"#),
+            "{json}"
+        );
     }
 
     #[test]

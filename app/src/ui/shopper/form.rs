@@ -11,8 +11,8 @@ use super::inputs::{Change, QuestionField};
 use crate::domain::answers::{check_answers, is_visible};
 use crate::domain::{answers_so_far, score, without_hidden, Template};
 use crate::offline::{db, platform};
-use crate::{tr, trn};
 use crate::ui::use_locale;
+use crate::{tr, trn};
 
 #[component]
 pub fn VisitForm(assignment: i64) -> impl IntoView {
@@ -397,7 +397,9 @@ fn answer_text(
     };
     match (&q.kind, a.value.as_ref()) {
         (_, None) => String::new(),
-        (T::YesNo, Some(Value::Bool(b))) => tr!(locale, if *b { "shopper.yes" } else { "shopper.no" }),
+        (T::YesNo, Some(Value::Bool(b))) => {
+            tr!(locale, if *b { "shopper.yes" } else { "shopper.no" })
+        }
         (T::DurationSeconds, Some(v)) => {
             let s = v.as_u64().unwrap_or(0);
             format!("{}:{:02}", s / 60, s % 60)

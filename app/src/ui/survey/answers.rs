@@ -13,8 +13,8 @@ use crate::domain::display::trimmed;
 use crate::domain::stuffing::Flag;
 use crate::domain::Nps;
 use crate::i18n::Locale;
-use crate::{tr, trn};
 use crate::ui::{use_locale, SignInPrompt};
+use crate::{tr, trn};
 
 fn nps_text(locale: Locale, nps: &Nps, key: &str) -> String {
     match nps.value() {
