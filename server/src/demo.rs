@@ -291,7 +291,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
     let mut rng = StdRng::seed_from_u64(SEED);
     let mut made = 0;
     for region in &REGIONS {
-        for (code, _, _) in region.stores {
+        for (code, _, _, _) in region.stores {
             // Each store has its own level of service, and some improve over the 12 weeks.
             let base: f64 = rng.random_range(0.55..0.92);
             let trend: f64 = rng.random_range(-0.01..0.02);
@@ -392,7 +392,7 @@ async fn demo_self_assessments(
         .map_err(|e| e.to_string())?;
     let mut made = 0;
     for region in &REGIONS {
-        for (code, _, _) in region.stores {
+        for (code, _, _, _) in region.stores {
             let store = org::staff_store_by_code(db, code)
                 .await
                 .map_err(|e| e.to_string())?

@@ -447,8 +447,8 @@ both_backends! {
         let (status, _, body) = app.send(get_with_cookie("/stores/N-1/customers", &manager)).await;
         assert_eq!(status, StatusCode::OK);
         let page = String::from_utf8(body).expect("utf8");
-        assert!(page.contains("NPS 100 from 1 answers"), "the flagged 0 is left out");
-        assert!(page.contains("1 flagged answers are left out of the figures. With them: NPS 0 from 2 answers."));
+        assert!(page.contains("NPS 100 from 1 answer over"), "the flagged 0 is left out (and one answer is singular)");
+        assert!(page.contains("1 flagged answer is left out of the figures. With it: NPS 0 from 2 answers."));
         assert!(page.contains("&lt;img src=x onerror=alert(1)&gt; rude cashier"), "comments shown as text");
         assert!(!page.contains("<img src=x"));
         assert!(page.contains("+44 20 7946 0000"), "the store's manager sees the call-back");

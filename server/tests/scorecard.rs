@@ -11,10 +11,11 @@ use common::{get_with_cookie, TestApp};
 use sqlx::Row;
 
 use app::api::scorecard::Measure;
+use app::domain::stats::Baseline;
 use app::domain::Channel;
 use app::server::db::figures::week_key;
 use app::server::db::users::actor_by_username;
-use app::server::scorecard::{for_store, weight_of, Request};
+use app::server::scorecard::{for_store, weeks_before, weight_of, Request};
 
 both_backends! {
     async fn the_scorecard_agrees_with_the_raw_responses(app: TestApp) {
@@ -71,6 +72,27 @@ both_backends! {
         // The chart follows the busiest channel by default and can follow any dimension.
         assert_eq!(card.chart.channel, Channel::CustomerQr);
         assert!(card.chart.limits.is_some());
+        // The demo has 12 weeks of history: the 12-week chart takes its own first half as the
+        // baseline; the 4-week chart reads its weeks against the weeks before it, whose
+        // customer answers set the centre line.
+        assert_eq!(card.chart.baseline, Baseline::FirstWeeks { weeks: 6 });
+        let four = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request { weeks: 4, ..Request::default() }).await.expect("scorecard");
+        let Baseline::Before { weeks: 12, with_answers } = four.chart.baseline else {
+            panic!("baseline {:?}", four.chart.baseline);
+        };
+        assert!((4..=12).contains(&with_answers), "{with_answers}");
+        let (from, to) = (weeks_before(four.weeks[0])[0].format("%Y-%m-%d").to_string(), four.weeks[0].format("%Y-%m-%d").to_string());
+        let earlier: Vec<f64> = sqlx::query("SELECT r.score_pct, r.finished_at, s.timezone FROM responses r JOIN stores s ON s.id = r.store_id
+             WHERE s.code = 'SH-001' AND r.channel = 'customer_qr' AND r.status = 'counted' AND r.score_pct IS NOT NULL")
+            .fetch_all(&app.db().pool).await.expect("raw").iter()
+            .filter(|r| {
+                let week = week_key(&r.try_get::<String, _>(2).expect("tz"), r.try_get(1).expect("finished"));
+                week >= from && week < to
+            })
+            .map(|r| r.try_get(0).expect("score"))
+            .collect();
+        let centre = four.chart.limits.expect("limits").centre;
+        assert!((centre - earlier.iter().sum::<f64>() / earlier.len() as f64).abs() < 0.01, "centre {centre}");
         let request = Request { measure: Measure::Dimension(app::domain::Dimension::Empathy), channel: Some(Channel::MysteryVisit), ..Request::default() };
         let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", request).await.expect("scorecard");
         assert_eq!((card.chart.channel, card.chart.measure), (Channel::MysteryVisit, request.measure));

@@ -223,6 +223,55 @@ pub struct ChartPoint {
     pub signals: Vec<Signal>,
 }
 
+/// Weeks before a period whose answers set its control limits.
+pub const BASELINE_WEEKS: usize = 12;
+/// Weeks with answers a baseline needs before its limits mean anything.
+pub const MIN_BASELINE_WEEKS: usize = 4;
+
+/// Where a chart's centre line and limits come from.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Baseline {
+    /// The `weeks` weeks before the period (`with_answers` of them had answers): every week
+    /// of the period is read against them, so even a 4-week view can flag.
+    Before { weeks: u32, with_answers: u32 },
+    /// Too few answers before the period: its own first `weeks` weeks (a long period only).
+    FirstWeeks { weeks: u32 },
+    /// Too few weeks with answers to set limits at all.
+    TooFew { with_answers: u32, needed: u32 },
+}
+
+/// Choose the baseline of a chart of `period` from the weeks `before` it (oldest first):
+/// those weeks when at least [`MIN_BASELINE_WEEKS`] of them have answers; else, when the
+/// period is long enough to spare them, its own first half; else none.
+pub fn choose_baseline(
+    before: &[Moments],
+    period: &[Moments],
+) -> (Baseline, Option<ControlLimits>) {
+    let with_answers = |weeks: &[Moments]| weeks.iter().filter(|m| m.n > 0).count();
+    let earlier = with_answers(before);
+    if earlier >= MIN_BASELINE_WEEKS {
+        if let Some(limits) = ControlLimits::from_baseline(before) {
+            let baseline = Baseline::Before {
+                weeks: before.len() as u32,
+                with_answers: earlier as u32,
+            };
+            return (baseline, Some(limits));
+        }
+    }
+    let half = period.len() / 2;
+    if half >= MIN_BASELINE_WEEKS && with_answers(&period[..half]) >= MIN_BASELINE_WEEKS {
+        if let Some(limits) = ControlLimits::from_baseline(&period[..half]) {
+            return (Baseline::FirstWeeks { weeks: half as u32 }, Some(limits));
+        }
+    }
+    let baseline = Baseline::TooFew {
+        with_answers: earlier as u32,
+        needed: MIN_BASELINE_WEEKS as u32,
+    };
+    (baseline, None)
+}
+
 /// Places each week (None: no answers that week, a gap the rules skip) against the limits and
 /// flags the points that break a rule. Gaps neither break nor extend a run.
 pub fn control_chart(
@@ -420,6 +469,76 @@ fn shrinkage_strength(groups: &[&Moments], grand: f64) -> f64 {
         return K_MAX;
     }
     (within / between).clamp(K_MIN, K_MAX)
+}
+
+#[cfg(test)]
+mod baseline_tests {
+    use super::*;
+
+    fn weeks(values: &[Option<i64>]) -> Vec<Moments> {
+        values
+            .iter()
+            .map(|v| {
+                let mut m = Moments::default();
+                if let Some(v) = v {
+                    for x in [v - 5, *v, v + 5] {
+                        m.add(to_fixed(x as f64));
+                    }
+                }
+                m
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_period_is_read_against_the_weeks_before_it_and_so_can_flag() {
+        let before = weeks(&[Some(80); 12]);
+        let period = weeks(&[Some(80), Some(80), Some(80), Some(40)]);
+        let (baseline, limits) = choose_baseline(&before, &period);
+        assert_eq!(
+            baseline,
+            Baseline::Before {
+                weeks: 12,
+                with_answers: 12
+            }
+        );
+        let limits = limits.expect("limits");
+        assert_eq!(limits.centre, 80.0);
+        let series: Vec<Option<(f64, i64)>> =
+            period.iter().map(|m| m.mean().map(|x| (x, m.n))).collect();
+        let points = control_chart(&series, &limits, (0.0, 100.0));
+        assert!(
+            points[3].as_ref().is_some_and(|p| !p.signals.is_empty()),
+            "the drop in week 4 is flagged"
+        );
+    }
+
+    #[test]
+    fn without_enough_earlier_weeks_a_long_period_uses_its_first_half_and_a_short_one_none() {
+        let before = weeks(&[None, None, Some(70), Some(70), Some(70)]);
+        let long = weeks(&[Some(75); 12]);
+        assert_eq!(
+            choose_baseline(&before, &long).0,
+            Baseline::FirstWeeks { weeks: 6 }
+        );
+        let short = weeks(&[Some(75); 4]);
+        let (baseline, limits) = choose_baseline(&before, &short);
+        assert_eq!(
+            baseline,
+            Baseline::TooFew {
+                with_answers: 3,
+                needed: 4
+            }
+        );
+        assert!(limits.is_none());
+        assert_eq!(
+            choose_baseline(&[], &[]).0,
+            Baseline::TooFew {
+                with_answers: 0,
+                needed: 4
+            }
+        );
+    }
 }
 
 #[cfg(test)]

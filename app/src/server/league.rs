@@ -11,12 +11,12 @@ use super::auth::Actor;
 use super::db::figures::{self, Figures};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
-use super::scorecard::{baseline_weeks, combine, weight_of};
+use super::scorecard::{combine, weeks_before, weight_of};
 use crate::api::wire::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{
-    adjusted, control_chart, nps_estimate, score_estimate, weighted, ControlLimits, Estimate,
-    Moments, WeekRegression,
+    adjusted, choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Estimate,
+    Moments, WeekRegression, BASELINE_WEEKS,
 };
 use crate::domain::{Channel, Dimension};
 
@@ -98,15 +98,18 @@ impl Group {
     }
 }
 
-/// The latest week the control chart of a store's busiest channel (overall score) flags.
+/// The latest week the control chart of a store's busiest channel (overall score) flags,
+/// with the same baseline as the store's scorecard. `weekly` holds, per channel, the
+/// [`BASELINE_WEEKS`] weeks before the period and then the period's weeks.
 fn out_of_control(
     weeks: &[NaiveDate],
     weekly: &BTreeMap<Channel, Vec<Moments>>,
 ) -> Option<(NaiveDate, crate::domain::stats::Signal)> {
-    let (_, moments) = weekly
+    let (_, all) = weekly
         .iter()
-        .max_by_key(|(_, m)| m.iter().map(|w| w.n).sum::<i64>())?;
-    let limits = ControlLimits::from_baseline(&moments[..baseline_weeks(moments.len())])?;
+        .max_by_key(|(_, m)| m[BASELINE_WEEKS..].iter().map(|w| w.n).sum::<i64>())?;
+    let (before, moments) = all.split_at(BASELINE_WEEKS);
+    let limits = choose_baseline(before, moments).1?;
     let series: Vec<Option<(f64, i64)>> = moments
         .iter()
         .map(|m| m.mean().map(|mean| (mean, m.n)))
@@ -134,16 +137,17 @@ pub async fn mark_out_of_control(
         .filter_map(|r| ids.get(&r.code).copied())
         .collect();
     let mut weekly: HashMap<i64, BTreeMap<Channel, Vec<Moments>>> = HashMap::new();
+    let start = weeks_before(*first)[0];
     for (store_id, week, channel, m) in
-        figures::stores_weekly_overall(db, &wanted, *first, *last).await?
+        figures::stores_weekly_overall(db, &wanted, start, *last).await?
     {
-        let index = ((week - *first).num_days() / 7) as usize;
+        let index = ((week - start).num_days() / 7) as usize;
         if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
             let series = weekly
                 .entry(store_id)
                 .or_default()
                 .entry(c)
-                .or_insert_with(|| vec![Moments::default(); weeks.len()]);
+                .or_insert_with(|| vec![Moments::default(); BASELINE_WEEKS + weeks.len()]);
             if let Some(slot) = series.get_mut(index) {
                 *slot = m;
             }

@@ -20,7 +20,7 @@ use crate::domain::calendar::DEFAULT_WEEKS;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::self_assessment::MIN_ANSWERS;
 use crate::domain::stats::{
-    control_chart, nps_estimate, score_estimate, weighted, ControlLimits, Moments,
+    choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Moments, BASELINE_WEEKS,
 };
 use crate::domain::{Channel, Dimension, I18nText};
 
@@ -67,7 +67,9 @@ pub async fn for_store(
     )
     .await?;
     let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
-    let rows = figures::store_weeks(db, store.id, first, last).await?;
+    // The weeks before the period too: the control chart's baseline.
+    let before = weeks_before(first);
+    let rows = figures::store_weeks(db, store.id, before[0], last).await?;
 
     // (week, channel) -> figures, and per channel over the period.
     let mut by_week: BTreeMap<(NaiveDate, Channel), Figures> = BTreeMap::new();
@@ -76,7 +78,9 @@ pub async fn for_store(
         let Some(channel) = Channel::parse(&channel) else {
             continue;
         };
-        by_channel.entry(channel).or_default().merge(&f);
+        if week >= first {
+            by_channel.entry(channel).or_default().merge(&f);
+        }
         by_week.insert((week, channel), f);
     }
     // The team's answers only count from three in the period: fewer could be traced to a
@@ -139,7 +143,7 @@ pub async fn for_store(
     let chart_channel = request
         .channel
         .unwrap_or_else(|| busiest_channel(&by_channel));
-    let chart = chart(&weeks, &by_week, chart_channel, request.measure);
+    let chart = chart(&before, &weeks, &by_week, chart_channel, request.measure);
 
     let shoppers = {
         let mut f = by_channel
@@ -204,30 +208,35 @@ fn busiest_channel(by_channel: &BTreeMap<Channel, Figures>) -> Channel {
         .map_or(Channel::CustomerQr, |(c, _)| *c)
 }
 
-/// The first half of the period (at least four weeks, when there are that many) is the
-/// baseline: its answers set the centre line and the limits the later weeks are read against.
-pub fn baseline_weeks(period: usize) -> usize {
-    (period / 2).max(4.min(period))
+/// The [`BASELINE_WEEKS`] weeks before a period starting on `first`, oldest first.
+pub fn weeks_before(first: NaiveDate) -> Vec<NaiveDate> {
+    (1..=BASELINE_WEEKS as i64)
+        .rev()
+        .map(|back| first - chrono::Duration::weeks(back))
+        .collect()
 }
 
 fn chart(
+    before: &[NaiveDate],
     weeks: &[NaiveDate],
     by_week: &BTreeMap<(NaiveDate, Channel), Figures>,
     channel: Channel,
     measure: Measure,
 ) -> ChartView {
     let k = measure.index();
-    let moments: Vec<Moments> = weeks
-        .iter()
-        .map(|w| {
-            by_week
-                .get(&(*w, channel))
-                .map(|f| f.measures[k])
-                .unwrap_or_default()
-        })
-        .collect();
-    let baseline = baseline_weeks(weeks.len());
-    let limits = ControlLimits::from_baseline(&moments[..baseline]);
+    let series = |weeks: &[NaiveDate]| -> Vec<Moments> {
+        weeks
+            .iter()
+            .map(|w| {
+                by_week
+                    .get(&(*w, channel))
+                    .map(|f| f.measures[k])
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let moments = series(weeks);
+    let (baseline, limits) = choose_baseline(&series(before), &moments);
     // Employees' weekly answers could be traced to a person: no weekly chart of them.
     let points = match (limits, channel) {
         (Some(l), c) if c != Channel::EmployeeSelf => {
@@ -242,7 +251,7 @@ fn chart(
     ChartView {
         channel,
         measure,
-        baseline_weeks: baseline as u32,
+        baseline,
         limits: limits.filter(|_| channel != Channel::EmployeeSelf),
         points,
     }
@@ -310,12 +319,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_baseline_is_the_first_half_but_at_least_four_weeks() {
-        assert_eq!(baseline_weeks(12), 6);
-        assert_eq!(baseline_weeks(52), 26);
-        assert_eq!(baseline_weeks(4), 4);
-        assert_eq!(baseline_weeks(6), 4);
-        assert_eq!(baseline_weeks(2), 2);
+    fn the_baseline_weeks_end_the_week_before_the_period() {
+        let first = NaiveDate::from_ymd_opt(2026, 11, 2).expect("monday");
+        let before = weeks_before(first);
+        assert_eq!(before.len(), BASELINE_WEEKS);
+        assert_eq!(
+            before[BASELINE_WEEKS - 1],
+            first - chrono::Duration::weeks(1)
+        );
+        assert!(before
+            .windows(2)
+            .all(|w| w[1] - w[0] == chrono::Duration::weeks(1)));
     }
 
     #[test]

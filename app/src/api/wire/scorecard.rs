@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::stats::{ChartPoint, ControlLimits, Estimate};
+use crate::domain::stats::{Baseline, ChartPoint, ControlLimits, Estimate};
 use crate::domain::{Channel, Dimension, I18nText};
 
 /// The measures a chart can follow: the overall score or one dimension.
@@ -72,8 +72,8 @@ pub struct TrendWeek {
 pub struct ChartView {
     pub channel: Channel,
     pub measure: Measure,
-    /// The first weeks of the period that set the centre line and limits.
-    pub baseline_weeks: u32,
+    /// Where the centre line and limits come from.
+    pub baseline: Baseline,
     /// None: too little data in the baseline to compute limits.
     pub limits: Option<ControlLimits>,
     /// One per week of the period (None: no answers that week).

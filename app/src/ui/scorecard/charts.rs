@@ -171,12 +171,15 @@ pub fn control_chart(
         low: (low - pad).max(0.0),
         high: (high + pad).min(100.0),
     };
-    let baseline_end = frame.x(chart.baseline_weeks.saturating_sub(1) as usize);
-    out.push_str(&format!(
-        r#"<rect class="chart-baseline" x="{LEFT}" y="{TOP}" width="{:.1}" height="{:.1}"/>"#,
-        (baseline_end - LEFT).max(2.0),
-        HEIGHT - TOP - BOTTOM
-    ));
+    // Shaded only when the baseline is inside the period (its first weeks).
+    if let crate::domain::stats::Baseline::FirstWeeks { weeks } = chart.baseline {
+        let baseline_end = frame.x(weeks.saturating_sub(1) as usize);
+        out.push_str(&format!(
+            r#"<rect class="chart-baseline" x="{LEFT}" y="{TOP}" width="{:.1}" height="{:.1}"/>"#,
+            (baseline_end - LEFT).max(2.0),
+            HEIGHT - TOP - BOTTOM
+        ));
+    }
     frame.axes(labels, &mut out);
     let y = frame.y(limits.centre);
     out.push_str(&format!(

@@ -368,7 +368,8 @@ fn ControlChart(locale: Locale, card: Scorecard, base: String, weeks: u32) -> im
         <h2>{tr!(locale, "score.chart")}</h2>
         <nav class="chips" aria-label=tr!(locale, "score.follow")>{measure_links}</nav>
         <nav class="chips">{channel_links}</nav>
-        <p class="hint">{tr!(locale, "score.chart_lead", measure = measure_name(locale, chart.measure), channel = channel_name(locale, chart.channel), weeks = chart.baseline_weeks)}</p>
+        <p class="hint">{tr!(locale, "score.chart_lead", measure = measure_name(locale, chart.measure), channel = channel_name(locale, chart.channel))}</p>
+        <p class="hint" data-testid="baseline">{baseline_text(locale, chart.baseline)}</p>
         {if has_limits {
             view! {
                 <figure>
@@ -514,6 +515,35 @@ fn Pareto(locale: Locale, card: Scorecard) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Where the chart's limits come from, in words.
+fn baseline_text(locale: Locale, baseline: crate::domain::stats::Baseline) -> String {
+    use crate::domain::stats::Baseline as B;
+    match baseline {
+        B::Before {
+            weeks,
+            with_answers,
+        } => {
+            tr!(
+                locale,
+                "score.baseline_before",
+                weeks = weeks,
+                with_answers = with_answers
+            )
+        }
+        B::FirstWeeks { weeks } => tr!(locale, "score.baseline_first", weeks = weeks),
+        B::TooFew {
+            with_answers,
+            needed,
+        } => tr!(
+            locale,
+            "score.baseline_too_few",
+            with_answers = with_answers,
+            needed = needed,
+            weeks = crate::domain::stats::BASELINE_WEEKS
+        ),
+    }
 }
 
 /// The period's latest visit and call reports, critical failures and comments, each leading
