@@ -448,7 +448,14 @@ both_backends! {
         assert_eq!(status, StatusCode::OK);
         let page = String::from_utf8(body).expect("utf8");
         assert!(page.contains("NPS 100 from 1 answer over"), "the flagged 0 is left out (and one answer is singular)");
-        assert!(page.contains("1 flagged answer is left out of the figures. With it: NPS 0 from 2 answers."));
+        let note = "1 flagged answer is left out of the figures. With it: NPS 0 from 2 answers.";
+        assert!(page.contains(note));
+        // The scorecard's NPS is the same figure over the same weeks, and says the same.
+        let (status, _, card) = app.send(get_with_cookie("/stores/N-1/scorecard", &manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        let card = String::from_utf8(card).expect("utf8");
+        assert!(card.contains(note), "the scorecard names the flagged answer left out");
+        assert!(card.contains(r#"<span title="1 answer · 95 % interval 27 to 100" class="figure tentative">+100<small>"#), "NPS +100 from the one counted answer");
         assert!(page.contains("&lt;img src=x onerror=alert(1)&gt; rude cashier"), "comments shown as text");
         assert!(!page.contains("<img src=x"));
         assert!(page.contains("+44 20 7946 0000"), "the store's manager sees the call-back");

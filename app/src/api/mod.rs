@@ -351,13 +351,11 @@ pub async fn customer_answers_page(
     flagged: String,
 ) -> Result<CustomerAnswersData, AppError> {
     use crate::server::customer_answers;
-    use crate::server::db::{org::RECENT_WINDOW_MS, responses::FlagFilter};
+    use crate::server::db::responses::FlagFilter;
     let (state, actor, _) = ssr::require_actor().await?;
     let filter = FlagFilter::parse(&flagged);
-    let since = crate::server::now_ms() - RECENT_WINDOW_MS;
     let found =
-        customer_answers::for_store(&state.db, &state.templates, &actor, &code, filter, since)
-            .await?;
+        customer_answers::for_store(&state.db, &state.templates, &actor, &code, filter).await?;
     Ok(CustomerAnswersData {
         store_code: found.store_code,
         store_name: found.store_name,

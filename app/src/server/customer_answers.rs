@@ -7,7 +7,9 @@ use super::db::responses::{self, FlagFilter};
 use super::db::templates::TemplateCache;
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
+use super::store_time::{period_ms, store_today};
 use crate::api::wire::{CallBackView, CustomerAnswerView};
+use crate::domain::calendar::{weeks_ending, DEFAULT_WEEKS};
 use crate::domain::{AnswerInput, Nps, QuestionType};
 
 pub struct CustomerAnswers {
@@ -27,13 +29,25 @@ pub struct CustomerAnswers {
     pub self_questions: Vec<(String, crate::domain::I18nText)>,
 }
 
+/// Customers' NPS over `[from, to)` as the figures count it (flagged answers left out), and
+/// with the flagged answers too: what every page shows next to the figure.
+pub async fn nps_without_and_with_flagged(
+    db: &Db,
+    store_id: i64,
+    span: (i64, i64),
+) -> ServiceResult<(Nps, Nps)> {
+    let recommends = responses::customer_recommends(db, store_id, span).await?;
+    let counted = Nps::from_answers(recommends.iter().filter(|(_, f)| !f).map(|(v, _)| *v));
+    let with_flagged = Nps::from_answers(recommends.iter().map(|(v, _)| *v));
+    Ok((counted, with_flagged))
+}
+
 pub async fn for_store(
     db: &Db,
     templates: &TemplateCache,
     actor: &Actor,
     code: &str,
     flagged: FlagFilter,
-    since_ms: i64,
 ) -> ServiceResult<CustomerAnswers> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
@@ -75,9 +89,10 @@ pub async fn for_store(
             flags: row.flags,
         });
     }
-    let recommends = responses::customer_recommends(db, store.id, since_ms).await?;
-    let counted = Nps::from_answers(recommends.iter().filter(|(_, f)| !f).map(|(v, _)| *v));
-    let with_flagged = Nps::from_answers(recommends.iter().map(|(v, _)| *v));
+    // The same weeks as the scorecard's default period, so both pages give the same NPS.
+    let weeks = weeks_ending(store_today(&store.timezone), DEFAULT_WEEKS);
+    let span = period_ms(&store.timezone, weeks[0], weeks[weeks.len() - 1]);
+    let (counted, with_flagged) = nps_without_and_with_flagged(db, store.id, span).await?;
     let call_backs = if actor.role == crate::api::wire::Role::StoreManager {
         Some(responses::call_backs(db, actor, store.id, 100).await?)
     } else {

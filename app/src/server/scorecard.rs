@@ -168,6 +168,13 @@ pub async fn for_store(
         .collect();
 
     let pareto = pareto(db, templates, store.id, first, last).await?;
+    let (counted_nps, all_nps) = super::customer_answers::nps_without_and_with_flagged(
+        db,
+        store.id,
+        period_ms(&store.timezone, first, last),
+    )
+    .await?;
+    let nps_with_flagged = (all_nps.responses() > counted_nps.responses()).then_some(all_nps);
     Ok(Scorecard {
         store_code: store.code,
         store_name: store.name,
@@ -177,6 +184,7 @@ pub async fn for_store(
         combined_overall: combine(0),
         combined_dimensions: (1..=5).map(combine).collect(),
         nps: nps_estimate(&customers.nps()),
+        nps_with_flagged,
         trend,
         chart,
         gap,

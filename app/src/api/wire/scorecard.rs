@@ -117,6 +117,9 @@ pub struct Scorecard {
     pub combined_dimensions: Vec<Option<f64>>,
     /// Customers' NPS over the period.
     pub nps: Option<Estimate>,
+    /// The NPS with the flagged customer answers counted too, when there are any in the
+    /// period: shown next to the figure, as on the customer answers page.
+    pub nps_with_flagged: Option<crate::domain::Nps>,
     pub trend: Vec<TrendWeek>,
     pub chart: ChartView,
     pub gap: Vec<GapRow>,

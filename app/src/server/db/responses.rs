@@ -650,22 +650,23 @@ pub struct CustomerAnswerRow {
     pub template_version: u32,
 }
 
-/// NPS answers of a store's customer answers since `since_ms`, each with whether it was
-/// flagged: enough to show the figure with and without the flagged ones.
+/// NPS answers of a store's customer answers finished in `[from_ms, to_ms)`, each with
+/// whether it was flagged: enough to show the figure with and without the flagged ones.
 pub async fn customer_recommends(
     db: &Db,
     store_id: i64,
-    since_ms: i64,
+    (from_ms, to_ms): (i64, i64),
 ) -> Result<Vec<(u8, bool)>, sqlx::Error> {
     let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
         "SELECT r.recommend, r.status FROM responses r
          WHERE r.store_id = $1 AND r.channel = 'customer_qr' AND r.finished_at >= $2
-           AND r.recommend IS NOT NULL AND (",
+           AND r.finished_at < $3 AND r.recommend IS NOT NULL AND (",
         crate::counts!(),
         " OR r.status = 'flagged')"
     ))
     .bind(store_id)
-    .bind(since_ms)
+    .bind(from_ms)
+    .bind(to_ms)
     .fetch_all(&db.pool)
     .await?;
     Ok(rows

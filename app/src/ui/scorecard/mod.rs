@@ -210,6 +210,10 @@ fn Headline(locale: Locale, card: Scorecard) -> impl IntoView {
                 {card.nps.map(|e| view! {
                     <p class="hint">{tr!(locale, "score.interval", low = format!("{:+}", e.low.round() as i64), high = format!("{:+}", e.high.round() as i64))}</p>
                 })}
+                {card.nps_with_flagged.as_ref().and_then(|all| {
+                    let counted = card.nps.map_or(0, |e| u32::try_from(e.n).unwrap_or(0));
+                    crate::ui::survey::answers::flagged_left_out(locale, counted, all)
+                }).map(|note| view! { <p class="notice" data-testid="flagged-left-out">{note}</p> })}
             </div>
         </section>
         <p class="hint">{tr!(locale, "score.tentative")}</p>

@@ -23,6 +23,20 @@ fn nps_text(locale: Locale, nps: &Nps, key: &str) -> String {
     }
 }
 
+/// "2 flagged answers are left out of the figures. With them: NPS +3 from 35 answers.", next
+/// to an NPS on every page that shows one (nothing when no answer was flagged).
+pub fn flagged_left_out(locale: Locale, counted: u32, with_flagged: &Nps) -> Option<String> {
+    let hidden = with_flagged.responses().saturating_sub(counted);
+    (hidden > 0).then(|| {
+        trn!(
+            locale,
+            "answers.flagged_left_out",
+            count = hidden,
+            with = nps_text(locale, with_flagged, "answers.nps_with_flagged")
+        )
+    })
+}
+
 fn flag_label(locale: Locale, flag: &str) -> String {
     match Flag::parse(flag) {
         Some(f) => {
@@ -53,14 +67,13 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                 Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "common.not_found")}</p> }),
                 Ok(p) => {
                     let base = format!("/stores/{}/customers", p.store_code);
-                    let hidden = p.with_flagged.responses().saturating_sub(p.counted.responses());
                     let filters = [("exclude", "answers.filter.exclude"), ("include", "answers.filter.include"), ("only", "answers.filter.only")];
                     EitherOf4::D(view! {
                         <h1>{tr!(locale, "answers.title", store = p.store_name.clone())}</h1>
                         <crate::ui::ZoneNote timezone=p.timezone.clone()/>
                         <p class="lead">{nps_text(locale, &p.counted, "answers.nps")}</p>
-                        {(hidden > 0).then(|| view! {
-                            <p class="notice">{trn!(locale, "answers.flagged_left_out", count = hidden, with = nps_text(locale, &p.with_flagged, "answers.nps_with_flagged"))}</p>
+                        {flagged_left_out(locale, p.counted.responses(), &p.with_flagged).map(|note| view! {
+                            <p class="notice" data-testid="flagged-left-out">{note}</p>
                         })}
                         <nav class="filters" aria-label=tr!(locale, "answers.filter.label")>
                             {filters.into_iter().map(|(value, key)| {
