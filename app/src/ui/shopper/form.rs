@@ -130,6 +130,9 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
         }
     };
 
+    // Memos: what below depends on them is rebuilt only when they change, never on an answer
+    // (a rebuild swallows the tap under the thumb and takes the focus from a box).
+    let state = Memo::new(move |_| draft.with(|d| d.as_ref().map(|d| d.state)));
     // The store and the scenario stay above the checklist (from the kept feed: offline too).
     let job = Memo::new(move |_| {
         shop.assignments
@@ -149,12 +152,12 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
         })}
         {move || {
             let cancelled = job.with(|a| a.as_ref().is_some_and(|a| a.cancelled));
-            let drafting = draft.with(|d| d.as_ref().is_some_and(|d| d.state == ItemState::Draft));
+            let drafting = state.get() == Some(ItemState::Draft);
             (cancelled && drafting).then(|| view! {
                 <p class="card notice" role="status">{tr!(locale, "shopper.form.cancelled_draft")}</p>
             })
         }}
-        {move || match (template.get(), draft.with(|d| d.as_ref().map(|d| d.state))) {
+        {move || match (template.get(), state.get()) {
             (Some(t), Some(ItemState::Draft)) => EitherOf3::A(view! { <Steps t draft change/> }),
             (Some(t), Some(_)) => EitherOf3::B(view! { <Settled t draft/> }),
             _ => EitherOf3::C((closed.get().is_none() && problem.get().is_none()).then(|| view! {
@@ -174,11 +177,15 @@ where
     let lang = locale.code();
     let t = StoredValue::new(t);
     let sections = t.with_value(|t| t.sections.len());
-    let step = move || {
+    // A memo, not a closure: the section below is rebuilt only when the shopper moves to
+    // another section. Rebuilt on every answer, it replaced the buttons under the thumb
+    // (a tap right after typing a number was lost) and took the focus from the box.
+    let step = Memo::new(move |_| {
         draft
             .with(|d| d.as_ref().map_or(0, |d| d.section))
             .min(sections)
-    };
+    });
+    let step = move || step.get();
     let answers = move || draft.with(|d| d.as_ref().map(|d| d.answers.clone()).unwrap_or_default());
     let so_far = Memo::new(move |_| t.with_value(|t| answers_so_far(t, &answers())));
     let card = Memo::new(move |_| t.with_value(|t| score(t, &so_far.get())));
