@@ -135,6 +135,13 @@ pub const ROUTES: &[Route] = &[
         Roles(MANAGERS),
         Store,
     ),
+    route(
+        Get,
+        "/stores/{code}/team",
+        ServerOnly,
+        Roles(MANAGERS),
+        Store,
+    ),
     route(Get, "/league", ServerOnly, Roles(MANAGERS), Own),
     route(
         Get,
@@ -310,6 +317,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/league", ServerFn, Roles(MANAGERS), Own),
     route(Post, "/api/report", ServerFn, Roles(MANAGERS), Response),
     route(Post, "/api/comments", ServerFn, Roles(MANAGERS), Store),
+    route(Post, "/api/team", ServerFn, Roles(MANAGERS), Store),
     route(Post, "/api/scorecard", ServerFn, Roles(MANAGERS), Store),
 ];
 

@@ -196,6 +196,7 @@ fn server_fn_args(path: &str, target: &str, f: &Fixtures) -> String {
         "/api/league" => "weeks=12&sort=&dir=&region=&page=1".into(),
         "/api/report" => format!("id={}", store.response),
         "/api/comments" => format!("code={target}&weeks=12&after="),
+        "/api/team" => format!("code={target}"),
         "/api/scorecard" => format!("code={target}&weeks=12&measure=&channel="),
         _ => String::new(),
     }

@@ -243,7 +243,7 @@ both_backends! {
                 points_possible, not_applicable, score_pct, critical_failed, recommend, dimension_scores, flags, period
              FROM responses WHERE channel = 'employee_self' ORDER BY id LIMIT 1";
         sqlx::query(copy).bind(uuid::Uuid::new_v4().to_string()).execute(&app.db().pool).await.expect("second answer");
-        let shown = text(app.send(get_with_cookie("/stores/N-1/customers", &manager)).await.2);
+        let shown = text(app.send(get_with_cookie("/stores/N-1/team", &manager)).await.2);
         assert!(shown.contains(": 2 answers"), "the count is shown");
         assert!(shown.contains("Totals are shown once at least 3 colleagues have answered"));
         assert!(!shown.contains("A second till at lunch time"), "no comment of one of two");
@@ -252,7 +252,7 @@ both_backends! {
 
         // A third: totals and comments appear, still without names or times.
         sqlx::query(copy).bind(uuid::Uuid::new_v4().to_string()).execute(&app.db().pool).await.expect("third answer");
-        let shown = text(app.send(get_with_cookie("/stores/N-1/customers", &manager)).await.2);
+        let shown = text(app.send(get_with_cookie("/stores/N-1/team", &manager)).await.2);
         assert!(shown.contains(": 3 answers"));
         assert!(shown.contains("The store was clean") || shown.contains("Our store is clean"), "questions labelled");
         assert!(shown.contains(">4</td>") || shown.contains(">4.0</td>"), "the mean of the tidy question: {shown}");

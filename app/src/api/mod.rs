@@ -339,9 +339,13 @@ pub struct CustomerAnswersData {
     pub with_flagged: crate::domain::Nps,
     /// Only for the store's own managers.
     pub call_backs: Option<Vec<wire::CallBackView>>,
-    /// The team's self-assessment this month and last: totals only from 3 answers.
-    pub self_assessment: Vec<crate::domain::self_assessment::Summary>,
-    pub self_questions: Vec<(String, crate::domain::I18nText)>,
+}
+
+/// A store's team self-assessment, for its managers.
+#[server(endpoint = "team")]
+pub async fn team_page(code: String) -> Result<wire::TeamView, AppError> {
+    let (state, actor, _) = ssr::require_actor().await?;
+    Ok(crate::server::team::for_store(&state.db, &state.templates, &actor, &code).await?)
 }
 
 /// A store's customer answers, for its managers.
@@ -370,7 +374,5 @@ pub async fn customer_answers_page(
         counted: found.counted,
         with_flagged: found.with_flagged,
         call_backs: found.call_backs,
-        self_assessment: found.self_assessment,
-        self_questions: found.self_questions,
     })
 }

@@ -116,6 +116,18 @@ pub struct CallBackView {
     pub recommend: Option<u8>,
 }
 
+/// The team's self-assessment for its store's managers: months with their answer counts,
+/// totals only from `MIN_ANSWERS` answers.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TeamView {
+    pub store_code: String,
+    pub store_name: String,
+    /// This month and the last.
+    pub periods: Vec<crate::domain::self_assessment::Summary>,
+    /// (question id, text) of the self-assessment template, to label the totals.
+    pub questions: Vec<(String, crate::domain::I18nText)>,
+}
+
 /// What the sign-in page shows besides the form.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
 pub struct SignInHints {

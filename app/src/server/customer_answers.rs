@@ -23,10 +23,6 @@ pub struct CustomerAnswers {
     pub with_flagged: Nps,
     /// None unless the actor is one of the store's own managers.
     pub call_backs: Option<Vec<CallBackView>>,
-    /// The team's self-assessment this month and last (totals only from 3 answers).
-    pub self_assessment: Vec<crate::domain::self_assessment::Summary>,
-    /// (question id, text) of the self-assessment template, to label the totals.
-    pub self_questions: Vec<(String, crate::domain::I18nText)>,
 }
 
 /// Customers' NPS over `[from, to)` as the figures count it (flagged answers left out), and
@@ -98,29 +94,7 @@ pub async fn for_store(
     } else {
         None
     };
-    let (self_assessment, self_questions) = match org::staff_store_by_code(db, &store.code).await? {
-        Some(staff_store) => {
-            let now = super::from_ms(super::now_ms());
-            let this = super::self_assessment::current_period(&staff_store, now);
-            let last = super::self_assessment::previous_period(&this);
-            let summaries =
-                super::self_assessment::summaries(db, templates, store.id, &[this, last]).await?;
-            let questions = super::self_assessment::current_template(db, templates)
-                .await?
-                .map(|v| {
-                    v.template
-                        .questions()
-                        .map(|(_, q)| (q.id.clone(), q.text.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            (summaries, questions)
-        }
-        None => (Vec::new(), Vec::new()),
-    };
     Ok(CustomerAnswers {
-        self_assessment,
-        self_questions,
         store_code: store.code,
         store_name: store.name,
         timezone: store.timezone,

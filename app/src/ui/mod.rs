@@ -14,6 +14,8 @@ pub mod shopper;
 pub mod signin;
 pub mod stores;
 pub mod survey;
+#[cfg(feature = "ssr")]
+pub mod team;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -243,6 +245,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stores/:code/qr") view=server_only!(survey::qr_page::SurveyLinkPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/scorecard") view=server_only!(scorecard::ScorecardPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/comments") view=server_only!(report::CommentsPage) ssr=SsrMode::Async/>
+                    <Route path=path!("stores/:code/team") view=server_only!(team::TeamPage) ssr=SsrMode::Async/>
                     <Route path=path!("league") view=server_only!(league::LeaguePage) ssr=SsrMode::Async/>
                     <Route path=path!("responses/:id") view=server_only!(report::ReportPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/customers") view=server_only!(survey::answers::CustomerAnswersPage) ssr=SsrMode::Async/>

@@ -99,6 +99,7 @@ fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
                 <p class="links">
                     <a href=format!("/stores/{}/scorecard", store.code) aria-label=tr!(locale, "score.link_for", store = store.name.clone())>{tr!(locale, "score.link")}</a>
                     <a href=format!("/stores/{}/customers", store.code) aria-label=tr!(locale, "stores.customers_for", store = store.name.clone())>{tr!(locale, "stores.customers")}</a>
+                    <a href=format!("/stores/{}/team", store.code) aria-label=tr!(locale, "team.link_for", store = store.name.clone())>{tr!(locale, "team.link")}</a>
                     <a href=format!("/stores/{}/qr", store.code) aria-label=tr!(locale, "stores.qr_for", store = store.name.clone())>{tr!(locale, "stores.qr")}</a>
                 </p>
             })}

@@ -187,6 +187,8 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
         <p class="no-print">
             <a href=format!("/stores/{}/customers", card.store_code)>{tr!(locale, "score.customer_answers")}</a>
             " · "
+            <a href=format!("/stores/{}/team", card.store_code)>{tr!(locale, "team.link")}</a>
+            " · "
             <a href=format!("/stores/{}/scorecard.csv?weeks={weeks}", card.store_code) download>{tr!(locale, "export.figures_csv")}</a>
             " · "
             <a href=format!("/export/responses.csv?weeks={weeks}&store={}", card.store_code) download>{tr!(locale, "export.responses_csv")}</a>

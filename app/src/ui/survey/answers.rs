@@ -82,7 +82,6 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                             }).collect_view()}
                         </nav>
                         {p.call_backs.clone().map(|list| view! { <CallBacks list timezone=p.timezone.clone()/> })}
-                        <SelfAssessment periods=p.self_assessment.clone() questions=p.self_questions.clone()/>
                         <h2>{tr!(locale, "answers.latest")}</h2>
                         {p.answers.is_empty().then(|| view! { <p class="notice">{tr!(locale, "answers.none")}</p> })}
                         <ul class="answers">
@@ -160,50 +159,6 @@ fn CallBacks(list: Vec<crate::api::wire::CallBackView>, timezone: String) -> imp
                     </ul>
                 })
             }}
-        </section>
-    }
-}
-
-/// The team's own view: totals per question, only from `MIN_ANSWERS` answers in a month.
-#[component]
-fn SelfAssessment(
-    periods: Vec<crate::domain::self_assessment::Summary>,
-    questions: Vec<(String, crate::domain::I18nText)>,
-) -> impl IntoView {
-    use crate::domain::self_assessment::MIN_ANSWERS;
-    let locale = use_locale();
-    let label = move |id: &str| {
-        questions
-            .iter()
-            .find(|(q, _)| q == id)
-            .map(|(_, t)| t.get(locale.code()).to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
-    view! {
-        <section class="card">
-            <h2>{tr!(locale, "answers.self_title")}</h2>
-            {periods.into_iter().map(|s| {
-                let shown = s.count as usize >= MIN_ANSWERS;
-                let heading = trn!(locale, "answers.self_period", count = s.count, period = s.period.clone());
-                let rows = s.means.iter().map(|m| view! {
-                    <tr><td>{label(&m.question)}</td><td class="num">{trimmed(m.mean, 1)}</td></tr>
-                }).collect_view();
-                let comments = s.comments.iter().map(|c| view! { <blockquote class="comment">{c.clone()}</blockquote> }).collect_view();
-                view! {
-                    <h3>{heading}</h3>
-                    {if shown {
-                        leptos::either::Either::Left(view! {
-                            <table class="means">
-                                <thead><tr><th>{tr!(locale, "answers.self_question")}</th><th>{tr!(locale, "answers.self_mean")}</th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            {comments}
-                        })
-                    } else {
-                        leptos::either::Either::Right(view! { <p class="hint">{tr!(locale, "answers.self_too_few", min = MIN_ANSWERS)}</p> })
-                    }}
-                }
-            }).collect_view()}
         </section>
     }
 }
