@@ -223,6 +223,14 @@ pub const ROUTES: &[Route] = &[
         Roles(MANAGERS),
         Store,
     ),
+    // Call-backs are the store's own managers' (the customer agreed to be called by the store).
+    route(
+        Post,
+        "/stores/{code}/call-backs/{id}/handled",
+        Handler,
+        Roles(&[Role::StoreManager]),
+        Store,
+    ),
     // The JSON API.
     route(Get, "/api/v1/stores", Handler, SignedIn, Own),
     route(Get, "/api/v1/stores/{code}", Handler, SignedIn, Store),

@@ -493,6 +493,30 @@ both_backends! {
             assert!(body.contains("Only the store's managers"), "{who}");
             assert!(!body.contains("rude cashier"), "{who}");
         }
+
+        // The store's manager marks the call-back handled; nobody else can, and again is a no-op.
+        let contact: String = sqlx::query_scalar("SELECT response_id FROM response_contacts").fetch_one(&app.db().pool).await.expect("contact");
+        let path = format!("/stores/N-1/call-backs/{contact}/handled");
+        for (who, refused) in [("manager.s1", StatusCode::NOT_FOUND), ("regional.north", StatusCode::FORBIDDEN), ("admin", StatusCode::FORBIDDEN), ("staff.n1", StatusCode::FORBIDDEN)] {
+            let cookie = app.login(who).await;
+            let csrf = app.csrf_of(&cookie).await;
+            let (status, _, _) = app.send(common::form_post(&path, &format!("csrf={csrf}"), Some(&cookie))).await;
+            assert_eq!(status, refused, "{who}");
+        }
+        let csrf = app.csrf_of(&manager).await;
+        let (status, _, _) = app.send(common::form_post(&path, "csrf=forged", Some(&manager))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a forged form marks nothing");
+        assert_eq!(app.count("SELECT COUNT(*) FROM response_contacts WHERE handled_at IS NOT NULL").await, 0);
+        for _ in 0..2 {
+            let (status, headers, _) = app.send(common::form_post(&path, &format!("csrf={csrf}"), Some(&manager))).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+            assert_eq!(headers[header::LOCATION], "/stores/N-1/customers");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM response_contacts WHERE handled_at IS NOT NULL").await, 1);
+        let (_, _, body) = app.send(get_with_cookie("/stores/N-1/customers", &manager)).await;
+        let page = String::from_utf8(body).expect("utf8");
+        assert!(page.contains("Handled by manager.n1"), "who handled it is shown");
+        assert!(!page.contains("Mark as handled"));
     }
 }
 

@@ -114,6 +114,15 @@ pub struct CallBackView {
     pub phone: String,
     pub email: String,
     pub recommend: Option<u8>,
+    /// Marked handled: when and by whom (their display name).
+    #[serde(default)]
+    pub handled: Option<Handled>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Handled {
+    pub at: DateTime<Utc>,
+    pub by: String,
 }
 
 /// The team's self-assessment for its store's managers: months with their answer counts,

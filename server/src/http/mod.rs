@@ -95,6 +95,10 @@ pub fn app(state: AppState) -> Router {
         .route("/stores/{code}/survey-link/rotate", post(survey_links::rotate))
         .route("/stores/{code}/staff-pin", post(survey_links::staff_pin))
         .route(
+            "/stores/{code}/call-backs/{id}/handled",
+            post(survey_links::call_back_handled),
+        )
+        .route(
             "/s/{code}/{key}",
             get(customer_survey::page)
                 .post(customer_survey::submit)

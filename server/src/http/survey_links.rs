@@ -170,3 +170,51 @@ pub async fn staff_pin(
         Err(e) => e.into_html_error(),
     }
 }
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// `POST /stores/{code}/call-backs/{id}/handled`: a store manager marks a customer's call-back
+/// request handled (who and when are kept). Marking one already marked changes nothing.
+pub async fn call_back_handled(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let back = format!(
+        "/stores/{}/customers",
+        super::customer_survey::segment(&code)
+    );
+    let actor = match session_form(&state, &headers, &form.csrf, &back).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if actor.role != app::api::wire::Role::StoreManager {
+        return ServiceError::Forbidden.into_html_error();
+    }
+    let store = match app::server::db::org::visible_store_row(&state.db, &actor, &code).await {
+        Ok(Some(store)) => store,
+        Ok(None) => return ServiceError::NotFound.into_html_error(),
+        Err(e) => return ServiceError::from(e).into_html_error(),
+    };
+    let marked = app::server::db::responses::mark_call_back_handled(
+        &state.db,
+        &actor,
+        store.id,
+        &id,
+        now_ms(),
+    )
+    .await;
+    match marked {
+        Ok(marked) => {
+            if marked {
+                tracing::info!(user_id = actor.user_id, store = %store.code, "call-back marked handled");
+            }
+            see_other(&back, vec![])
+        }
+        Err(e) => ServiceError::from(e).into_html_error(),
+    }
+}

@@ -689,10 +689,12 @@ pub async fn call_backs(
     limit: i64,
 ) -> Result<Vec<crate::api::wire::CallBackView>, sqlx::Error> {
     let rows: Vec<CallBackRow> = sqlx::query_as(
-        "SELECT c.response_id, c.created_at, c.name, c.phone, c.email, r.recommend
+        "SELECT c.response_id, c.created_at, c.name, c.phone, c.email, r.recommend,
+                c.handled_at, h.display_name AS handled_by
          FROM response_contacts c
          JOIN responses r ON r.id = c.response_id
          JOIN user_stores us ON us.store_id = c.store_id AND us.user_id = $2
+         LEFT JOIN users h ON h.id = c.handled_by
          WHERE $1 = 'store_manager' AND c.store_id = $3
          ORDER BY c.created_at DESC, c.response_id LIMIT $4",
     )
@@ -711,8 +713,37 @@ pub async fn call_backs(
             phone: r.phone,
             email: r.email,
             recommend: r.recommend.map(recommend_value),
+            handled: r.handled_at.map(|at| crate::api::wire::Handled {
+                at: from_ms(at),
+                by: r.handled_by.unwrap_or_default(),
+            }),
         })
         .collect())
+}
+
+/// Mark a call-back request of the store handled, as one of the store's own managers (the
+/// only people who see them). True when this call marked it; false when it was marked
+/// already, is not this store's, or the actor is not its manager.
+pub async fn mark_call_back_handled(
+    db: &Db,
+    actor: &Actor,
+    store_id: i64,
+    response_id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE response_contacts SET handled_at = $5, handled_by = $2
+         WHERE response_id = $4 AND store_id = $3 AND handled_at IS NULL AND $1 = 'store_manager'
+           AND EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = $2 AND us.store_id = $3)",
+    )
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(store_id)
+    .bind(response_id)
+    .bind(now_ms)
+    .execute(&db.pool)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// A call-back request as [`call_backs`] reads it.
@@ -724,6 +755,8 @@ struct CallBackRow {
     phone: String,
     email: String,
     recommend: Option<i64>,
+    handled_at: Option<i64>,
+    handled_by: Option<String>,
 }
 
 /// Answers (JSON) of a store's self-assessments in a period.

@@ -13,7 +13,7 @@ use crate::domain::display::trimmed;
 use crate::domain::stuffing::Flag;
 use crate::domain::Nps;
 use crate::i18n::Locale;
-use crate::ui::{use_locale, SignInPrompt};
+use crate::ui::{use_locale, use_me, SignInPrompt};
 use crate::{tr, trn};
 
 fn nps_text(locale: Locale, nps: &Nps, key: &str) -> String {
@@ -58,6 +58,7 @@ pub fn CustomerAnswersPage() -> impl IntoView {
             query.with(|q| q.get("flagged").unwrap_or_default()),
         )
     };
+    let me = use_me();
     let page = Resource::new(args, |(code, flagged)| customer_answers_page(code, flagged));
     view! {
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
@@ -81,7 +82,7 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                                 view! { <a href=href aria-current=(p.flagged == value).then_some("page")>{tr!(locale, key)}</a> }
                             }).collect_view()}
                         </nav>
-                        {p.call_backs.clone().map(|list| view! { <CallBacks list timezone=p.timezone.clone()/> })}
+                        {p.call_backs.clone().map(|list| view! { <CallBacks list timezone=p.timezone.clone() store_code=p.store_code.clone() csrf=me.csrf()/> })}
                         <h2>{tr!(locale, "answers.latest")}</h2>
                         {p.answers.is_empty().then(|| view! { <p class="notice">{tr!(locale, "answers.none")}</p> })}
                         <ul class="answers">
@@ -136,7 +137,12 @@ fn AnswerItem(a: CustomerAnswerView, timezone: String) -> impl IntoView {
 }
 
 #[component]
-fn CallBacks(list: Vec<crate::api::wire::CallBackView>, timezone: String) -> impl IntoView {
+fn CallBacks(
+    list: Vec<crate::api::wire::CallBackView>,
+    timezone: String,
+    store_code: String,
+    csrf: String,
+) -> impl IntoView {
     let locale = use_locale();
     view! {
         <section class="card">
@@ -154,6 +160,17 @@ fn CallBacks(list: Vec<crate::api::wire::CallBackView>, timezone: String) -> imp
                                 {(!c.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", c.email)>{c.email.clone()}</a> })}
                                 <span class="meta">{format!(" · {}", crate::ui::store_time(&c.received_at, &timezone))}
                                     {c.recommend.map(|r| format!(" · {}", tr!(locale, "answers.recommend", value = r)))}</span>
+                                {match c.handled.clone() {
+                                    Some(h) => leptos::either::Either::Left(view! {
+                                        <p class="meta handled" data-testid="handled">{tr!(locale, "answers.call_back_handled", by = h.by, at = crate::ui::store_time(&h.at, &timezone))}</p>
+                                    }),
+                                    None => leptos::either::Either::Right(view! {
+                                        <form method="post" action=format!("/stores/{}/call-backs/{}/handled", store_code, c.response_id) class="inline">
+                                            <input type="hidden" name="csrf" value=csrf.clone()/>
+                                            <button type="submit" class="button secondary">{tr!(locale, "answers.mark_handled")}</button>
+                                        </form>
+                                    }),
+                                }}
                             </li>
                         }).collect_view()}
                     </ul>
