@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{form_post, get_with_cookie, TestApp};
+use common::{form_post, get_with_cookie, TestApp, PASSWORD};
 use serde_json::json;
 
 const ANSWERS: [(&str, &str); 7] = [
@@ -116,10 +116,19 @@ both_backends! {
         assert!(page.contains("North One"));
         assert!(!page.contains("contact_phone"), "no call-back part for staff");
         assert!(page.contains("href=\"/lang?to=ru&amp;next=/self\""), "an employee's language choice is remembered");
+        // Their way back to their store, and out, on a page without the app's header.
+        assert!(page.contains(r#"<a href="/stores">My store</a>"#) && page.contains(r#"action="/auth/logout""#));
         let (status, location) = answer_on_login(&app, &cookie).await;
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/self/thanks?lang=en"));
         let (_, _, thanks) = app.send(get_with_cookie(&location, &cookie)).await;
-        assert!(text(thanks).contains("Your answers count for this month, anonymously"));
+        let thanks = text(thanks);
+        assert!(thanks.contains("Your answers count for this month, anonymously"));
+        assert!(thanks.contains(r#"action="/auth/logout""#), "sign-out on the thank-you page too");
+        // Signing in, an employee starts at the self-assessment; their store card leads there.
+        let (_, headers, _) = app.send(form_post("/auth/login", &format!("username=staff.n1&password={PASSWORD}"), None)).await;
+        assert_eq!(headers[header::LOCATION], "/self");
+        let (_, _, stores) = app.send(get_with_cookie("/stores", &cookie)).await;
+        assert!(text(stores).contains(r#"href="/self""#), "the employee's store card links to the self-assessment");
         // Opened again this month: said at once, no form to fill in for nothing.
         let (status, _, again) = app.send(get_with_cookie("/self", &cookie)).await;
         let again = text(again);

@@ -64,11 +64,12 @@ pub fn StoresPage() -> impl IntoView {
                 Ok(all) => {
                     let total = all.len();
                     let manage = matches!(me.get(), Some(Ok(Some(ref m))) if m.role.reads_scores());
+                    let staff = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == crate::api::wire::Role::Employee);
                     let shown = Memo::new(move |_| all.iter().filter(|s| matches(s, &filter.get())).cloned().collect::<Vec<_>>());
                     EitherOf4::D(view! {
                         <p class="count" aria-live="polite">{move || tr!(locale, "stores.count", count = shown.with(Vec::len), total = total)}</p>
                         <ul class="store-list">
-                            {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s manage/> }).collect_view()}
+                            {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s manage staff/> }).collect_view()}
                         </ul>
                     })
                 }
@@ -78,7 +79,7 @@ pub fn StoresPage() -> impl IntoView {
 }
 
 #[component]
-fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
+fn StoreItem(store: StoreView, manage: bool, staff: bool) -> impl IntoView {
     let locale = use_locale();
     // The day on the store's calendar, as the server worked it out.
     let last = match store.last_response_day {
@@ -95,6 +96,10 @@ fn StoreItem(store: StoreView, manage: bool) -> impl IntoView {
             <p class="meta"><span class="code">{store.code.clone()}</span>" · "{store.region.clone()}" · "{store.timezone.clone()}</p>
             <p>{store.address.clone()}</p>
             <p class="figures">{trn!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
+            // An employee's own store: their monthly self-assessment.
+            {staff.then(|| view! {
+                <p class="links"><a class="button" href="/self" rel="external">{tr!(locale, "self.rate_link")}</a></p>
+            })}
             {manage.then(|| view! {
                 <p class="links">
                     <a href=format!("/stores/{}/scorecard", store.code) aria-label=tr!(locale, "score.link_for", store = store.name.clone())>{tr!(locale, "score.link")}</a>

@@ -105,6 +105,7 @@ pub async fn login(
         Some(_) => next,
         None => match users::actor_by_username(&state.db, &username).await {
             Ok(Some(a)) if a.role == app::api::wire::Role::Shopper => "/shopper".to_string(),
+            Ok(Some(a)) if a.role == app::api::wire::Role::Employee => "/self".to_string(),
             _ => next,
         },
     };

@@ -418,6 +418,7 @@ pub async fn thanks(
                 store_name: name,
                 already: q.already.is_some(),
                 staff: false,
+                account: None,
             },
             StatusCode::OK,
         ),

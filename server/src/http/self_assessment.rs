@@ -156,6 +156,7 @@ async fn already_this_period(
     store: &StaffStore,
     key: &SigningKey,
     respondent: &Respondent,
+    account: Option<String>,
 ) -> Option<Response> {
     let now = chrono::Utc::now();
     match self_assessment::already_answered(&state.db, key, store, respondent, now).await {
@@ -165,6 +166,7 @@ async fn already_this_period(
                 store_name: store.name.clone(),
                 already: true,
                 staff: true,
+                account,
             };
             Some(render(state, headers, uri, view, StatusCode::OK).await)
         }
@@ -188,7 +190,10 @@ pub async fn self_page(
         (Err(r), _) | (_, Err(r)) => return r,
     };
     let respondent = Respondent::Employee(actor.user_id);
-    if let Some(r) = already_this_period(&state, &headers, &uri, &store, &key, &respondent).await {
+    let account = Some(csrf.clone());
+    if let Some(r) =
+        already_this_period(&state, &headers, &uri, &store, &key, &respondent, account).await
+    {
         return r;
     }
     let view = form(
@@ -291,11 +296,12 @@ pub async fn self_thanks(
 ) -> Response {
     let uri = with_lang("/self/thanks", Locale::from_code(&q.lang), "");
     match employee(&state, &headers, &uri).await {
-        Ok((_, _, store)) => {
+        Ok((_, csrf, store)) => {
             let view = CustomerView::Thanks {
                 store_name: store.name,
                 already: q.already.is_some(),
                 staff: true,
+                account: Some(csrf),
             };
             render(&state, &headers, &uri, view, StatusCode::OK).await
         }
@@ -410,7 +416,7 @@ pub async fn staff_page(
             pass,
         };
         if let Some(r) =
-            already_this_period(&state, &headers, &uri, &store, &key, &respondent).await
+            already_this_period(&state, &headers, &uri, &store, &key, &respondent, None).await
         {
             return r;
         }
@@ -558,6 +564,7 @@ pub async fn staff_thanks(
                 store_name: store.name,
                 already: q.already.is_some(),
                 staff: true,
+                account: None,
             };
             render(&state, &headers, &uri, view, StatusCode::OK).await
         }

@@ -33,6 +33,8 @@ pub enum CustomerView {
         store_name: String,
         already: bool,
         staff: bool,
+        /// A signed-in employee's CSRF token: the page offers their store and sign-out.
+        account: Option<String>,
     },
     /// The staff link asks for the store's PIN first.
     PinPrompt {
@@ -99,6 +101,7 @@ pub fn CustomerSurveyPage() -> impl IntoView {
             store_name,
             already,
             staff,
+            account,
         } => {
             let text = match (staff, already) {
                 (false, false) => "survey.thanks",
@@ -108,6 +111,7 @@ pub fn CustomerSurveyPage() -> impl IntoView {
             };
             return EitherOf7::B(view! {
                 <Title text=tr!(locale, "survey.thanks_title")/>
+                {account.map(|csrf| view! { <AccountBar csrf/> })}
                 <section class="survey-page" lang=locale.code()>
                     <p class="survey-store">{store_name}</p>
                     <h1>{tr!(locale, "survey.thanks_title")}</h1>
@@ -198,6 +202,22 @@ pub fn CustomerSurveyPage() -> impl IntoView {
     }
 }
 
+/// For a signed-in employee on their self-assessment: back to their store, and sign out (the
+/// page has no app header: it is as light as the customers' survey).
+#[component]
+fn AccountBar(csrf: String) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <nav class="account-bar" aria-label=tr!(locale, "nav.main")>
+            <a href="/stores">{tr!(locale, "self.my_store")}</a>
+            <form method="post" action="/auth/logout">
+                <input type="hidden" name="csrf" value=csrf/>
+                <button type="submit" class="link">{tr!(locale, "nav.sign_out")}</button>
+            </form>
+        </nav>
+    }
+}
+
 /// The message for a problem, in the page's language.
 fn problem_text(locale: Locale, problem: Problem) -> String {
     match problem {
@@ -227,8 +247,10 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
         let form = form.clone();
         move |name: &str| form.problems.get(name).map(|p| problem_text(locale, *p))
     };
+    let account = form.csrf.clone().filter(|_| form.staff);
     view! {
         <Title text=title.clone()/>
+        {account.map(|csrf| view! { <AccountBar csrf/> })}
         <section class="survey-page">
             <div class="survey-top">
                 <p class="survey-store">{form.store_name.clone()}</p>
