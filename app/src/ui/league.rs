@@ -222,6 +222,7 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
     }
     .into_any();
     let store_table = view! {
+        <p class="scroll-hint" aria-hidden="true">{tr!(locale, "league.scroll_hint")}</p>
         <div class="table-scroll">
             <table class="figures league" data-test="league">
                 <thead><tr><th scope="col">"#"</th>{headings}</tr></thead>
