@@ -204,9 +204,14 @@ both_backends! {
         // The same again breaks the revisit rule: back to the page with the reason.
         let (_, headers, _) = app.send(form_post("/assign", &format!("csrf={csrf}&{fields}"), Some(&cookie))).await;
         let location = headers.get("location").expect("location").to_str().expect("ascii").to_string();
-        assert!(location.starts_with("/assign?error="), "{location}");
+        assert!(location.starts_with("/assign?error=too_close"), "{location}");
         let (_, _, body) = app.send(get_with_cookie(&location, &cookie)).await;
-        assert!(String::from_utf8(body).expect("utf8").contains("more than 30 days apart"));
+        let page = String::from_utf8(body).expect("utf8");
+        assert!(page.contains("already has a visit to this store less than 30 days"), "said in words");
+        // Everything typed comes back, so nothing has to be entered again.
+        assert!(page.contains(">Ask about boots</textarea>") && page.contains(&format!(r#"value="{}""#, day(3))));
+        assert!(page.contains(r#"<option value="N-1" selected"#) || page.contains(r#"value="N-1" selected="#), "the store stays chosen");
+        assert!(!page.contains("window_end:") && !page.contains("shopper:"), "no raw field names");
         assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 1);
         let id = app.count("SELECT MAX(id) FROM assignments").await;
         let (status, _, _) = app.send(form_post(&format!("/assign/{id}/cancel"), &format!("csrf={csrf}"), Some(&cookie))).await;

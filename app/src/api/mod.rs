@@ -222,14 +222,17 @@ pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
 pub struct AssignPageData {
     /// (code, name) of the stores the user may assign.
     pub stores: Vec<(String, String)>,
-    /// (key, title in English) of the mystery visit and call templates.
-    pub templates: Vec<(String, String)>,
+    /// (key, title) of the mystery visit and call templates.
+    pub templates: Vec<(String, crate::domain::I18nText)>,
     /// (username, display name) of the active shoppers.
     pub shoppers: Vec<(String, String)>,
     pub recent: Vec<wire::AssignmentView>,
     pub revisit_days: u32,
-    /// The message of a refused form post, or a success notice, carried in the query.
-    pub error: Option<String>,
+    /// What was wrong with a refused form post (`store`, `template`, `shopper`, `too_close`,
+    /// `window`, `instructions`), carried in the query with what was typed.
+    pub errors: Vec<String>,
+    /// (field, value) typed into the refused form.
+    pub posted: Vec<(String, String)>,
     pub created: bool,
 }
 
@@ -259,7 +262,16 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
             t.channel == Channel::MysteryVisit.as_str()
                 || t.channel == Channel::MysteryCall.as_str()
         })
-        .map(|(t, _)| (t.key, t.title))
+        .map(|(t, body)| {
+            let title = serde_json::from_str::<crate::domain::Template>(&body)
+                .map(|parsed| parsed.title)
+                .unwrap_or_else(|_| crate::domain::I18nText {
+                    en: t.title.clone(),
+                    zh_cn: None,
+                    ru: None,
+                });
+            (t.key, title)
+        })
         .collect();
     let shoppers = assignments::shoppers(&state.db)
         .await?
@@ -272,10 +284,41 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
         shoppers,
         recent: assignments::recent_visible(&state.db, &actor, 50).await?,
         revisit_days: state.settings.revisit_days,
-        error: query
+        errors: query
             .iter()
             .find(|(k, _)| k == "error")
-            .map(|(_, v)| v.chars().take(500).collect()),
+            .map(|(_, v)| {
+                v.split(',')
+                    .filter(|c| {
+                        [
+                            "store",
+                            "template",
+                            "shopper",
+                            "too_close",
+                            "window",
+                            "instructions",
+                        ]
+                        .contains(c)
+                    })
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        posted: query
+            .iter()
+            .filter(|(k, _)| {
+                [
+                    "store",
+                    "template",
+                    "shopper",
+                    "window_start",
+                    "window_end",
+                    "instructions",
+                ]
+                .contains(&k.as_str())
+            })
+            .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
+            .collect(),
         created: query.iter().any(|(k, _)| k == "created"),
     })
 }

@@ -41,6 +41,10 @@ pub fn may_assign(role: Role) -> bool {
     matches!(role, Role::Admin | Role::RegionalManager)
 }
 
+/// Words in the refusal of an assignment too close to another of the shopper at the store
+/// (the form page tells this case apart by them).
+pub const TOO_CLOSE: &str = "visits to one store must be more than";
+
 /// Check everything, report every problem at once, store nothing unless all is well.
 pub async fn create_assignment(
     db: &Db,
@@ -139,7 +143,7 @@ pub async fn create_assignment(
         ServiceError::Invalid(vec![FieldError::new(
             "shopper",
             format!(
-                "{} is already assigned to {} from {start} to {end}; visits to one store must be more than {min_gap_days} days apart",
+                "{} is already assigned to {} from {start} to {end}; {TOO_CLOSE} {min_gap_days} days apart",
                 shopper.username, store.code
             ),
         )])

@@ -134,11 +134,36 @@ pub struct AssignForm {
     instructions: String,
 }
 
-fn back_to_assign(error: &str) -> Response {
-    let query: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("error", error)
-        .finish();
-    see_other(&format!("/assign?{query}"), vec![])
+/// Back to the form with what was wrong (codes the page words in the user's language) and
+/// everything that was typed, so nothing has to be entered again.
+fn back_to_assign(errors: &[&str], form: &AssignForm) -> Response {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("error", &errors.join(","));
+    for (name, value) in [
+        ("store", &form.store),
+        ("template", &form.template),
+        ("shopper", &form.shopper),
+        ("window_start", &form.window_start),
+        ("window_end", &form.window_end),
+        ("instructions", &form.instructions),
+    ] {
+        let value: String = value.chars().take(2000).collect();
+        query.append_pair(name, &value);
+    }
+    see_other(&format!("/assign?{}", query.finish()), vec![])
+}
+
+/// The page's word for a refused field: `too_close` when the shopper already has a visit
+/// to the store within the revisit days, else the field's name.
+fn error_code(field: &app::domain::FieldError) -> &'static str {
+    match field.field.as_str() {
+        "store" => "store",
+        "template" => "template",
+        "shopper" if field.message.contains(assign::TOO_CLOSE) => "too_close",
+        "shopper" => "shopper",
+        "instructions" => "instructions",
+        _ => "window",
+    }
 }
 
 pub async fn create_assignment(
@@ -156,15 +181,15 @@ pub async fn create_assignment(
     let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let (Some(window_start), Some(window_end)) = (date(&form.window_start), date(&form.window_end))
     else {
-        return back_to_assign("window: give both dates as YYYY-MM-DD");
+        return back_to_assign(&["window"], &form);
     };
     let request = AssignmentRequest {
-        store: form.store,
-        template: form.template,
-        shopper: form.shopper,
+        store: form.store.clone(),
+        template: form.template.clone(),
+        shopper: form.shopper.clone(),
         window_start,
         window_end,
-        instructions: form.instructions,
+        instructions: form.instructions.clone(),
     };
     match assign::create_assignment(
         &state.db,
@@ -177,13 +202,11 @@ pub async fn create_assignment(
     .await
     {
         Ok(_) => see_other("/assign?created=1", vec![]),
-        Err(ServiceError::Invalid(fields)) => back_to_assign(
-            &fields
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        Err(ServiceError::Invalid(fields)) => {
+            let mut codes: Vec<&str> = fields.iter().map(error_code).collect();
+            codes.dedup();
+            back_to_assign(&codes, &form)
+        }
         Err(e) => e.into_html_error(),
     }
 }

@@ -23,36 +23,71 @@ pub fn AssignPage() -> impl IntoView {
                 Err(AppError::Unauthenticated) => EitherOf4::A(view! { <SignInPrompt next="/assign"/> }),
                 Err(AppError::Forbidden) => EitherOf4::B(view! { <p class="notice alert" role="alert">{tr!(locale, "assign.forbidden")}</p> }),
                 Err(_) => EitherOf4::C(view! { <p class="notice alert" role="alert">{tr!(locale, "common.error")}</p> }),
-                Ok(p) => EitherOf4::D(view! {
+                Ok(p) => {
+                    let lang = locale.code();
+                    // What was typed into a refused form comes back; otherwise sensible defaults.
+                    let typed = |name: &str| p.posted.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+                    let (store, template, shopper) = (typed("store"), typed("template"), typed("shopper"));
+                    let start = typed("window_start").unwrap_or_else(|| today.to_string());
+                    let end = typed("window_end").unwrap_or_else(|| in_a_week.to_string());
+                    let instructions = typed("instructions").unwrap_or_default();
+                    let wrong = |field: &str| p.errors.iter().any(|e| e == field || (field == "shopper" && e == "too_close"));
+                    let invalid = |field: &str| wrong(field).then_some("true");
+                    let title_of = {
+                        let templates = p.templates.clone();
+                        move |key: &str| templates.iter().find(|(k, _)| k == key).map_or(key.to_string(), |(_, t)| t.get(lang).to_string())
+                    };
+                    let name_of = {
+                        let shoppers = p.shoppers.clone();
+                        move |user: &str| shoppers.iter().find(|(u, _)| u == user).map_or(user.to_string(), |(_, d)| d.clone())
+                    };
+                    EitherOf4::D(view! {
                     <p class="lead">{tr!(locale, "assign.lead", days = p.revisit_days)}</p>
                     {p.created.then(|| view! { <p class="notice status" role="status">{tr!(locale, "assign.created")}</p> })}
-                    {p.error.map(|e| view! { <p class="notice alert" role="alert">{e}</p> })}
+                    {(!p.errors.is_empty()).then(|| view! {
+                        <div class="notice alert" role="alert">
+                            <p>{tr!(locale, "assign.error.lead")}</p>
+                            <ul>{p.errors.iter().map(|e| {
+                                let key = format!("assign.error.{e}");
+                                view! { <li>{tr!(locale, key.as_str(), days = p.revisit_days)}</li> }
+                            }).collect_view()}</ul>
+                        </div>
+                    })}
                     <form method="post" action="/assign" class="stack card">
                         <input type="hidden" name="csrf" value=csrf/>
                         <label for="a-store">{tr!(locale, "assign.store")}</label>
-                        <select id="a-store" name="store" required>
-                            {p.stores.into_iter().map(|(code, name)| view! { <option value=code.clone()>{format!("{code} · {name}")}</option> }).collect_view()}
+                        <select id="a-store" name="store" required aria-invalid=invalid("store")>
+                            {p.stores.into_iter().map(|(code, name)| {
+                                let selected = store.as_deref() == Some(code.as_str());
+                                view! { <option value=code.clone() selected=selected>{format!("{code} · {name}")}</option> }
+                            }).collect_view()}
                         </select>
                         <label for="a-template">{tr!(locale, "assign.template")}</label>
-                        <select id="a-template" name="template" required>
-                            {p.templates.into_iter().map(|(key, title)| view! { <option value=key>{title}</option> }).collect_view()}
+                        <select id="a-template" name="template" required aria-invalid=invalid("template")>
+                            {p.templates.iter().map(|(key, title)| {
+                                let selected = template.as_deref() == Some(key.as_str());
+                                view! { <option value=key.clone() selected=selected>{title.get(lang).to_string()}</option> }
+                            }).collect_view()}
                         </select>
                         <label for="a-shopper">{tr!(locale, "assign.shopper")}</label>
-                        <select id="a-shopper" name="shopper" required>
-                            {p.shoppers.into_iter().map(|(u, d)| view! { <option value=u.clone()>{format!("{d} ({u})")}</option> }).collect_view()}
+                        <select id="a-shopper" name="shopper" required aria-invalid=invalid("shopper")>
+                            {p.shoppers.iter().map(|(u, d)| {
+                                let selected = shopper.as_deref() == Some(u.as_str());
+                                view! { <option value=u.clone() selected=selected>{d.clone()}</option> }
+                            }).collect_view()}
                         </select>
                         <div class="row">
                             <div>
                                 <label for="a-start">{tr!(locale, "assign.from")}</label>
-                                <input id="a-start" name="window_start" type="date" required value=today.to_string()/>
+                                <input id="a-start" name="window_start" type="date" required value=start aria-invalid=invalid("window")/>
                             </div>
                             <div>
                                 <label for="a-end">{tr!(locale, "assign.to")}</label>
-                                <input id="a-end" name="window_end" type="date" required value=in_a_week.to_string()/>
+                                <input id="a-end" name="window_end" type="date" required value=end aria-invalid=invalid("window")/>
                             </div>
                         </div>
                         <label for="a-instructions">{tr!(locale, "assign.instructions")}</label>
-                        <textarea id="a-instructions" name="instructions" rows="3" maxlength="2000"></textarea>
+                        <textarea id="a-instructions" name="instructions" rows="3" maxlength="2000" aria-invalid=invalid("instructions")>{instructions}</textarea>
                         <button type="submit" class="button">{tr!(locale, "assign.submit")}</button>
                     </form>
                     <h2>{tr!(locale, "assign.recent")}</h2>
@@ -74,16 +109,21 @@ pub fn AssignPage() -> impl IntoView {
                                         let label = format!("{} {} {}", tr!(locale, "assign.cancel"), a.store_code, a.shopper);
                                         view! {
                                             <tr>
-                                                <td>{format!("{} · {}", a.store_code, a.template)}</td>
-                                                <td>{a.shopper.clone()}</td>
+                                                <td>{format!("{} · {}", a.store_code, title_of(&a.template))}</td>
+                                                <td>{name_of(&a.shopper)}</td>
                                                 <td>{format!("{} – {}", a.window_start, a.window_end)}</td>
                                                 <td>
                                                     {tr!(locale, state)}
+                                                    // Two steps, without JavaScript: open, then confirm.
                                                     {open.then(|| view! {
-                                                        <form method="post" action=format!("/assign/{}/cancel", a.id) class="inline">
-                                                            <input type="hidden" name="csrf" value=csrf/>
-                                                            " "<button type="submit" class="link" aria-label=label>{tr!(locale, "assign.cancel")}</button>
-                                                        </form>
+                                                        <details class="confirm">
+                                                            <summary aria-label=label>{tr!(locale, "assign.cancel")}</summary>
+                                                            <form method="post" action=format!("/assign/{}/cancel", a.id) class="inline">
+                                                                <input type="hidden" name="csrf" value=csrf/>
+                                                                <p class="hint">{tr!(locale, "assign.cancel_explain")}</p>
+                                                                <button type="submit" class="button secondary">{tr!(locale, "assign.cancel_confirm")}</button>
+                                                            </form>
+                                                        </details>
                                                     })}
                                                 </td>
                                             </tr>
@@ -93,7 +133,8 @@ pub fn AssignPage() -> impl IntoView {
                             </table>
                         })
                     }}
-                }),
+                    })
+                }
             })}
         </Suspense>
     }
