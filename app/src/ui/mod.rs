@@ -234,6 +234,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text=tr!(locale, "app.name")/>
         <Router>
+            <a class="skip-link" href="#main">{tr!(locale, "nav.skip")}</a>
             <layout::Header/>
             <main id="main">
                 <Routes fallback=move || view! { <NotFound/> }>

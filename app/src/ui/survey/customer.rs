@@ -412,14 +412,28 @@ fn QuestionField(
             <label class="na"><input type="radio" name=name.clone() value=NOT_APPLICABLE checked=checked/>{tr!(locale, "survey.not_applicable")}</label>
         }
     });
+    let count = choices.len();
     EitherOf3::C(view! {
         <fieldset class="survey-q" aria-invalid=invalid aria-describedby=described.clone()>
             <legend>{text}" "{required}</legend>
             {help.map(|h| view! { <p class="hint">{h}</p> })}
             <div class=class>
-                {choices.into_iter().map(|(value, label)| {
+                {choices.into_iter().enumerate().map(|(i, (value, label))| {
                     let checked = is_chosen(&value);
-                    view! { <label><input type=input_type name=name.clone() value=value checked=checked/><span>{label}</span></label> }
+                    // The words at the ends of a scale ("not at all likely"), for screen readers
+                    // on the first and last choice; sighted users read them under the scale.
+                    let end = ends.as_ref().and_then(|(low, high)| match i {
+                        0 => Some(low.clone()),
+                        _ if i + 1 == count => Some(high.clone()),
+                        _ => None,
+                    });
+                    view! {
+                        <label>
+                            <input type=input_type name=name.clone() value=value checked=checked/>
+                            <span>{label}</span>
+                            {end.map(|e| view! { <span class="visually-hidden">{format!(" ({e})")}</span> })}
+                        </label>
+                    }
                 }).collect_view()}
             </div>
             {ends.map(|(low, high)| view! { <p class="ends" aria-hidden="true"><span>{low}</span><span>{high}</span></p> })}
