@@ -212,6 +212,10 @@ both_backends! {
         assert!(page.contains(">Ask about boots</textarea>") && page.contains(&format!(r#"value="{}""#, day(3))));
         assert!(page.contains(r#"<option value="N-1" selected"#) || page.contains(r#"value="N-1" selected="#), "the store stays chosen");
         assert!(!page.contains("window_end:") && !page.contains("shopper:"), "no raw field names");
+        // What comes back is text, never markup, even inside the text box.
+        let (_, _, body) = app.send(get_with_cookie("/assign?error=store&instructions=%3C%2Ftextarea%3E%3Cb%3Ex%3C%2Fb%3E", &cookie)).await;
+        let page = String::from_utf8(body).expect("utf8");
+        assert!(page.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;</textarea>") && !page.contains("<b>x</b>"), "escaped");
         assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 1);
         let id = app.count("SELECT MAX(id) FROM assignments").await;
         let (status, _, _) = app.send(form_post(&format!("/assign/{id}/cancel"), &format!("csrf={csrf}"), Some(&cookie))).await;

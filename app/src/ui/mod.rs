@@ -278,6 +278,20 @@ fn NotFound() -> impl IntoView {
     view! { <section class="card"><h1>"404"</h1><p>{tr!(locale, "common.not_found")}</p></section> }
 }
 
+/// Text for the inside of a `<textarea>` rendered on the server. Leptos 0.8 writes a textarea's
+/// children unescaped (as it does a script's), so a typed "</textarea>" would end the box and
+/// inject markup: every textarea with text the user gave goes through this.
+pub fn textarea_text(text: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(text).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text.to_string()
+    }
+}
+
 /// A time as the store's own clock shows it ("2026-11-30 14:02"). Server-rendered pages
 /// only: the time zone database is not in the browser bundle (there it stays UTC).
 pub fn store_time(t: &chrono::DateTime<chrono::Utc>, timezone: &str) -> String {

@@ -30,7 +30,7 @@ pub fn AssignPage() -> impl IntoView {
                     let (store, template, shopper) = (typed("store"), typed("template"), typed("shopper"));
                     let start = typed("window_start").unwrap_or_else(|| today.to_string());
                     let end = typed("window_end").unwrap_or_else(|| in_a_week.to_string());
-                    let instructions = typed("instructions").unwrap_or_default();
+                    let instructions = crate::ui::textarea_text(&typed("instructions").unwrap_or_default());
                     let wrong = |field: &str| p.errors.iter().any(|e| e == field || (field == "shopper" && e == "too_close"));
                     let invalid = |field: &str| wrong(field).then_some("true");
                     let title_of = {

@@ -344,9 +344,7 @@ fn QuestionField(
         let max = q
             .max_len
             .unwrap_or(crate::domain::template_check::DEFAULT_TEXT_MAX_LEN);
-        // Leptos 0.8 writes a textarea's children unescaped (like a script's), so a posted
-        // "</textarea>" would end the box and inject markup: escape it here.
-        let current = html_escape::encode_text(&current).into_owned();
+        let current = crate::ui::textarea_text(&current);
         return EitherOf3::A(view! {
             <div class="survey-q">
                 <label for=id.clone()>{text}" "{required}</label>
