@@ -10,7 +10,8 @@ export function isHydrated(info: TestInfo): boolean {
  * form-only pages never load it and say so (`data-server-only`). */
 export async function ready(page: Page, info: TestInfo) {
   if (isHydrated(info)) {
-    await expect(page.locator('body[data-hydrated="true"], body[data-server-only="true"]')).toHaveCount(1, { timeout: 15_000 });
+    // Generous: compiling the wasm module on a loaded 2-core machine has taken over 15 s.
+    await expect(page.locator('body[data-hydrated="true"], body[data-server-only="true"]')).toHaveCount(1, { timeout: 30_000 });
   }
 }
 
