@@ -22,7 +22,7 @@ use crate::domain::self_assessment::MIN_ANSWERS;
 use crate::domain::stats::{
     choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Moments, BASELINE_WEEKS,
 };
-use crate::domain::{Channel, Dimension, I18nText};
+use crate::domain::{Channel, Dimension, I18nText, Nps};
 
 pub use crate::domain::model::{weight_of, CHANNEL_WEIGHTS};
 
@@ -168,13 +168,21 @@ pub async fn for_store(
         .collect();
 
     let pareto = pareto(db, templates, store.id, first, last).await?;
-    let (counted_nps, all_nps) = super::customer_answers::nps_without_and_with_flagged(
+    // The kept figures hold the counted answers; only the flagged ones are read to add.
+    let flagged = super::db::responses::flagged_recommends(
         db,
         store.id,
         period_ms(&store.timezone, first, last),
     )
     .await?;
-    let nps_with_flagged = (all_nps.responses() > counted_nps.responses()).then_some(all_nps);
+    let nps_with_flagged = (!flagged.is_empty()).then(|| {
+        let (counted, extra) = (customers.nps(), Nps::from_answers(flagged));
+        Nps {
+            promoters: counted.promoters + extra.promoters,
+            passives: counted.passives + extra.passives,
+            detractors: counted.detractors + extra.detractors,
+        }
+    });
     Ok(Scorecard {
         store_code: store.code,
         store_name: store.name,

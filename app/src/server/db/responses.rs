@@ -746,6 +746,26 @@ pub async fn mark_call_back_handled(
     Ok(r.rows_affected() == 1)
 }
 
+/// The NPS answers of a store's flagged customer answers finished in `[from_ms, to_ms)`: what
+/// the scorecard adds to its kept figures to say what the NPS would be with them.
+pub async fn flagged_recommends(
+    db: &Db,
+    store_id: i64,
+    (from_ms, to_ms): (i64, i64),
+) -> Result<Vec<u8>, sqlx::Error> {
+    let rows: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.recommend FROM responses r
+         WHERE r.store_id = $1 AND r.status = 'flagged' AND r.finished_at >= $2
+           AND r.finished_at < $3 AND r.channel = 'customer_qr' AND r.recommend IS NOT NULL",
+    )
+    .bind(store_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(recommend_value).collect())
+}
+
 /// A call-back request as [`call_backs`] reads it.
 #[derive(sqlx::FromRow)]
 struct CallBackRow {
