@@ -263,6 +263,8 @@ pub const ROUTES: &[Route] = &[
         Roles(ADMINS),
         Response,
     ),
+    route(Get, "/api/v1/targets", Handler, Roles(ADMINS), Own),
+    route(Put, "/api/v1/targets", Handler, Roles(ADMINS), Own),
     route(Get, "/api/v1/templates", Handler, SignedIn, Own),
     route(
         Get,

@@ -13,10 +13,11 @@ use serde_json::{json, Value};
 use app::api::wire::Role;
 use app::domain::answers::{is_visible, parse_answer};
 use app::domain::builtin::builtin_templates;
+use app::domain::targets::Goal;
 use app::domain::{AnswerInput, AnswerSet, Channel, QuestionType, ResponseSubmission, Template};
 use app::server::auth::{hash_password, Actor, PasswordHashString};
 use app::server::db::templates::{publish_builtin, TemplateCache};
-use app::server::db::{org, users, Db};
+use app::server::db::{org, targets, users, Db};
 use app::server::ingest::submit_response;
 use app::server::state::Settings;
 
@@ -285,6 +286,20 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
         .filter(|a| a.role == Role::Shopper)
         .cloned()
         .collect();
+
+    // The organisation's targets: what the scorecards measure each figure against.
+    for (goal, value) in [(Goal::Overall, 80.0), (Goal::Nps, 30.0)] {
+        targets::set(
+            db,
+            None,
+            goal,
+            Some(value),
+            Some(admin.user_id),
+            now.timestamp_millis(),
+        )
+        .await
+        .map_err(err)?;
+    }
 
     let templates = builtin_templates()?;
     let cache = TemplateCache::default();

@@ -219,6 +219,7 @@ fn json_body(route: &Route, person: &Person, target: &str) -> serde_json::Value 
         },
         // Counting a counted response changes nothing, so later routes still find it.
         "/api/v1/responses/{id}/status" => json!({"status": "counted", "reason": "matrix"}),
+        "/api/v1/targets" => json!({"store": target, "measure": "overall", "value": 80}),
         "/api/v1/assignments" => {
             json!({"store": target, "template": "instore-visit", "shopper": "shopper",
             "window_start": chrono::Utc::now().date_naive().to_string(), "window_end": chrono::Utc::now().date_naive().to_string()})

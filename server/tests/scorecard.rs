@@ -12,10 +12,69 @@ use sqlx::Row;
 
 use app::api::scorecard::Measure;
 use app::domain::stats::Baseline;
+use app::domain::targets::Goal;
 use app::domain::Channel;
 use app::server::db::figures::week_key;
 use app::server::db::users::actor_by_username;
 use app::server::scorecard::{for_store, weeks_before, weight_of, Request};
+
+/// `PUT /api/v1/targets` with a token.
+async fn put_target(
+    app: &TestApp,
+    token: &str,
+    body: serde_json::Value,
+    json: bool,
+) -> (StatusCode, serde_json::Value) {
+    app.json(
+        axum::http::Request::builder()
+            .method("PUT")
+            .uri("/api/v1/targets")
+            .header("authorization", format!("Bearer {token}"))
+            .header(
+                "content-type",
+                if json {
+                    "application/json"
+                } else {
+                    "text/plain"
+                },
+            )
+            .body(axum::body::Body::from(body.to_string()))
+            .expect("request"),
+    )
+    .await
+}
+
+/// The combined overall score of one store's counted answers in `[from, to)` (week keys),
+/// straight from the raw responses with the stated weights.
+async fn raw_overall(app: &TestApp, code: &str, from: &str, to: &str) -> Option<f64> {
+    let rows = sqlx::query(
+        "SELECT r.channel, r.score_pct, r.finished_at, s.timezone FROM responses r JOIN stores s ON s.id = r.store_id
+         WHERE s.code = $1 AND r.status = 'counted' AND r.score_pct IS NOT NULL",
+    )
+    .bind(code)
+    .fetch_all(&app.db().pool)
+    .await
+    .expect("raw");
+    let mut by_channel: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for r in rows {
+        let week = week_key(
+            &r.try_get::<String, _>(3).expect("tz"),
+            r.try_get(2).expect("finished"),
+        );
+        if week.as_str() >= from && week.as_str() < to {
+            let e = by_channel
+                .entry(r.try_get(0).expect("channel"))
+                .or_default();
+            e.0 += r.try_get::<f64, _>(1).expect("score");
+            e.1 += 1.0;
+        }
+    }
+    let (sum, weights) = by_channel.iter().fold((0.0, 0.0), |(s, w), (c, (sum, n))| {
+        let wt = weight_of(Channel::parse(c).expect("channel"));
+        (s + sum / n * wt, w + wt)
+    });
+    (weights > 0.0).then(|| sum / weights)
+}
 
 both_backends! {
     async fn the_scorecard_agrees_with_the_raw_responses(app: TestApp) {
@@ -131,5 +190,85 @@ both_backends! {
         assert!(String::from_utf8(page).expect("utf8").contains("Scorecard · Nanjing Road"));
         let (_, _, page) = app.send(get_with_cookie("/stores/MSK-001/scorecard", &regional)).await;
         assert!(!String::from_utf8(page).expect("utf8").contains("Scorecard ·"));
+    }
+
+    async fn each_figure_stands_beside_its_target_the_regions_average_and_the_previous_period(app: TestApp) {
+        common::load_demo(&app).await;
+        let admin = app.token("admin").await;
+        let manager_token = app.token("manager.sh001").await;
+        // Refused: not an admin, not JSON, an unknown measure, a value off the scale, a store
+        // that does not exist. Nothing is stored by any of them.
+        let before: i64 = app.count("SELECT COUNT(*) FROM targets").await;
+        let good = serde_json::json!({"store": "SH-001", "measure": "overall", "value": 85});
+        assert_eq!(put_target(&app, &manager_token, good.clone(), true).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(put_target(&app, &admin, good.clone(), false).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        for bad in [
+            serde_json::json!({"measure": "happiness", "value": 50}),
+            serde_json::json!({"measure": "overall", "value": 150}),
+            serde_json::json!({"measure": "nps", "value": -101}),
+            serde_json::json!({"store": "NOPE-1", "measure": "overall", "value": 80}),
+        ] {
+            let (status, body) = put_target(&app, &admin, bad.clone(), true).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM targets").await, before);
+        // The demo's organisation targets (overall 80, NPS +30); SH-001 gets its own overall.
+        assert_eq!(put_target(&app, &admin, good, true).await.0, StatusCode::OK);
+        let (status, listed) = app.get("/api/v1/targets", &admin).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(listed["targets"].as_array().expect("list").len(), 3, "{listed}");
+        assert_eq!(app.get("/api/v1/targets", &manager_token).await.0, StatusCode::FORBIDDEN);
+
+        let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request { weeks: 4, ..Request::default() }).await.expect("scorecard");
+        let bench = |g: Goal| card.benchmarks.iter().find(|b| b.goal == g).expect("benchmark").clone();
+        let overall = bench(Goal::Overall);
+        assert_eq!(overall.target, Some(85.0), "the store's own target wins");
+        assert_eq!(bench(Goal::Nps).target, Some(30.0), "the organisation's applies otherwise");
+        assert_eq!(bench(Goal::Dimension(app::domain::Dimension::Empathy)).target, None);
+        assert_eq!(overall.value, card.combined_overall);
+
+        // The previous period: the 4 weeks before, from the raw answers.
+        let week = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let first = card.weeks[0];
+        let previous = raw_overall(&app, "SH-001", &week(first - chrono::Duration::weeks(4)), &week(first)).await;
+        let (got, want) = (overall.previous.expect("previous"), previous.expect("raw previous"));
+        assert!((got - want).abs() < 0.01, "previous {got} vs raw {want}");
+
+        // The region's average: each of East China's four stores once, over the same weeks.
+        let after_last = week(card.weeks[card.weeks.len() - 1] + chrono::Duration::weeks(1));
+        let mut stores = Vec::new();
+        for code in ["SH-001", "SH-002", "HZ-001", "SZ-001"] {
+            stores.push(raw_overall(&app, code, &week(first), &after_last).await.expect("store figure"));
+        }
+        let want = stores.iter().sum::<f64>() / stores.len() as f64;
+        let got = overall.region.expect("region average");
+        assert!((got - want).abs() < 0.01, "region {got} vs raw {want}");
+
+        // Removing the store's own target brings back the organisation's.
+        let removed = serde_json::json!({"store": "SH-001", "measure": "overall", "value": null});
+        assert_eq!(put_target(&app, &admin, removed, true).await.0, StatusCode::OK);
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        assert_eq!(card.benchmarks[0].target, Some(80.0));
+
+        // The page says it in words, and the charts carry the target line.
+        let cookie = common::demo_login(&app, "manager.sh001").await;
+        let (_, _, page) = app.send(get_with_cookie("/stores/SH-001/scorecard", &cookie)).await;
+        let page = String::from_utf8(page).expect("utf8");
+        assert!(page.contains("<h2>How good is good</h2>"));
+        assert!(page.contains(r#"data-testid="benchmarks""#));
+        assert!(page.contains("on target") || page.contains("below target"));
+        assert!(page.contains(r#"class="chart-target""#), "target lines on the charts");
+        assert!(page.contains("Dashed line: the target (80 %)."));
+    }
+
+    async fn a_region_with_fewer_than_three_stores_with_figures_shows_no_average(app: TestApp) {
+        common::load_demo(&app).await;
+        // Only SH-001 and SH-002 keep answers in the period: the other two stores' figures go.
+        sqlx::query("DELETE FROM store_week_figures WHERE store_id IN (SELECT id FROM stores WHERE code IN ('HZ-001', 'SZ-001'))")
+            .execute(&app.db().pool).await.expect("delete");
+        let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        assert!(card.benchmarks.iter().all(|b| b.region.is_none()), "two stores would give the other one's figure away");
     }
 }

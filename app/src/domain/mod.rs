@@ -20,6 +20,7 @@ pub mod stuffing;
 pub mod submission;
 pub mod survey_form;
 pub mod survey_link;
+pub mod targets;
 pub mod template_check;
 
 #[cfg(test)]

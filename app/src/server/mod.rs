@@ -22,6 +22,7 @@ pub mod state;
 pub mod store_time;
 pub mod stored_response;
 pub mod survey_link;
+pub mod targets;
 pub mod team;
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored (see the migrations).

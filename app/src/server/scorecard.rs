@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use super::auth::Actor;
 use super::db::figures::{self, Figures};
 use super::db::templates::{latest_version, TemplateCache};
-use super::db::{org, Db};
+use super::db::{org, targets, Db};
 use super::error::{ServiceError, ServiceResult};
 use super::store_time::{period_ms, store_today};
 use crate::api::wire::scorecard::{
-    ChannelFigures, ChartView, GapRow, Measure, ParetoRow, Scorecard, TrendWeek,
+    Benchmark, ChannelFigures, ChartView, GapRow, Measure, ParetoRow, Scorecard, TrendWeek,
 };
 use crate::domain::calendar::DEFAULT_WEEKS;
 use crate::domain::rollup::weeks_ending;
@@ -22,6 +22,7 @@ use crate::domain::self_assessment::MIN_ANSWERS;
 use crate::domain::stats::{
     choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Moments, BASELINE_WEEKS,
 };
+use crate::domain::targets::{region_average, target_for, Goal};
 use crate::domain::{Channel, Dimension, I18nText, Nps};
 
 pub use crate::domain::model::{weight_of, CHANNEL_WEIGHTS};
@@ -67,19 +68,24 @@ pub async fn for_store(
     )
     .await?;
     let (first, last) = (weeks[0], weeks[weeks.len() - 1]);
-    // The weeks before the period too: the control chart's baseline.
+    // The weeks before the period too: the control chart's baseline and the previous period
+    // of the same length.
     let before = weeks_before(first);
-    let rows = figures::store_weeks(db, store.id, before[0], last).await?;
+    let previous_first = first - chrono::Duration::weeks(weeks.len() as i64);
+    let rows = figures::store_weeks(db, store.id, before[0].min(previous_first), last).await?;
 
     // (week, channel) -> figures, and per channel over the period.
     let mut by_week: BTreeMap<(NaiveDate, Channel), Figures> = BTreeMap::new();
     let mut by_channel: BTreeMap<Channel, Figures> = BTreeMap::new();
+    let mut previous: BTreeMap<Channel, Figures> = BTreeMap::new();
     for (week, channel, f) in rows {
         let Some(channel) = Channel::parse(&channel) else {
             continue;
         };
         if week >= first {
             by_channel.entry(channel).or_default().merge(&f);
+        } else if week >= previous_first {
+            previous.entry(channel).or_default().merge(&f);
         }
         by_week.insert((week, channel), f);
     }
@@ -183,6 +189,7 @@ pub async fn for_store(
             detractors: counted.detractors + extra.detractors,
         }
     });
+    let benchmarks = benchmarks(db, &store, (first, last), &by_channel, &previous).await?;
     Ok(Scorecard {
         store_code: store.code,
         store_name: store.name,
@@ -193,6 +200,7 @@ pub async fn for_store(
         combined_dimensions: (1..=5).map(combine).collect(),
         nps: nps_estimate(&customers.nps()),
         nps_with_flagged,
+        benchmarks,
         trend,
         chart,
         gap,
@@ -201,6 +209,51 @@ pub async fn for_store(
         critical: latest.critical,
         comments: latest.comments,
     })
+}
+
+/// A goal's figure from a store's (or a period's) figures per channel: scores combined with
+/// the channel weights, NPS from customers.
+fn goal_value(by_channel: &BTreeMap<Channel, Figures>, goal: Goal) -> Option<f64> {
+    match goal {
+        Goal::Overall => combine(by_channel, 0),
+        Goal::Dimension(d) => combine(by_channel, Measure::Dimension(d).index()),
+        Goal::Nps => by_channel.get(&Channel::CustomerQr)?.nps().value(),
+    }
+}
+
+/// Each measure with its target, the region's average over the same weeks and the previous
+/// period's figure.
+async fn benchmarks(
+    db: &Db,
+    store: &org::StoreRow,
+    (first, last): (NaiveDate, NaiveDate),
+    by_channel: &BTreeMap<Channel, Figures>,
+    previous: &BTreeMap<Channel, Figures>,
+) -> ServiceResult<Vec<Benchmark>> {
+    let (organisation, own) = targets::for_store(db, store.id).await?;
+    let mut region: BTreeMap<i64, BTreeMap<Channel, Figures>> = BTreeMap::new();
+    for (store_id, channel, f) in
+        figures::region_stores_summed(db, store.region_id, first, last).await?
+    {
+        if let Some(channel) = Channel::parse(&channel) {
+            region.entry(store_id).or_default().insert(channel, f);
+        }
+    }
+    Ok(Goal::ALL
+        .into_iter()
+        .map(|goal| Benchmark {
+            goal,
+            value: goal_value(by_channel, goal),
+            target: target_for(goal, &organisation, &own),
+            region: region_average(
+                &region
+                    .values()
+                    .map(|s| goal_value(s, goal))
+                    .collect::<Vec<_>>(),
+            ),
+            previous: goal_value(previous, goal),
+        })
+        .collect())
 }
 
 /// Measure `k` (overall first, then the dimensions) of the channels combined with their

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::stats::{Baseline, ChartPoint, ControlLimits, Estimate};
+use crate::domain::targets::Goal;
 use crate::domain::{Channel, Dimension, I18nText};
 
 /// The measures a chart can follow: the overall score or one dimension.
@@ -103,6 +104,22 @@ pub struct ParetoRow {
     pub cumulative: f64,
 }
 
+/// One measure of the period with what says how good it is.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Benchmark {
+    pub goal: Goal,
+    /// The store's figure over the period (scores combined over the channels; NPS from
+    /// customers).
+    pub value: Option<f64>,
+    /// The store's own target, or the organisation's.
+    pub target: Option<f64>,
+    /// The average of the region's stores over the same weeks (None: fewer than three stores
+    /// have a figure).
+    pub region: Option<f64>,
+    /// The same measure over the same number of weeks just before the period.
+    pub previous: Option<f64>,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Scorecard {
     pub store_code: String,
@@ -120,6 +137,8 @@ pub struct Scorecard {
     /// The NPS with the flagged customer answers counted too, when there are any in the
     /// period: shown next to the figure, as on the customer answers page.
     pub nps_with_flagged: Option<crate::domain::Nps>,
+    /// In `Goal::ALL` order: overall, the five dimensions, NPS.
+    pub benchmarks: Vec<Benchmark>,
     pub trend: Vec<TrendWeek>,
     pub chart: ChartView,
     pub gap: Vec<GapRow>,

@@ -197,6 +197,15 @@ static SUMMED: LazyLock<String> = LazyLock::new(|| {
         .join(", ")
 });
 
+/// Summed figure columns named as the columns, for GROUP BY reads decoded by name.
+static SUMMED_AS: LazyLock<String> = LazyLock::new(|| {
+    figure_columns()
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
 /// One item's failures for a store, week, channel and template.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ItemCounts {
@@ -659,6 +668,43 @@ pub async fn store_weeks(
     rows.into_iter()
         .map(|r| Ok((parse_week(&r.week)?, r.channel, r.figures)))
         .collect()
+}
+
+/// Figures per open store of a region and channel, summed over a range of weeks: what a
+/// region's average beside one store's figure is computed from. Not scoped to the reader:
+/// only an average over several stores leaves the server (`domain::targets::region_average`).
+pub async fn region_stores_summed(
+    db: &Db,
+    region_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(i64, String, Figures)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT f.store_id AS store_id, f.channel AS channel, {summed}
+         FROM store_week_figures f JOIN stores s ON s.id = f.store_id
+         WHERE s.region_id = $1 AND s.active = 1 AND f.week >= $2 AND f.week <= $3
+         GROUP BY f.store_id, f.channel",
+        summed = SUMMED_AS.as_str()
+    );
+    let rows: Vec<SummedRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(region_id)
+        .bind(week_text(first))
+        .bind(week_text(last))
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.store_id, r.channel, r.figures))
+        .collect())
+}
+
+/// A store's and channel's figures summed over weeks.
+#[derive(sqlx::FromRow)]
+struct SummedRow {
+    store_id: i64,
+    channel: String,
+    #[sqlx(flatten)]
+    figures: Figures,
 }
 
 /// Make sure the kept totals of the period of `weeks` weeks ending with `last` exist: built

@@ -11,6 +11,7 @@ pub mod responses;
 pub mod sessions;
 pub mod status;
 pub mod survey_links;
+pub mod targets;
 pub mod templates;
 pub mod tokens;
 pub mod users;

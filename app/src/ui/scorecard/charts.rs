@@ -123,12 +123,25 @@ fn path(frame: &Frame, values: &[Option<f64>], class: &str, out: &mut String) {
     }
 }
 
-/// One series per line over the weeks, on a fixed scale (`range`).
+/// The target as a long-dashed line across the chart.
+fn target_line(frame: &Frame, target: Option<f64>, out: &mut String) {
+    if let Some(t) = target {
+        let y = frame.y(t);
+        out.push_str(&format!(
+            r#"<line class="chart-target" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"><title>{}</title></line>"#,
+            WIDTH - RIGHT,
+            trimmed(t, 1)
+        ));
+    }
+}
+
+/// One series per line over the weeks, on a fixed scale (`range`), with the target if set.
 pub fn line_chart(
     title: &str,
     labels: &[String],
     series: &[(&str, &[Option<f64>])],
     range: (f64, f64),
+    target: Option<f64>,
 ) -> String {
     let frame = Frame {
         points: labels.len(),
@@ -137,6 +150,7 @@ pub fn line_chart(
     };
     let mut out = open(title);
     frame.axes(labels, &mut out);
+    target_line(&frame, target, &mut out);
     for (i, (_, values)) in series.iter().enumerate() {
         path(&frame, values, &format!("chart-line chart-s{i}"), &mut out);
     }
@@ -151,6 +165,7 @@ pub fn control_chart(
     title: &str,
     labels: &[String],
     chart: &ChartView,
+    target: Option<f64>,
     reason: impl Fn(Signal) -> String,
 ) -> String {
     let mut out = open(title);
@@ -164,6 +179,11 @@ pub fn control_chart(
     for p in points.iter().flatten() {
         low = low.min(p.low).min(p.mean);
         high = high.max(p.high).max(p.mean);
+    }
+    // The target stays in view, however far it is from this store's weeks.
+    if let Some(t) = target {
+        low = low.min(t);
+        high = high.max(t);
     }
     let pad = ((high - low) * 0.1).max(2.0);
     let frame = Frame {
@@ -181,6 +201,7 @@ pub fn control_chart(
         ));
     }
     frame.axes(labels, &mut out);
+    target_line(&frame, target, &mut out);
     let y = frame.y(limits.centre);
     out.push_str(&format!(
         r#"<line class="chart-centre" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/>"#,
@@ -295,11 +316,34 @@ mod tests {
             &labels,
             &[("s", &[Some(50.0), Some(60.0), None, Some(70.0)])],
             (0.0, 100.0),
+            None,
         );
         assert!(svg.contains("<title>Score &lt;weekly&gt;</title>"));
         assert!(svg.contains("a&lt;b"));
         // Two points before the gap make a line; the single point after it is only a dot.
         assert_eq!(svg.matches("<polyline").count(), 1);
         assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(!svg.contains("chart-target"));
+    }
+
+    #[test]
+    fn a_target_is_drawn_across_the_chart_at_its_height() {
+        let labels: Vec<String> = ["1", "2"].map(String::from).to_vec();
+        let svg = line_chart(
+            "t",
+            &labels,
+            &[("s", &[Some(50.0), Some(60.0)])],
+            (0.0, 100.0),
+            Some(80.0),
+        );
+        // 80 on 0..100 lies a fifth of the drawing height below the top.
+        let y = TOP + (HEIGHT - TOP - BOTTOM) * 0.2;
+        assert!(
+            svg.contains(&format!(
+                r#"class="chart-target" x1="{LEFT}" x2="{}" y1="{y:.1}""#,
+                WIDTH - RIGHT
+            )),
+            "{svg}"
+        );
     }
 }

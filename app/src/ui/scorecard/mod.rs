@@ -7,10 +7,11 @@ pub mod charts;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::scorecard::{scorecard_page, ChartView, Measure, Scorecard};
+use crate::api::scorecard::{scorecard_page, Benchmark, ChartView, Measure, Scorecard};
 use crate::domain::calendar::PERIODS;
 use crate::domain::display::trimmed;
 use crate::domain::stats::{Estimate, Signal};
+use crate::domain::targets::{change, meets, Goal};
 use crate::domain::{Channel, Dimension};
 use crate::i18n::Locale;
 use crate::ui::{load_error, use_locale};
@@ -46,6 +47,69 @@ pub fn signal_text(locale: Locale, s: Signal) -> String {
 pub fn percent_or_dash(v: Option<f64>) -> String {
     v.map(|v| format!("{} %", trimmed(v, 0)))
         .unwrap_or_else(|| "–".into())
+}
+
+fn goal_name(locale: Locale, goal: Goal) -> String {
+    match goal {
+        Goal::Overall => tr!(locale, "score.overall"),
+        Goal::Dimension(d) => dimension_name(locale, d),
+        Goal::Nps => "NPS".to_string(),
+    }
+}
+
+/// A goal's figure as the page writes it: scores as percentages, NPS with its sign.
+fn goal_text(goal: Goal, v: Option<f64>) -> String {
+    match (goal, v) {
+        (Goal::Nps, Some(v)) => format!("{:+}", v.round() as i64),
+        (_, v) => percent_or_dash(v),
+    }
+}
+
+/// A change in points: "+3.1", "−2"; a dash when either period has no figure.
+fn change_text(goal: Goal, c: Option<f64>) -> String {
+    match (goal, c) {
+        (_, None) => "–".into(),
+        (Goal::Nps, Some(c)) => format!("{:+}", c.round() as i64),
+        (_, Some(c)) => format!("{}{}", if c >= 0.0 { "+" } else { "" }, trimmed(c, 1)),
+    }
+}
+
+/// The benchmark of a goal, if the card has one.
+fn benchmark(card: &Scorecard, goal: Goal) -> Option<&Benchmark> {
+    card.benchmarks.iter().find(|b| b.goal == goal)
+}
+
+/// "On target" or "below target", when the figure and a target exist.
+fn standing(locale: Locale, b: &Benchmark) -> Option<impl IntoView> {
+    meets(b.value, b.target).map(|met| {
+        let (class, key) = if met {
+            ("standing met", "score.on_target")
+        } else {
+            ("standing below", "score.below_target")
+        };
+        view! { <span class=class data-testid="standing">{tr!(locale, key)}</span> }
+    })
+}
+
+/// Under a headline figure: its target, the region's average and the change.
+#[component]
+fn Beside(locale: Locale, benchmark: Option<Benchmark>) -> impl IntoView {
+    benchmark.map(|b| {
+        let g = b.goal;
+        view! {
+            <p class="hint beside" data-testid=format!("beside-{}", g.as_str())>
+                {standing(locale, &b)}
+                {b.target.is_some().then_some(" · ")}
+                {tr!(
+                    locale,
+                    "score.beside",
+                    target = goal_text(g, b.target),
+                    region = goal_text(g, b.region),
+                    change = change_text(g, change(b.value, b.previous))
+                )}
+            </p>
+        }
+    })
 }
 
 /// The column headings of a row of figures: what, answers, overall, the five dimensions, NPS.
@@ -173,6 +237,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
         {if has_data {
             view! {
                 <Headline locale card=card.clone()/>
+                <Benchmarks locale card=card.clone()/>
                 <ChannelTable locale card=card.clone()/>
                 <Trend locale card=card.clone()/>
                 <ControlChart locale card=card.clone() base=base.clone() weeks/>
@@ -204,11 +269,13 @@ fn Headline(locale: Locale, card: Scorecard) -> impl IntoView {
             <div class="card">
                 <p class="meta">{tr!(locale, "score.combined")}</p>
                 <p class="big-figure">{overall}</p>
+                <Beside locale benchmark=benchmark(&card, Goal::Overall).cloned()/>
                 <p class="hint">{tr!(locale, "score.weights")}</p>
             </div>
             <div class="card">
                 <p class="meta">{tr!(locale, "score.nps")}</p>
                 <p class="big-figure"><Figure locale estimate=card.nps nps=true/></p>
+                <Beside locale benchmark=benchmark(&card, Goal::Nps).cloned()/>
                 {card.nps.map(|e| view! {
                     <p class="hint">{tr!(locale, "score.interval", low = format!("{:+}", e.low.round() as i64), high = format!("{:+}", e.high.round() as i64))}</p>
                 })}
@@ -219,6 +286,49 @@ fn Headline(locale: Locale, card: Scorecard) -> impl IntoView {
             </div>
         </section>
         <p class="hint">{tr!(locale, "score.tentative")}</p>
+    }
+}
+
+/// Every measure beside its target, the region's average and the previous period.
+#[component]
+fn Benchmarks(locale: Locale, card: Scorecard) -> impl IntoView {
+    let rows = card
+        .benchmarks
+        .iter()
+        .map(|b| {
+            let g = b.goal;
+            view! {
+                <tr data-goal=g.as_str()>
+                    <th scope="row">{goal_name(locale, g)}</th>
+                    <td class="num">{goal_text(g, b.value)}</td>
+                    <td class="num">{goal_text(g, b.target)}" "{standing(locale, b)}</td>
+                    <td class="num">{goal_text(g, b.region)}</td>
+                    <td class="num">{goal_text(g, b.previous)}</td>
+                    <td class="num">{change_text(g, change(b.value, b.previous))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let no_target = card.benchmarks.iter().all(|b| b.target.is_none());
+    let no_region = card.benchmarks.iter().all(|b| b.region.is_none());
+    view! {
+        <h2>{tr!(locale, "score.benchmarks")}</h2>
+        <p class="hint">{tr!(locale, "score.benchmarks_lead")}</p>
+        <div class="table-scroll">
+            <table class="figures" data-testid="benchmarks">
+                <thead><tr>
+                    <th scope="col">{tr!(locale, "score.measure")}</th>
+                    <th scope="col">{tr!(locale, "score.this_period")}</th>
+                    <th scope="col">{tr!(locale, "score.target")}</th>
+                    <th scope="col">{tr!(locale, "score.region_average")}</th>
+                    <th scope="col">{tr!(locale, "score.previous")}</th>
+                    <th scope="col">{tr!(locale, "score.change")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {no_target.then(|| view! { <p class="hint">{tr!(locale, "score.no_target")}</p> })}
+        {no_region.then(|| view! { <p class="hint">{tr!(locale, "score.region_few")}</p> })}
     }
 }
 
@@ -274,18 +384,24 @@ fn Trend(locale: Locale, card: Scorecard) -> impl IntoView {
     let labels: Vec<String> = card.weeks.iter().map(week_label).collect();
     let overall: Vec<Option<f64>> = card.trend.iter().map(|t| t.overall).collect();
     let nps: Vec<Option<f64>> = card.trend.iter().map(|t| t.nps).collect();
+    let target = |goal| benchmark(&card, goal).and_then(|b| b.target);
     let overall_svg = charts::line_chart(
         &tr!(locale, "score.trend_overall"),
         &labels,
         &[("overall", &overall)],
         (0.0, 100.0),
+        target(Goal::Overall),
     );
     let nps_svg = charts::line_chart(
         &tr!(locale, "score.trend_nps"),
         &labels,
         &[("nps", &nps)],
         (-100.0, 100.0),
+        target(Goal::Nps),
     );
+    let target_note = |goal: Goal| {
+        target(goal).map(|t| view! { <p class="hint">{tr!(locale, "score.target_line", target = goal_text(goal, Some(t)))}</p> })
+    };
     let pct = |v: Option<f64>| v.map(|v| trimmed(v, 0)).unwrap_or_else(|| "–".into());
     let rows = card
         .trend
@@ -306,8 +422,8 @@ fn Trend(locale: Locale, card: Scorecard) -> impl IntoView {
     view! {
         <h2>{tr!(locale, "score.trend")}</h2>
         <div class="chart-pair">
-            <figure><figcaption>{tr!(locale, "score.trend_overall")}</figcaption><div class="chart-box" inner_html=overall_svg></div></figure>
-            <figure><figcaption>{tr!(locale, "score.trend_nps")}</figcaption><div class="chart-box" inner_html=nps_svg></div></figure>
+            <figure><figcaption>{tr!(locale, "score.trend_overall")}</figcaption><div class="chart-box" inner_html=overall_svg></div>{target_note(Goal::Overall)}</figure>
+            <figure><figcaption>{tr!(locale, "score.trend_nps")}</figcaption><div class="chart-box" inner_html=nps_svg></div>{target_note(Goal::Nps)}</figure>
         </div>
         <details>
             <summary>{tr!(locale, "score.numbers")}</summary>
@@ -330,7 +446,12 @@ fn ControlChart(locale: Locale, card: Scorecard, base: String, weeks: u32) -> im
         measure_name(locale, chart.measure),
         channel_name(locale, chart.channel)
     );
-    let svg = charts::control_chart(&title, &labels, &chart, |s| signal_text(locale, s));
+    let goal = match chart.measure {
+        Measure::Overall => Goal::Overall,
+        Measure::Dimension(d) => Goal::Dimension(d),
+    };
+    let target = benchmark(&card, goal).and_then(|b| b.target);
+    let svg = charts::control_chart(&title, &labels, &chart, target, |s| signal_text(locale, s));
     let channel_links = card
         .channels
         .iter()
@@ -382,6 +503,7 @@ fn ControlChart(locale: Locale, card: Scorecard, base: String, weeks: u32) -> im
                     <div class="chart-box" inner_html=svg></div>
                     <figcaption class="hint">
                         {chart.limits.map(|l| format!("{}: {} · σ {}", tr!(locale, "score.centre"), trimmed(l.centre, 1), trimmed(l.sigma, 1)))}
+                        {target.map(|t| format!(" · {}", tr!(locale, "score.target_line", target = goal_text(goal, Some(t)))))}
                     </figcaption>
                 </figure>
                 {if flagged.is_empty() {

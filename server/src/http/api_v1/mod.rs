@@ -22,6 +22,7 @@ use app::server::ingest::{submit_response, Stored};
 use app::server::now_ms;
 use app::server::response_status;
 use app::server::state::AppState;
+use app::server::targets;
 
 /// Largest accepted response body. A 25-answer response is about 3 KB; long comments fit.
 pub const MAX_RESPONSE_BODY: usize = 256 * 1024;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/responses", get(responses_by_status))
         .route("/responses/{id}", get(get_response).put(put_response))
         .route("/responses/{id}/status", post(set_response_status))
+        .route("/targets", get(list_targets).put(set_target))
         .route("/templates", get(list_templates))
         .route(
             "/templates/{key}/versions/{version}",
@@ -281,6 +283,29 @@ async fn set_response_status(
     )
     .await?;
     Ok(Json(serde_json::json!({ "id": id, "from": from, "to": to })).into_response())
+}
+
+/// `GET /api/v1/targets` (admins): every target, the organisation's first (`store` null).
+async fn list_targets(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ServiceResult<Response> {
+    let rows = targets::list(&state.db, &actor).await?;
+    Ok(Json(serde_json::json!({ "targets": rows })).into_response())
+}
+
+/// `PUT /api/v1/targets` (admins): `{"store": "SHA-001" | null, "measure": "overall",
+/// "value": 80 | null}`; null removes the target.
+async fn set_target(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(actor): ApiActor,
+    body: Bytes,
+) -> ServiceResult<Response> {
+    let request: targets::SetTarget = json_body(&headers, &body)?;
+    targets::set(&state.db, &actor, &request, now_ms()).await?;
+    Ok(Json(serde_json::json!({ "store": request.store, "measure": request.measure, "value": request.value }))
+        .into_response())
 }
 
 /// Whether a request body is JSON: required for state-changing JSON endpoints, which keeps
