@@ -271,4 +271,49 @@ both_backends! {
         let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
         assert!(card.benchmarks.iter().all(|b| b.region.is_none()), "two stores would give the other one's figure away");
     }
+
+    async fn a_flood_of_identical_visits_is_marked_on_the_scorecard_and_the_league_and_listed_once(app: TestApp) {
+        common::load_demo(&app).await;
+        let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        assert!(card.unusual.is_empty(), "the demo's ordinary weeks are not marked: {:?}", card.unusual);
+
+        // A script sends 40 visits stamped in the same minute, each saying "ok".
+        let token = app.token("shopper.chen").await;
+        let finished = chrono::Utc::now();
+        for _ in 0..40 {
+            let mut body = common::visit("SH-001");
+            body["assignment"] = serde_json::json!(app.assignment_for("shopper.chen", "SH-001", "instore-visit").await);
+            body["finished_at"] = serde_json::json!(finished.to_rfc3339());
+            for answer in body["answers"].as_array_mut().expect("answers") {
+                if answer["value"] == serde_json::json!("All good.") {
+                    answer["value"] = serde_json::json!("ok");
+                }
+            }
+            let (status, reply) = app.put_response(&uuid::Uuid::new_v4().to_string(), &body, &token).await;
+            assert_eq!(status, StatusCode::CREATED, "{reply}");
+        }
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let marked = card.unusual.last().expect("the flood is marked");
+        assert_eq!((marked.channel, marked.week), (Channel::MysteryVisit, *card.weeks.last().expect("week")));
+        assert!(marked.count >= 40 && marked.usual < 5, "{marked:?}");
+
+        let cookie = common::demo_login(&app, "manager.sh001").await;
+        let (_, _, page) = app.send(get_with_cookie("/stores/SH-001/scorecard", &cookie)).await;
+        let page = String::from_utf8(page).expect("utf8");
+        assert!(page.contains("Unusual numbers of answers"));
+        assert!(page.contains("far more than the usual"), "said in plain words");
+        // The latest visits and the comments collapse into one line each with a count.
+        assert!(page.contains("× 8: the same line 8 times in a row"), "the latest reports (8 of them)");
+        let (_, _, comments) = app.send(get_with_cookie("/stores/SH-001/comments?weeks=4", &cookie)).await;
+        let comments = String::from_utf8(comments).expect("utf8");
+        assert!(comments.contains("the same line") && comments.matches("<blockquote>ok</blockquote>").count() < 5, "identical comments collapse");
+
+        // The league marks the store, and only it.
+        let regional = common::demo_login(&app, "regional.east").await;
+        let (_, _, league) = app.send(get_with_cookie("/league", &regional)).await;
+        let league = String::from_utf8(league).expect("utf8");
+        assert_eq!(league.matches(r#"data-testid="unusual""#).count(), 1, "one store marked");
+        assert!(league.contains("far more than the usual"));
+    }
 }

@@ -96,3 +96,32 @@ mod tests {
         }
     }
 }
+
+/// Runs of neighbouring items with the same key as one (the first of the run) with how many
+/// there were: a list of a thousand identical visits reads as one line "× 1000", not a page.
+pub fn collapse_runs<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<(&T, usize)> {
+    let mut runs: Vec<(&T, usize)> = Vec::new();
+    for item in items {
+        match runs.last_mut() {
+            Some((first, n)) if key(first) == key(item) => *n += 1,
+            _ => runs.push((item, 1)),
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod collapse_tests {
+    use super::collapse_runs;
+
+    #[test]
+    fn neighbours_alike_become_one_line_with_a_count() {
+        let items = ["ok", "ok", "ok", "rude", "ok"];
+        let runs: Vec<(&str, usize)> = collapse_runs(&items, |s| *s)
+            .into_iter()
+            .map(|(s, n)| (*s, n))
+            .collect();
+        assert_eq!(runs, vec![("ok", 3), ("rude", 1), ("ok", 1)]);
+        assert!(collapse_runs(&[] as &[u8], |b| *b).is_empty());
+    }
+}

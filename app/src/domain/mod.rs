@@ -22,6 +22,7 @@ pub mod survey_form;
 pub mod survey_link;
 pub mod targets;
 pub mod template_check;
+pub mod unusual;
 
 #[cfg(test)]
 mod scoring_props;

@@ -11,7 +11,7 @@ use super::auth::Actor;
 use super::db::figures::{self, Figures};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
-use super::scorecard::{combine, weeks_before, weight_of};
+use super::scorecard::{combine, unusual_in, weeks_before, weight_of};
 use crate::api::wire::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{
@@ -121,7 +121,8 @@ fn out_of_control(
         .find_map(|(i, p)| Some((weeks[i], *p.as_ref()?.signals.last()?)))
 }
 
-/// Mark the rows whose store's control chart flags, reading the weekly rows of those stores
+/// Mark the rows whose store's control chart flags or whose answers in a week are far outside
+/// its history, reading the weekly rows of those stores
 /// only (a page of the table, or every store for the CSV).
 pub async fn mark_out_of_control(
     db: &Db,
@@ -137,12 +138,19 @@ pub async fn mark_out_of_control(
         .filter_map(|r| ids.get(&r.code).copied())
         .collect();
     let mut weekly: HashMap<i64, BTreeMap<Channel, Vec<Moments>>> = HashMap::new();
+    let mut counts: HashMap<i64, BTreeMap<(NaiveDate, Channel), i64>> = HashMap::new();
     let start = weeks_before(*first)[0];
-    for (store_id, week, channel, m) in
+    for (store_id, week, channel, m, answers) in
         figures::stores_weekly_overall(db, &wanted, start, *last).await?
     {
         let index = ((week - start).num_days() / 7) as usize;
-        if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
+        if let Some(c) = Channel::parse(&channel) {
+            counts
+                .entry(store_id)
+                .or_default()
+                .insert((week, c), answers);
+        }
+        if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0 && m.n > 0) {
             let series = weekly
                 .entry(store_id)
                 .or_default()
@@ -158,6 +166,11 @@ pub async fn mark_out_of_control(
             .get(&row.code)
             .and_then(|id| weekly.get(id))
             .and_then(|w| out_of_control(weeks, w));
+        // The latest unusual week, the one most worth checking now.
+        row.unusual = ids
+            .get(&row.code)
+            .and_then(|id| counts.get(id))
+            .and_then(|c| unusual_in(weeks, c).pop());
     }
     Ok(())
 }
@@ -221,6 +234,7 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
             figures: group.figures(),
             adjusted: None,
             out_of_control: None,
+            unusual: None,
         });
     }
 
@@ -347,6 +361,7 @@ mod tests {
             },
             adjusted,
             out_of_control: None,
+            unusual: None,
         }
     }
 

@@ -23,6 +23,7 @@ use crate::domain::stats::{
     choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Moments, BASELINE_WEEKS,
 };
 use crate::domain::targets::{region_average, target_for, Goal};
+use crate::domain::unusual::{unusual_weeks, UnusualWeek};
 use crate::domain::{Channel, Dimension, I18nText, Nps};
 
 pub use crate::domain::model::{weight_of, CHANNEL_WEIGHTS};
@@ -190,6 +191,8 @@ pub async fn for_store(
         }
     });
     let benchmarks = benchmarks(db, &store, (first, last), &by_channel, &previous).await?;
+    let counts = by_week.iter().map(|(k, f)| (*k, f.responses)).collect();
+    let unusual = unusual_in(&weeks, &counts);
     Ok(Scorecard {
         store_code: store.code,
         store_name: store.name,
@@ -201,6 +204,7 @@ pub async fn for_store(
         nps: nps_estimate(&customers.nps()),
         nps_with_flagged,
         benchmarks,
+        unusual,
         trend,
         chart,
         gap,
@@ -275,6 +279,50 @@ fn busiest_channel(by_channel: &BTreeMap<Channel, Figures>) -> Channel {
         .filter(|(c, _)| **c != Channel::EmployeeSelf)
         .max_by_key(|(_, f)| f.measures[0].n)
         .map_or(Channel::CustomerQr, |(c, _)| *c)
+}
+
+/// The period's weeks whose number of answers in a channel is far outside the store's own
+/// history (`domain::unusual`), oldest first. `counts` holds the answers per week and channel
+/// from the [`BASELINE_WEEKS`] weeks before the period on.
+pub fn unusual_in(
+    weeks: &[NaiveDate],
+    counts: &BTreeMap<(NaiveDate, Channel), i64>,
+) -> Vec<UnusualWeek> {
+    let Some(first) = weeks.first() else {
+        return Vec::new();
+    };
+    let all: Vec<NaiveDate> = weeks_before(*first)
+        .into_iter()
+        .chain(weeks.iter().copied())
+        .collect();
+    let active: Vec<bool> = all
+        .iter()
+        .map(|w| {
+            Channel::ALL
+                .iter()
+                .any(|c| counts.get(&(*w, *c)).is_some_and(|n| *n > 0))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for channel in Channel::ALL {
+        let series: Vec<i64> = all
+            .iter()
+            .map(|w| counts.get(&(*w, channel)).copied().unwrap_or(0))
+            .collect();
+        found.extend(
+            unusual_weeks(&series, &active)
+                .into_iter()
+                .map(|u| UnusualWeek {
+                    week: weeks[u.week],
+                    channel,
+                    count: u.count,
+                    usual: u.usual,
+                    direction: u.direction,
+                }),
+        );
+    }
+    found.sort_by_key(|u| (u.week, u.channel));
+    found
 }
 
 /// The [`BASELINE_WEEKS`] weeks before a period starting on `first`, oldest first.

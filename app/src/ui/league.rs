@@ -167,6 +167,10 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
                     <td class="num">{trend_text(f.trend)}</td>
                     <td>{s.out_of_control.map(|(week, signal)| view! {
                         <span class="tag alert" title=signal_text(locale, signal)>{tr!(locale, "league.flagged", week = week.to_string())}</span>
+                    })}
+                    {s.unusual.map(|u| view! {
+                        " "<span class="tag alert" data-testid="unusual">{tr!(locale, "league.unusual")}</span>
+                        <br/><small class="meta unusual-why">{crate::ui::scorecard::unusual_text(locale, &u)}</small>
                     })}</td>
                 </tr>
             }

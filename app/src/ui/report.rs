@@ -212,10 +212,18 @@ fn ItemRow(locale: Locale, item: ReportItem) -> impl IntoView {
 
 /// One comment with where it came from and a link to its response's report.
 #[component]
-pub fn CommentItem(locale: Locale, comment: CommentView, timezone: String) -> impl IntoView {
+pub fn CommentItem(
+    locale: Locale,
+    comment: CommentView,
+    timezone: String,
+    /// How many identical comments in a row this line stands for.
+    #[prop(default = 1)]
+    repeated: usize,
+) -> impl IntoView {
     view! {
         <li class="comment">
             <blockquote>{comment.text.clone()}</blockquote>
+            {(repeated > 1).then(|| view! { <p class="tag alert repeated" data-testid="repeated">{tr!(locale, "score.repeated", count = repeated)}</p> })}
             <p class="meta">
                 {channel_name(locale, comment.channel)}" · "{store_time(&comment.finished_at, &timezone)}" · "
                 {comment.question.get(locale.code()).to_string()}" · "
@@ -223,6 +231,18 @@ pub fn CommentItem(locale: Locale, comment: CommentView, timezone: String) -> im
             </p>
         </li>
     }
+}
+
+/// Neighbouring comments with the same words on the same question in the same channel, as
+/// one line with a count.
+pub fn comment_runs(comments: &[CommentView]) -> Vec<(&CommentView, usize)> {
+    crate::domain::display::collapse_runs(comments, |c| {
+        (
+            c.text.trim().to_lowercase(),
+            c.channel,
+            c.question.en.clone(),
+        )
+    })
 }
 
 #[component]
@@ -257,10 +277,9 @@ pub fn CommentsPage() -> impl IntoView {
 fn CommentsView(locale: Locale, list: CommentList) -> impl IntoView {
     let base = format!("/stores/{}/comments?weeks={}", list.store_code, list.weeks);
     let timezone = list.timezone.clone();
-    let items = list
-        .comments
+    let items = comment_runs(&list.comments)
         .into_iter()
-        .map(|comment| view! { <CommentItem locale comment timezone=timezone.clone()/> })
+        .map(|(comment, repeated)| view! { <CommentItem locale comment=comment.clone() timezone=timezone.clone() repeated/> })
         .collect_view();
     view! {
         <h1>{tr!(locale, "comments.title", store = list.store_name.clone())}</h1>

@@ -77,6 +77,8 @@ pub struct LeagueRow {
     pub adjusted: Option<f64>,
     /// The latest week the store's control chart flagged, and why.
     pub out_of_control: Option<(NaiveDate, Signal)>,
+    /// The latest week of the period with far more or fewer answers than the store's usual.
+    pub unusual: Option<crate::domain::unusual::UnusualWeek>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -139,6 +139,8 @@ pub struct Scorecard {
     pub nps_with_flagged: Option<crate::domain::Nps>,
     /// In `Goal::ALL` order: overall, the five dimensions, NPS.
     pub benchmarks: Vec<Benchmark>,
+    /// Weeks of the period with far more or fewer answers than the store's usual week.
+    pub unusual: Vec<crate::domain::unusual::UnusualWeek>,
     pub trend: Vec<TrendWeek>,
     pub chart: ChartView,
     pub gap: Vec<GapRow>,

@@ -858,22 +858,24 @@ pub async fn period_rows(db: &Db, weeks: u32) -> Result<Vec<(i64, String, Vec<i6
         .collect())
 }
 
-/// The overall score's weekly moments per store and channel over a range of weeks, for the
+/// The overall score's weekly moments and the number of answers per store and channel over a
+/// range of weeks, for the
 /// given stores (the caller's, already scoped): what control charts of many stores read.
 pub async fn stores_weekly_overall(
     db: &Db,
     store_ids: &[i64],
     first: NaiveDate,
     last: NaiveDate,
-) -> Result<Vec<(i64, NaiveDate, String, Moments)>, sqlx::Error> {
+) -> Result<Vec<(i64, NaiveDate, String, Moments, i64)>, sqlx::Error> {
     if store_ids.is_empty() {
         return Ok(Vec::new());
     }
     // Ids are numbers from our own query, written into the statement: never user text.
     let ids: Vec<String> = store_ids.iter().map(i64::to_string).collect();
     let sql = format!(
-        "SELECT store_id, week, channel, overall_n, overall_sum, overall_sq FROM store_week_figures
-         WHERE week >= $1 AND week <= $2 AND overall_n > 0 AND store_id IN ({})",
+        "SELECT store_id, week, channel, overall_n, overall_sum, overall_sq, responses
+         FROM store_week_figures
+         WHERE week >= $1 AND week <= $2 AND responses > 0 AND store_id IN ({})",
         ids.join(", ")
     );
     let rows: Vec<OverallRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -888,7 +890,13 @@ pub async fn stores_weekly_overall(
                 sum: r.overall_sum,
                 sum_sq: r.overall_sq,
             };
-            Ok((r.store_id, parse_week(&r.week)?, r.channel, moments))
+            Ok((
+                r.store_id,
+                parse_week(&r.week)?,
+                r.channel,
+                moments,
+                r.responses,
+            ))
         })
         .collect()
 }
@@ -902,6 +910,7 @@ struct OverallRow {
     overall_n: i64,
     overall_sum: i64,
     overall_sq: i64,
+    responses: i64,
 }
 
 /// One checklist item's counts for a store over a range of weeks.

@@ -112,6 +112,36 @@ fn Beside(locale: Locale, benchmark: Option<Benchmark>) -> impl IntoView {
     })
 }
 
+/// A week with far more or fewer answers than usual, in plain words.
+pub fn unusual_text(locale: Locale, u: &crate::domain::unusual::UnusualWeek) -> String {
+    let key = match u.direction {
+        crate::domain::unusual::Direction::More => "score.unusual_more",
+        crate::domain::unusual::Direction::Fewer => "score.unusual_fewer",
+    };
+    tr!(
+        locale,
+        key,
+        week = u.week.to_string(),
+        channel = channel_name(locale, u.channel),
+        count = u.count,
+        usual = u.usual
+    )
+}
+
+/// The period's unusual weeks, above the figures they put in doubt.
+#[component]
+fn Unusual(locale: Locale, card: Scorecard) -> impl IntoView {
+    (!card.unusual.is_empty()).then(|| {
+        view! {
+            <section class="notice alert" role="alert" data-testid="unusual">
+                <h2>{tr!(locale, "score.unusual_title")}</h2>
+                <ul>{card.unusual.iter().map(|u| view! { <li>{unusual_text(locale, u)}</li> }).collect_view()}</ul>
+                <p class="hint">{tr!(locale, "score.unusual_rule")}</p>
+            </section>
+        }
+    })
+}
+
 /// The column headings of a row of figures: what, answers, overall, the five dimensions, NPS.
 #[component]
 fn FigureHeadings(locale: Locale, first: String) -> impl IntoView {
@@ -236,6 +266,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
         <p class="meta">{range}</p>
         {if has_data {
             view! {
+                <Unusual locale card=card.clone()/>
                 <Headline locale card=card.clone()/>
                 <Benchmarks locale card=card.clone()/>
                 <ChannelTable locale card=card.clone()/>
@@ -684,16 +715,27 @@ fn Latest(locale: Locale, card: Scorecard) -> impl IntoView {
     let reports = if card.reports.is_empty() {
         view! { <p class="notice">{tr!(locale, "score.no_reports")}</p> }.into_any()
     } else {
-        let rows = card
-            .reports
-            .iter()
-            .map(|r| {
+        // Visits alike to the minute, channel, score and critical failure are one line.
+        let runs = crate::domain::display::collapse_runs(&card.reports, |r| {
+            (
+                when(&r.finished_at),
+                r.channel,
+                r.score.map(|s| (s * 10.0).round() as i64),
+                r.critical_failed,
+            )
+        });
+        let rows = runs
+            .into_iter()
+            .map(|(r, repeated)| {
                 view! {
                     <tr>
                         <th scope="row"><a href=format!("/responses/{}", r.response_id)>{when(&r.finished_at)}</a></th>
                         <td>{channel_name(locale, r.channel)}</td>
                         <td class="num">{percent_or_dash(r.score)}</td>
-                        <td>{r.critical_failed.then(|| view! { <span class="tag">{tr!(locale, "score.critical")}</span> })}</td>
+                        <td>
+                            {r.critical_failed.then(|| view! { <span class="tag">{tr!(locale, "score.critical")}</span> })}
+                            {(repeated > 1).then(|| view! { <span class="tag alert" data-testid="repeated">{tr!(locale, "score.repeated", count = repeated)}</span> })}
+                        </td>
                     </tr>
                 }
             })
@@ -734,9 +776,9 @@ fn Latest(locale: Locale, card: Scorecard) -> impl IntoView {
     let comments = if card.comments.is_empty() {
         view! { <p class="notice">{tr!(locale, "score.no_comments")}</p> }.into_any()
     } else {
-        card.comments
-            .iter()
-            .map(|comment| view! { <crate::ui::report::CommentItem locale comment=comment.clone() timezone=card.timezone.clone()/> })
+        crate::ui::report::comment_runs(&card.comments)
+            .into_iter()
+            .map(|(comment, repeated)| view! { <crate::ui::report::CommentItem locale comment=comment.clone() timezone=card.timezone.clone() repeated/> })
             .collect_view()
             .into_any()
     };
