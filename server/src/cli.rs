@@ -316,7 +316,29 @@ pub async fn figures(db: &Db, cmd: FiguresCommand) -> CliResult {
 }
 
 pub async fn stores(db: &Db, cmd: StoresCommand) -> CliResult {
-    let StoresCommand::Hours { store, hours } = cmd;
+    let (store, hours) = match cmd {
+        StoresCommand::Hours { store, hours } => (store, hours),
+        StoresCommand::Names { store, zh_cn, ru } => {
+            let clean = |v: Option<String>| v.map(|v| v.trim().to_string());
+            let (zh_cn, ru) = (clean(zh_cn), clean(ru));
+            if zh_cn
+                .iter()
+                .chain(ru.iter())
+                .any(|n| n.chars().count() > 200)
+            {
+                return Err("a store name is at most 200 characters".into());
+            }
+            return if org::set_store_names(db, &store, zh_cn.as_deref(), ru.as_deref())
+                .await
+                .map_err(db_err)?
+            {
+                println!("{store}: names set");
+                Ok(())
+            } else {
+                Err(format!("no store with code {store}"))
+            };
+        }
+    };
     let hours = match hours.trim() {
         "none" => None,
         h => {

@@ -265,6 +265,15 @@ pub enum StoresCommand {
     /// Set a store's opening hours (its local time, e.g. 08:00-22:00 or 18:00-02:00), or
     /// "none". Customer answers sent while it is closed are flagged.
     Hours { store: String, hours: String },
+    /// Set the store's name in Simplified Chinese and in Russian (shown to those who read the
+    /// app, the survey and the poster in that language); "" removes one.
+    Names {
+        store: String,
+        #[arg(long = "zh-cn")]
+        zh_cn: Option<String>,
+        #[arg(long)]
+        ru: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -32,6 +32,22 @@ struct DemoRegion {
     stores: [(&'static str, &'static str, &'static str, &'static str); 4],
 }
 
+/// The demo stores' names in Simplified Chinese and Russian (code, zh-CN, ru).
+const DEMO_NAMES: [(&str, &str, &str); 12] = [
+    ("SH-001", "南京路店", "Нанкинская улица"),
+    ("SH-002", "徐家汇店", "Сюйцзяхуэй"),
+    ("HZ-001", "湖滨店", "Хубинь"),
+    ("SZ-001", "观前街店", "Гуаньцянь"),
+    ("MSK-001", "特维尔大街店", "Тверская"),
+    ("MSK-002", "阿尔巴特街店", "Арбат"),
+    ("KZN-001", "鲍曼街店", "Баумана"),
+    ("NN-001", "大波克罗夫斯卡娅街店", "Большая Покровская"),
+    ("LDN-001", "牛津街店", "Оксфорд-стрит"),
+    ("LDN-002", "考文特花园店", "Ковент-Гарден"),
+    ("MAN-001", "市场街店", "Маркет-стрит"),
+    ("EDI-001", "王子街店", "Принсес-стрит"),
+];
+
 const REGIONS: [DemoRegion; 3] = [
     DemoRegion {
         name: "East China",
@@ -240,6 +256,11 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
             )
             .await
             .map_err(err)?;
+            if let Some((_, zh_cn, ru)) = DEMO_NAMES.iter().find(|(c, _, _)| **c == *code) {
+                org::set_store_names(db, code, Some(zh_cn), Some(ru))
+                    .await
+                    .map_err(err)?;
+            }
             store_ids.insert(code, id);
         }
     }

@@ -114,12 +114,12 @@ both_backends! {
 
         let store = org::store_by_code(app.db(), "N-1").await.expect("db").expect("store");
         match survey_links::resolve(app.db(), "N-1", &new).await.expect("db") {
-            LinkTarget::InUse(s) => assert_eq!((s.id, s.name.as_str()), (store.id, "North One")),
+            LinkTarget::InUse(s) => assert_eq!((s.id, s.name.en.as_str()), (store.id, "North One")),
             other => panic!("the new key is in use: {other:?}"),
         }
         assert_eq!(
             survey_links::resolve(app.db(), "N-1", &old).await.expect("db"),
-            LinkTarget::Retired { store_name: "North One".into() }
+            LinkTarget::Retired { store_name: app::domain::I18nText { en: "North One".into(), ..Default::default() } }
         );
         assert_eq!(survey_links::resolve(app.db(), "S-1", &new).await.expect("db"), LinkTarget::Unknown, "a key belongs to its store");
         assert_eq!(survey_links::resolve(app.db(), "N-1", "nope").await.expect("db"), LinkTarget::Unknown);

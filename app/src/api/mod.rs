@@ -221,7 +221,7 @@ pub async fn list_api_tokens() -> Result<TokensPage, AppError> {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct AssignPageData {
     /// (code, name) of the stores the user may assign.
-    pub stores: Vec<(String, String)>,
+    pub stores: Vec<(String, crate::domain::I18nText)>,
     /// (key, title) of the mystery visit and call templates.
     pub templates: Vec<(String, crate::domain::I18nText)>,
     /// (username, display name) of the active shoppers.
@@ -326,7 +326,7 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct SurveyLinkData {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// The address the QR code holds, with the chosen language and placement.
     pub url: String,
     /// The query (`lang=..&ch=..`) that gives this link; empty when none was chosen.
@@ -371,7 +371,7 @@ pub async fn survey_link_page(
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct CustomerAnswersData {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// The store's IANA time zone: its times are shown on its clock.
     pub timezone: String,
     /// "exclude" (default), "include" or "only": which flagged answers the list shows.

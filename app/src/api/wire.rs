@@ -22,7 +22,7 @@ pub struct Me {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct StoreView {
     pub code: String,
-    pub name: String,
+    pub name: crate::domain::I18nText,
     pub address: String,
     pub timezone: String,
     pub region: String,
@@ -130,7 +130,7 @@ pub struct Handled {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct TeamView {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// This month and the last.
     pub periods: Vec<crate::domain::self_assessment::Summary>,
     /// (question id, text) of the self-assessment template, to label the totals.
@@ -189,7 +189,9 @@ pub struct ResponseDetail {
 pub struct AssignmentView {
     pub id: i64,
     pub store_code: String,
-    pub store_name: String,
+    /// Read leniently: a phone may keep a feed from before stores had names per language.
+    #[serde(deserialize_with = "crate::domain::model::text_or_i18n")]
+    pub store_name: crate::domain::I18nText,
     pub store_address: String,
     /// The store's telephone number ('' when unknown); a phone that kept an older feed has
     /// none until it refreshes.
@@ -228,4 +230,24 @@ pub struct PhotoUploadStatus {
     pub received: u64,
     pub size: Option<u64>,
     pub complete: bool,
+}
+
+#[cfg(test)]
+mod store_name_tests {
+    use super::AssignmentView;
+
+    #[test]
+    fn a_feed_kept_from_before_names_per_language_still_reads() {
+        let old = serde_json::json!({
+            "id": 1, "store_code": "SH-001", "store_name": "Nanjing Road", "store_address": "",
+            "channel": "mystery_visit", "template": "instore-visit", "template_version": 1,
+            "shopper": "shopper.chen", "window_start": "2026-11-30", "window_end": "2026-12-01",
+            "instructions": "", "submitted": false, "cancelled": false
+        });
+        let view: Result<AssignmentView, _> = serde_json::from_value(old);
+        match view {
+            Ok(v) => assert_eq!(v.store_name.get("zh-CN"), "Nanjing Road"),
+            Err(e) => panic!("an old feed must still read: {e}"),
+        }
+    }
 }

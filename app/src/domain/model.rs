@@ -88,6 +88,16 @@ pub struct I18nText {
     pub ru: Option<String>,
 }
 
+/// A text given in English only (the fallback for every language).
+impl From<&str> for I18nText {
+    fn from(en: &str) -> Self {
+        I18nText {
+            en: en.to_string(),
+            ..I18nText::default()
+        }
+    }
+}
+
 impl I18nText {
     /// The text for a language code ("en", "zh-CN", "ru"), falling back to English.
     pub fn get(&self, lang: &str) -> &str {
@@ -100,6 +110,24 @@ impl I18nText {
             .filter(|t| !t.trim().is_empty())
             .unwrap_or(&self.en)
     }
+}
+
+/// Reads an [`I18nText`] written either as one: `{"en": ...}`, or as a plain string (what an
+/// older version wrote for a field that is now translated).
+pub fn text_or_i18n<'de, D: serde::Deserializer<'de>>(d: D) -> Result<I18nText, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Plain(String),
+        Texts(I18nText),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::Plain(en) => I18nText {
+            en,
+            ..I18nText::default()
+        },
+        Either::Texts(t) => t,
+    })
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::domain::{AnswerInput, Nps, QuestionType};
 
 pub struct CustomerAnswers {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// The store's IANA time zone: its times are shown on its clock.
     pub timezone: String,
     pub answers: Vec<CustomerAnswerView>,
@@ -96,7 +96,7 @@ pub async fn for_store(
     };
     Ok(CustomerAnswers {
         store_code: store.code,
-        store_name: store.name,
+        store_name: store.names.text(),
         timezone: store.timezone,
         answers,
         counted,

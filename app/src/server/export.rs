@@ -377,7 +377,7 @@ pub async fn league(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Vec<u8>
             "store".to_string(),
             s.rank.map(|r| r.to_string()).unwrap_or_default(),
             s.code.clone(),
-            s.name.clone(),
+            s.name.en.clone(),
             s.region.clone(),
             "1".into(),
         ];

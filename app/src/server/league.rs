@@ -229,7 +229,7 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
         rows.push(LeagueRow {
             rank: None,
             code: store.code,
-            name: store.name,
+            name: store.names.text(),
             region: store.region,
             figures: group.figures(),
             adjusted: None,

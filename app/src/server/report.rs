@@ -96,7 +96,7 @@ pub async fn for_response(
     Ok(Report {
         id: row.id,
         store_code: row.store_code,
-        store_name: row.store_name,
+        store_name: row.store_names.text(),
         timezone: row.timezone,
         channel: Channel::parse(&row.channel).unwrap_or(t.channel),
         template_title: t.title.clone(),
@@ -322,7 +322,7 @@ pub async fn comments(
     let (comments, next) = collect_comments(db, templates, listing, COMMENTS_PER_PAGE).await?;
     Ok(CommentList {
         store_code: store.code,
-        store_name: store.name,
+        store_name: store.names.text(),
         timezone: store.timezone,
         weeks,
         comments,

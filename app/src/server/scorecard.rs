@@ -195,7 +195,7 @@ pub async fn for_store(
     let unusual = unusual_in(&weeks, &counts);
     Ok(Scorecard {
         store_code: store.code,
-        store_name: store.name,
+        store_name: store.names.text(),
         timezone: store.timezone,
         weeks,
         channels,

@@ -13,7 +13,7 @@ use crate::i18n::Locale;
 
 pub struct StoreLink {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     pub key: String,
 }
 
@@ -38,13 +38,17 @@ impl StoreLink {
 
 /// The store, if the actor manages it (or oversees it). A store the actor may not see is
 /// "not found", so codes cannot be probed.
-async fn managed_store(db: &Db, actor: &Actor, code: &str) -> ServiceResult<(i64, String)> {
+async fn managed_store(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+) -> ServiceResult<(i64, crate::domain::I18nText)> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
     }
     org::visible_store_row(db, actor, code)
         .await?
-        .map(|s| (s.id, s.name))
+        .map(|s| (s.id, s.names.text()))
         .ok_or(ServiceError::NotFound)
 }
 

@@ -42,7 +42,7 @@ pub async fn for_store(
     };
     Ok(TeamView {
         store_code: store.code,
-        store_name: store.name,
+        store_name: store.names.text(),
         periods: self_assessment,
         questions: self_questions,
     })

@@ -156,7 +156,7 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
                 <tr>
                     <td class="num">{s.rank.map(|r| r.to_string()).unwrap_or_else(|| "–".into())}</td>
                     <th scope="row">
-                        <a href=format!("/stores/{}/scorecard?weeks={weeks}", s.code)>{s.name.clone()}</a>
+                        <a href=format!("/stores/{}/scorecard?weeks={weeks}", s.code)>{s.name.get(locale.code()).to_string()}</a>
                         <br/><small class="meta">{format!("{} · {}", s.code, s.region)}</small>
                     </th>
                     <td class="num">{f.responses}</td>

@@ -118,7 +118,7 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h1>{tr!(locale, "report.title", store = report.store_name.clone())}</h1>
+        <h1>{tr!(locale, "report.title", store = report.store_name.get(locale.code()).to_string())}</h1>
         <p class="meta">
             {channel_name(locale, report.channel)}" · "
             {tr!(locale, "report.template", title = report.template_title.get(lang).to_string(), version = report.template_version)}
@@ -282,7 +282,7 @@ fn CommentsView(locale: Locale, list: CommentList) -> impl IntoView {
         .map(|(comment, repeated)| view! { <CommentItem locale comment=comment.clone() timezone=timezone.clone() repeated/> })
         .collect_view();
     view! {
-        <h1>{tr!(locale, "comments.title", store = list.store_name.clone())}</h1>
+        <h1>{tr!(locale, "comments.title", store = list.store_name.get(locale.code()).to_string())}</h1>
         <p class="hint">{tr!(locale, "comments.lead", count = list.weeks)}</p>
         <ZoneNote timezone=list.timezone.clone()/>
         <ul class="comments">{items}</ul>

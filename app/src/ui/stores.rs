@@ -13,9 +13,17 @@ use crate::{tr, trn};
 fn matches(store: &StoreView, needle: &str) -> bool {
     let needle = lowercase(needle.trim());
     needle.is_empty()
-        || [&store.code, &store.name, &store.address, &store.region]
-            .iter()
-            .any(|f| lowercase(f).contains(&needle))
+        || [
+            Some(&store.code),
+            Some(&store.name.en),
+            store.name.zh_cn.as_ref(),
+            store.name.ru.as_ref(),
+            Some(&store.address),
+            Some(&store.region),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|f| lowercase(f).contains(&needle))
 }
 
 /// Unicode lower case. The browser asks JavaScript, which applies the same Unicode mapping
@@ -90,9 +98,10 @@ fn StoreItem(store: StoreView, manage: bool, staff: bool) -> impl IntoView {
         ),
         None => tr!(locale, "stores.never"),
     };
+    let name = store.name.get(locale.code()).to_string();
     view! {
         <li class="store">
-            <h2>{store.name.clone()}</h2>
+            <h2>{name.clone()}</h2>
             <p class="meta"><span class="code">{store.code.clone()}</span>" · "{store.region.clone()}" · "{store.timezone.clone()}</p>
             <p>{store.address.clone()}</p>
             <p class="figures">{trn!(locale, "stores.responses", count = store.recent_responses)}", "{last}</p>
@@ -102,10 +111,10 @@ fn StoreItem(store: StoreView, manage: bool, staff: bool) -> impl IntoView {
             })}
             {manage.then(|| view! {
                 <p class="links">
-                    <a href=format!("/stores/{}/scorecard", store.code) aria-label=tr!(locale, "score.link_for", store = store.name.clone())>{tr!(locale, "score.link")}</a>
-                    <a href=format!("/stores/{}/customers", store.code) aria-label=tr!(locale, "stores.customers_for", store = store.name.clone())>{tr!(locale, "stores.customers")}</a>
-                    <a href=format!("/stores/{}/team", store.code) aria-label=tr!(locale, "team.link_for", store = store.name.clone())>{tr!(locale, "team.link")}</a>
-                    <a href=format!("/stores/{}/qr", store.code) aria-label=tr!(locale, "stores.qr_for", store = store.name.clone())>{tr!(locale, "stores.qr")}</a>
+                    <a href=format!("/stores/{}/scorecard", store.code) aria-label=tr!(locale, "score.link_for", store = name.clone())>{tr!(locale, "score.link")}</a>
+                    <a href=format!("/stores/{}/customers", store.code) aria-label=tr!(locale, "stores.customers_for", store = name.clone())>{tr!(locale, "stores.customers")}</a>
+                    <a href=format!("/stores/{}/team", store.code) aria-label=tr!(locale, "team.link_for", store = name.clone())>{tr!(locale, "team.link")}</a>
+                    <a href=format!("/stores/{}/qr", store.code) aria-label=tr!(locale, "stores.qr_for", store = name.clone())>{tr!(locale, "stores.qr")}</a>
                 </p>
             })}
         </li>

@@ -21,7 +21,7 @@ pub fn TeamPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
                 Ok(team) => view! {
-                    <h1>{tr!(locale, "team.title", store = team.store_name.clone())}</h1>
+                    <h1>{tr!(locale, "team.title", store = team.store_name.get(locale.code()).to_string())}</h1>
                     <p class="lead">{tr!(locale, "self.privacy")}</p>
                     <SelfAssessment periods=team.periods.clone() questions=team.questions.clone()/>
                     <p><a href=format!("/stores/{}/scorecard", team.store_code)>{tr!(locale, "report.back")}</a></p>

@@ -100,7 +100,7 @@ fn form(
         }
     };
     CustomerView::Form(Arc::new(SurveyForm {
-        store_name: store.name.clone(),
+        store_name: store.names.text(),
         action,
         template: version.template.clone(),
         response_id,
@@ -163,7 +163,7 @@ async fn already_this_period(
         Ok(false) => None,
         Ok(true) => {
             let view = CustomerView::Thanks {
-                store_name: store.name.clone(),
+                store_name: store.names.text(),
                 already: true,
                 staff: true,
                 account,
@@ -298,7 +298,7 @@ pub async fn self_thanks(
     match employee(&state, &headers, &uri).await {
         Ok((_, csrf, store)) => {
             let view = CustomerView::Thanks {
-                store_name: store.name,
+                store_name: store.names.text(),
                 already: q.already.is_some(),
                 staff: true,
                 account: Some(csrf),
@@ -402,7 +402,7 @@ pub async fn staff_page(
     };
     if pass.is_none() {
         let view = CustomerView::PinPrompt {
-            store_name: store.name,
+            store_name: store.names.text(),
             action: format!("{path}/pin"),
             wrong: q.wrong.is_some(),
         };
@@ -561,7 +561,7 @@ pub async fn staff_thanks(
     match staff_store(&state, &headers, &uri, &code).await {
         Ok((store, _)) => {
             let view = CustomerView::Thanks {
-                store_name: store.name,
+                store_name: store.names.text(),
                 already: q.already.is_some(),
                 staff: true,
                 account: None,

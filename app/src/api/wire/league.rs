@@ -70,7 +70,7 @@ pub struct LeagueRow {
     /// Place in the ranking by adjusted score (1 = best), whatever the table is sorted by.
     pub rank: Option<u32>,
     pub code: String,
-    pub name: String,
+    pub name: crate::domain::I18nText,
     pub region: String,
     pub figures: GroupFigures,
     /// The overall score pulled towards the mean of all stores by how few answers it rests on.

@@ -63,7 +63,7 @@ pub struct DimensionPart {
 pub struct Report {
     pub id: String,
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// The store's IANA time zone: its times are shown on its clock.
     pub timezone: String,
     pub channel: Channel,
@@ -121,7 +121,7 @@ pub struct ReportLink {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct CommentList {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// The store's IANA time zone: its times are shown on its clock.
     pub timezone: String,
     pub weeks: u32,

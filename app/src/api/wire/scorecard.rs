@@ -123,7 +123,7 @@ pub struct Benchmark {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Scorecard {
     pub store_code: String,
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// The store's IANA time zone: its times are shown on its clock.
     pub timezone: String,
     /// The weeks of the period (Mondays), oldest first.

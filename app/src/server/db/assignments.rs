@@ -154,7 +154,7 @@ pub async fn cancel_visible(
 
 macro_rules! view_select {
     () => {
-        "SELECT a.id, s.code AS store_code, s.name AS store_name, s.address AS store_address,
+        "SELECT a.id, s.code AS store_code, s.name, s.name_zh_cn, s.name_ru, s.address AS store_address,
             s.phone AS store_phone,
             t.channel, t.template_key, tv.version, u.username AS shopper,
             a.window_start, a.window_end, a.instructions, a.response_id, a.cancelled_at
@@ -171,7 +171,8 @@ macro_rules! view_select {
 struct ViewRow {
     id: i64,
     store_code: String,
-    store_name: String,
+    #[sqlx(flatten)]
+    store_names: super::org::StoreNames,
     store_address: String,
     store_phone: String,
     channel: String,
@@ -193,7 +194,7 @@ impl ViewRow {
         Ok(AssignmentView {
             id: self.id,
             store_code: self.store_code,
-            store_name: self.store_name,
+            store_name: self.store_names.text(),
             store_address: self.store_address,
             store_phone: self.store_phone,
             channel,

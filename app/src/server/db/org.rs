@@ -2,6 +2,7 @@
 
 use super::Db;
 use crate::api::wire::StoreView;
+use crate::domain::I18nText;
 use crate::server::actor::Actor;
 use crate::server::from_ms;
 
@@ -31,6 +32,35 @@ macro_rules! readable_store_ids {
     };
 }
 
+/// A store's name in each language it has one: select `s.name, s.name_zh_cn, s.name_ru`
+/// (`store_name_columns!`) and flatten this into the row.
+#[derive(Clone, Debug, PartialEq, Default, sqlx::FromRow)]
+pub struct StoreNames {
+    pub name: String,
+    pub name_zh_cn: Option<String>,
+    pub name_ru: Option<String>,
+}
+
+impl StoreNames {
+    /// As the pages take it: the name for every language, the default one as fallback.
+    pub fn text(&self) -> I18nText {
+        let given = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
+        I18nText {
+            en: self.name.clone(),
+            zh_cn: given(&self.name_zh_cn),
+            ru: given(&self.name_ru),
+        }
+    }
+}
+
+/// The columns of [`StoreNames`] for a store table aliased `s`.
+#[macro_export]
+macro_rules! store_name_columns {
+    () => {
+        "s.name AS name, s.name_zh_cn AS name_zh_cn, s.name_ru AS name_ru"
+    };
+}
+
 /// "Recent" in store lists: the last 12 weeks, the default scorecard period.
 pub const RECENT_WINDOW_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
 
@@ -39,7 +69,8 @@ pub struct StoreRow {
     pub id: i64,
     pub region_id: i64,
     pub code: String,
-    pub name: String,
+    #[sqlx(flatten)]
+    pub names: StoreNames,
     /// IANA time zone: the store's weeks and months are its local ones.
     pub timezone: String,
 }
@@ -88,10 +119,36 @@ pub async fn create_store(db: &Db, s: NewStore<'_>) -> Result<i64, sqlx::Error> 
         .await
 }
 
+/// Set a store's Chinese and Russian names: None leaves one as it is, "" removes it.
+/// False when there is no such store.
+pub async fn set_store_names(
+    db: &Db,
+    code: &str,
+    zh_cn: Option<&str>,
+    ru: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let given = |v: Option<&str>| v.map(|v| (!v.is_empty()).then(|| v.to_string()));
+    let (zh_cn, ru) = (given(zh_cn), given(ru));
+    let r = sqlx::query(
+        "UPDATE stores SET
+            name_zh_cn = CASE WHEN $2 = 1 THEN $3 ELSE name_zh_cn END,
+            name_ru = CASE WHEN $4 = 1 THEN $5 ELSE name_ru END
+         WHERE code = $1",
+    )
+    .bind(code)
+    .bind(i64::from(zh_cn.is_some()))
+    .bind(zh_cn.flatten())
+    .bind(i64::from(ru.is_some()))
+    .bind(ru.flatten())
+    .execute(&db.pool)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 /// Unscoped lookup, for the ingest path (which checks the actor's right to submit itself).
 pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, region_id, code, name, timezone FROM stores WHERE code = $1 AND active = 1",
+        "SELECT s.id, s.region_id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone FROM stores s WHERE s.code = $1 AND s.active = 1",
     )
     .bind(code)
     .fetch_optional(&db.pool)
@@ -106,7 +163,7 @@ pub async fn visible_store_row(
     code: &str,
 ) -> Result<Option<StoreRow>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT id, region_id, code, name, timezone FROM stores WHERE code = $3 AND active = 1 AND id IN ",
+        "SELECT s.id, s.region_id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone FROM stores s WHERE s.code = $3 AND s.active = 1 AND s.id IN ",
         visible_store_ids!()
     ))
     .bind(actor.role.as_str())
@@ -131,7 +188,7 @@ pub async fn is_member_of_store(db: &Db, user_id: i64, store_id: i64) -> Result<
 macro_rules! store_view_select {
     () => {
         concat!(
-            "SELECT s.code, s.name, s.address, s.timezone, r.name AS region,
+            "SELECT s.code, s.name, s.name_zh_cn, s.name_ru, s.address, s.timezone, r.name AS region,
                 (SELECT COUNT(*) FROM responses x WHERE x.store_id = s.id AND x.finished_at >= $4)
                     AS recent_responses,
                 (SELECT MAX(x.finished_at) FROM responses x WHERE x.store_id = s.id)
@@ -154,7 +211,8 @@ pub async fn visible_stores(
     let pattern = format!("%{}%", search.trim().to_lowercase());
     let rows: Vec<StoreViewRow> = sqlx::query_as(concat!(
         store_view_select!(),
-        " AND (LOWER(s.code) LIKE $3 OR LOWER(s.name) LIKE $3 OR LOWER(s.address) LIKE $3)
+        " AND (LOWER(s.code) LIKE $3 OR LOWER(s.name) LIKE $3 OR LOWER(COALESCE(s.name_zh_cn, '')) LIKE $3
+              OR LOWER(COALESCE(s.name_ru, '')) LIKE $3 OR LOWER(s.address) LIKE $3)
          ORDER BY r.name, s.code"
     ))
     .bind(actor.role.as_str())
@@ -188,7 +246,8 @@ pub async fn visible_store(
 #[derive(sqlx::FromRow)]
 struct StoreViewRow {
     code: String,
-    name: String,
+    #[sqlx(flatten)]
+    names: StoreNames,
     address: String,
     timezone: String,
     region: String,
@@ -203,8 +262,8 @@ impl StoreViewRow {
                 let tz: chrono_tz::Tz = self.timezone.parse().unwrap_or(chrono_tz::UTC);
                 from_ms(ms).with_timezone(&tz).date_naive()
             }),
+            name: self.names.text(),
             code: self.code,
-            name: self.name,
             address: self.address,
             timezone: self.timezone,
             region: self.region,
@@ -233,7 +292,8 @@ pub async fn set_opening_hours(
 pub struct StaffStore {
     pub id: i64,
     pub code: String,
-    pub name: String,
+    #[sqlx(flatten)]
+    pub names: StoreNames,
     pub timezone: String,
     /// argon2 hash of the staff link's PIN; None: no staff link.
     pub staff_pin_hash: Option<String>,
@@ -241,7 +301,7 @@ pub struct StaffStore {
 
 pub async fn staff_store_by_code(db: &Db, code: &str) -> Result<Option<StaffStore>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, code, name, timezone, staff_pin_hash FROM stores WHERE code = $1 AND active = 1",
+        "SELECT s.id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone, s.staff_pin_hash FROM stores s WHERE s.code = $1 AND s.active = 1",
     )
     .bind(code)
     .fetch_optional(&db.pool)
@@ -251,7 +311,7 @@ pub async fn staff_store_by_code(db: &Db, code: &str) -> Result<Option<StaffStor
 /// The (first) active store a user is attached to: an employee's store.
 pub async fn staff_store_of_user(db: &Db, user_id: i64) -> Result<Option<StaffStore>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.id, s.code, s.name, s.timezone, s.staff_pin_hash FROM stores s
+        "SELECT s.id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone, s.staff_pin_hash FROM stores s
          JOIN user_stores us ON us.store_id = s.id
          WHERE us.user_id = $1 AND s.active = 1 ORDER BY s.id LIMIT 1",
     )
@@ -274,7 +334,8 @@ pub async fn set_staff_pin(db: &Db, store_id: i64, hash: Option<&str>) -> Result
 pub struct PlacedStore {
     pub id: i64,
     pub code: String,
-    pub name: String,
+    #[sqlx(flatten)]
+    pub names: StoreNames,
     pub region: String,
     pub organisation: String,
 }
@@ -285,7 +346,7 @@ pub async fn visible_placed_stores(
     actor: &Actor,
 ) -> Result<Vec<PlacedStore>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT s.id, s.code, s.name, r.name AS region, o.name AS organisation FROM stores s
+        "SELECT s.id, s.code, s.name, s.name_zh_cn, s.name_ru, r.name AS region, o.name AS organisation FROM stores s
          JOIN regions r ON r.id = s.region_id JOIN organisations o ON o.id = r.org_id
          WHERE s.active = 1 AND s.id IN ",
         visible_store_ids!(),

@@ -10,7 +10,8 @@ use crate::server::actor::Actor;
 pub struct ReportRow {
     pub id: String,
     pub store_code: String,
-    pub store_name: String,
+    #[sqlx(flatten)]
+    pub store_names: super::org::StoreNames,
     pub timezone: String,
     pub channel: String,
     pub template_key: String,
@@ -35,7 +36,7 @@ pub async fn visible_report_row(
     id: &str,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT r.id, s.code AS store_code, s.name AS store_name, s.timezone, r.channel, t.template_key,
+        "SELECT r.id, s.code AS store_code, s.name, s.name_zh_cn, s.name_ru, s.timezone, r.channel, t.template_key,
                 v.version AS template_version, r.started_at, r.finished_at, r.received_at,
                 r.answers AS answers_json, r.flags, r.status, r.status_reason
          FROM responses r

@@ -16,7 +16,7 @@ fn new_key() -> String {
 pub struct SurveyStore {
     pub id: i64,
     pub code: String,
-    pub name: String,
+    pub name: crate::domain::I18nText,
     /// IANA time zone, e.g. `Asia/Shanghai`.
     pub timezone: String,
     /// `HH:MM-HH:MM` local time, if known.
@@ -29,7 +29,7 @@ pub enum LinkTarget {
     /// The store's link in use.
     InUse(SurveyStore),
     /// A rotated link: the store is named, the survey is not offered.
-    Retired { store_name: String },
+    Retired { store_name: crate::domain::I18nText },
     /// No such store code and key.
     Unknown,
 }
@@ -87,7 +87,7 @@ pub async fn rotate(db: &Db, store_id: i64, now_ms: i64) -> Result<String, sqlx:
 /// Where a scanned `/s/{code}/{key}` leads. Only active stores take answers.
 pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget, sqlx::Error> {
     let row: Option<LinkRow> = sqlx::query_as(
-        "SELECT s.id, s.name, l.retired_at, s.active, s.code, s.timezone, s.opening_hours FROM survey_links l
+        "SELECT s.id, s.name, s.name_zh_cn, s.name_ru, l.retired_at, s.active, s.code, s.timezone, s.opening_hours FROM survey_links l
          JOIN stores s ON s.id = l.store_id
          WHERE s.code = $1 AND l.link_key = $2",
     )
@@ -100,13 +100,13 @@ pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget,
     };
     Ok(if row.retired_at.is_some() || row.active == 0 {
         LinkTarget::Retired {
-            store_name: row.name,
+            store_name: row.names.text(),
         }
     } else {
         LinkTarget::InUse(SurveyStore {
             id: row.id,
             code: row.code,
-            name: row.name,
+            name: row.names.text(),
             timezone: row.timezone,
             opening_hours: row.opening_hours,
         })
@@ -117,7 +117,8 @@ pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget,
 #[derive(sqlx::FromRow)]
 struct LinkRow {
     id: i64,
-    name: String,
+    #[sqlx(flatten)]
+    names: super::org::StoreNames,
     retired_at: Option<i64>,
     active: i64,
     code: String,

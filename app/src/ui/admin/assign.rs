@@ -59,7 +59,7 @@ pub fn AssignPage() -> impl IntoView {
                         <select id="a-store" name="store" required aria-invalid=invalid("store")>
                             {p.stores.into_iter().map(|(code, name)| {
                                 let selected = store.as_deref() == Some(code.as_str());
-                                view! { <option value=code.clone() selected=selected>{format!("{code} · {name}")}</option> }
+                                view! { <option value=code.clone() selected=selected>{format!("{code} · {}", name.get(locale.code()))}</option> }
                             }).collect_view()}
                         </select>
                         <label for="a-template">{tr!(locale, "assign.template")}</label>

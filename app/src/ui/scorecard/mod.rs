@@ -261,7 +261,7 @@ fn ScorecardView(locale: Locale, card: Scorecard) -> impl IntoView {
     let range = period_range(locale, &card.weeks);
     let has_data = !card.channels.is_empty();
     view! {
-        <h1>{tr!(locale, "score.title", store = card.store_name.clone())}</h1>
+        <h1>{tr!(locale, "score.title", store = card.store_name.get(locale.code()).to_string())}</h1>
         <nav class="chips" aria-label=tr!(locale, "score.period")>{periods}</nav>
         <p class="meta">{range}</p>
         {if has_data {

@@ -83,7 +83,8 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
                         owner: shop.owner(),
                         assignment: Some(a.id),
                         store: a.store_code.clone(),
-                        store_name: a.store_name.clone(),
+                        // The draft keeps the name in the language it was started in.
+                        store_name: a.store_name.get(locale.code()).to_string(),
                         channel: a.channel,
                         template: key,
                         template_version: version,
@@ -142,7 +143,7 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
         <p><a href="/shopper">{tr!(locale, "shopper.back_to_list")}</a></p>
         {move || job.get().map(|a| view! {
             <section class="card job-head" aria-label=tr!(locale, "shopper.store.about")>
-                <h2>{a.store_name.clone()}</h2>
+                <h2>{a.store_name.get(locale.code()).to_string()}</h2>
                 <super::store_facts::StoreFacts a=a with_scenario=true/>
             </section>
         })}

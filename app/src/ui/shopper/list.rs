@@ -105,7 +105,7 @@ fn AssignmentCard(a: AssignmentView, status: AssignmentStatus) -> impl IntoView 
         }
     );
     let open = matches!(status, AssignmentStatus::Due | AssignmentStatus::Overdue);
-    let title = format!("{} · {}", a.store_name, kind);
+    let title = format!("{} · {}", a.store_name.get(locale.code()), kind);
     view! {
         <li class="card">
             <h3>{title.clone()}</h3>

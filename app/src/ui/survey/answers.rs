@@ -70,7 +70,7 @@ pub fn CustomerAnswersPage() -> impl IntoView {
                     let base = format!("/stores/{}/customers", p.store_code);
                     let filters = [("exclude", "answers.filter.exclude"), ("include", "answers.filter.include"), ("only", "answers.filter.only")];
                     EitherOf4::D(view! {
-                        <h1>{tr!(locale, "answers.title", store = p.store_name.clone())}</h1>
+                        <h1>{tr!(locale, "answers.title", store = p.store_name.get(locale.code()).to_string())}</h1>
                         <crate::ui::ZoneNote timezone=p.timezone.clone()/>
                         <p class="lead">{nps_text(locale, &p.counted, "answers.nps")}</p>
                         {flagged_left_out(locale, p.counted.responses(), &p.with_flagged).map(|note| view! {

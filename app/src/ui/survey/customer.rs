@@ -30,7 +30,7 @@ pub enum CustomerView {
     Form(Arc<SurveyForm>),
     /// `staff`: a self-assessment (its own texts).
     Thanks {
-        store_name: String,
+        store_name: crate::domain::I18nText,
         already: bool,
         staff: bool,
         /// A signed-in employee's CSRF token: the page offers their store and sign-out.
@@ -38,7 +38,7 @@ pub enum CustomerView {
     },
     /// The staff link asks for the store's PIN first.
     PinPrompt {
-        store_name: String,
+        store_name: crate::domain::I18nText,
         action: String,
         wrong: bool,
     },
@@ -48,7 +48,7 @@ pub enum CustomerView {
     },
     /// A rotated link (or a closed store): a polite "no longer in use".
     Retired {
-        store_name: String,
+        store_name: crate::domain::I18nText,
     },
     /// No such store code and key.
     Unknown,
@@ -60,7 +60,7 @@ pub enum CustomerView {
 
 #[derive(Clone, Debug)]
 pub struct SurveyForm {
-    pub store_name: String,
+    pub store_name: crate::domain::I18nText,
     /// `/s/{code}/{key}`: where the form posts.
     pub action: String,
     pub template: Arc<Template>,
@@ -113,7 +113,7 @@ pub fn CustomerSurveyPage() -> impl IntoView {
                 <Title text=tr!(locale, "survey.thanks_title")/>
                 {account.map(|csrf| view! { <AccountBar csrf/> })}
                 <section class="survey-page" lang=locale.code()>
-                    <p class="survey-store">{store_name}</p>
+                    <p class="survey-store">{store_name.get(locale.code()).to_string()}</p>
                     <h1>{tr!(locale, "survey.thanks_title")}</h1>
                     <p class="lead">{tr!(locale, text)}</p>
                 </section>
@@ -127,7 +127,7 @@ pub fn CustomerSurveyPage() -> impl IntoView {
             return EitherOf7::F(view! {
                 <Title text=tr!(locale, "self.pin_title")/>
                 <section class="survey-page">
-                    <p class="survey-store">{store_name}</p>
+                    <p class="survey-store">{store_name.get(locale.code()).to_string()}</p>
                     <h1>{tr!(locale, "self.pin_title")}</h1>
                     <p class="lead">{tr!(locale, "self.pin_lead")}</p>
                     {wrong.then(|| view! { <p class="notice alert" role="alert">{tr!(locale, "self.pin_wrong")}</p> })}
@@ -165,7 +165,7 @@ pub fn CustomerSurveyPage() -> impl IntoView {
         CustomerView::Retired { store_name } => EitherOf7::C(view! {
             <Title text=tr!(locale, "survey.retired_title")/>
             <section class="survey-page">
-                <p class="survey-store">{store_name}</p>
+                <p class="survey-store">{store_name.get(locale.code()).to_string()}</p>
                 <h1>{tr!(locale, "survey.retired_title")}</h1>
                 <p class="lead">{tr!(locale, "survey.retired")}</p>
             </section>
@@ -253,7 +253,7 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
         {account.map(|csrf| view! { <AccountBar csrf/> })}
         <section class="survey-page">
             <div class="survey-top">
-                <p class="survey-store">{form.store_name.clone()}</p>
+                <p class="survey-store">{form.store_name.get(locale.code()).to_string()}</p>
                 <nav class="survey-langs" aria-label=tr!(locale, "lang.label")>
                     {Locale::ALL.into_iter().map(|l| view! {
                         <a href=lang_href(&form.action, l, form.tag, form.staff) hreflang=l.code() lang=l.code()

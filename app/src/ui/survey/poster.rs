@@ -26,7 +26,7 @@ pub fn PosterPage() -> impl IntoView {
                     Either::Right(view! {
                         <p class="no-print muted">{tr!(locale, "qr.print_hint")}</p>
                         <article class=class lang=lang.code()>
-                            <p class="poster-store">{p.store_name.clone()}</p>
+                            <p class="poster-store">{p.store_name.get(lang.code()).to_string()}</p>
                             <h1>{tr!(lang, "poster.invite")}</h1>
                             <p class="poster-lead">{tr!(lang, "poster.lead")}</p>
                             <img class="poster-qr" src=qr_src(&p, "svg") alt=tr!(lang, "poster.qr_alt")/>

@@ -49,7 +49,7 @@ pub fn SurveyLinkPage() -> impl IntoView {
                     let lang = p.lang;
                     let tag = p.tag;
                     Either::Right(view! {
-                        <h1>{tr!(locale, "qr.title", store = p.store_name.clone())}</h1>
+                        <h1>{tr!(locale, "qr.title", store = p.store_name.get(locale.code()).to_string())}</h1>
                         <p class="lead">{tr!(locale, "qr.lead")}</p>
                         {rotated().then(|| view! { <p class="notice status" role="status">{tr!(locale, "qr.rotated")}</p> })}
                         <div class="qr-layout">
