@@ -44,17 +44,19 @@ async fn put_target(
     .await
 }
 
-/// The combined overall score of one store's counted answers in `[from, to)` (week keys),
-/// straight from the raw responses with the stated weights.
-async fn raw_overall(app: &TestApp, code: &str, from: &str, to: &str) -> Option<f64> {
-    let rows = sqlx::query(
-        "SELECT r.channel, r.score_pct, r.finished_at, s.timezone FROM responses r JOIN stores s ON s.id = r.store_id
-         WHERE s.code = $1 AND r.status = 'counted' AND r.score_pct IS NOT NULL",
+/// The combined overall score of the stores' counted answers pooled, in `[from, to)` (week
+/// keys), straight from the raw responses with the stated weights.
+async fn raw_overall(app: &TestApp, codes: &[&str], from: &str, to: &str) -> Option<f64> {
+    let rows: Vec<sqlx::any::AnyRow> = sqlx::query(
+        "SELECT r.channel, r.score_pct, r.finished_at, s.timezone, s.code FROM responses r JOIN stores s ON s.id = r.store_id
+         WHERE r.status = 'counted' AND r.score_pct IS NOT NULL",
     )
-    .bind(code)
     .fetch_all(&app.db().pool)
     .await
-    .expect("raw");
+    .expect("raw")
+    .into_iter()
+    .filter(|r| codes.contains(&r.try_get::<String, _>(4).expect("code").as_str()))
+    .collect();
     let mut by_channel: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for r in rows {
         let week = week_key(
@@ -231,19 +233,23 @@ both_backends! {
         // The previous period: the 4 weeks before, from the raw answers.
         let week = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let first = card.weeks[0];
-        let previous = raw_overall(&app, "SH-001", &week(first - chrono::Duration::weeks(4)), &week(first)).await;
+        let previous = raw_overall(&app, &["SH-001"], &week(first - chrono::Duration::weeks(4)), &week(first)).await;
         let (got, want) = (overall.previous.expect("previous"), previous.expect("raw previous"));
         assert!((got - want).abs() < 0.01, "previous {got} vs raw {want}");
 
-        // The region's average: each of East China's four stores once, over the same weeks.
+        // The region's figure: East China's four stores' answers pooled, over the same weeks.
         let after_last = week(card.weeks[card.weeks.len() - 1] + chrono::Duration::weeks(1));
-        let mut stores = Vec::new();
-        for code in ["SH-001", "SH-002", "HZ-001", "SZ-001"] {
-            stores.push(raw_overall(&app, code, &week(first), &after_last).await.expect("store figure"));
-        }
-        let want = stores.iter().sum::<f64>() / stores.len() as f64;
-        let got = overall.region.expect("region average");
+        let want = raw_overall(&app, &["SH-001", "SH-002", "HZ-001", "SZ-001"], &week(first), &after_last).await.expect("region");
+        let got = overall.region.expect("region figure");
         assert!((got - want).abs() < 0.01, "region {got} vs raw {want}");
+
+        // The same figure as the league's row for the region.
+        let regional = actor_by_username(app.db(), "regional.east").await.expect("db").expect("regional");
+        let twelve = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let league = app::server::league::compute(app.db(), &regional, 12).await.expect("league");
+        let east = league.rollups.iter().find(|r| r.name == "East China").expect("east");
+        let (card_region, league_region) = (twelve.benchmarks[0].region.expect("region"), east.figures.overall.expect("league").value);
+        assert!((card_region - league_region).abs() < 1e-9, "scorecard {card_region} vs league {league_region}");
 
         // Removing the store's own target brings back the organisation's.
         let removed = serde_json::json!({"store": "SH-001", "measure": "overall", "value": null});
@@ -314,6 +320,7 @@ both_backends! {
         let (_, _, league) = app.send(get_with_cookie("/league", &regional)).await;
         let league = String::from_utf8(league).expect("utf8");
         assert_eq!(league.matches(r#"data-testid="unusual""#).count(), 1, "one store marked");
-        assert!(league.contains("far more than the usual"));
+        assert!(league.contains(": 40 (usually"), "the count and the usual week, in short");
+        assert!(league.contains("far more than the usual"), "the whole sentence as the tag's title");
     }
 }

@@ -90,11 +90,10 @@ pub fn target_for(goal: Goal, organisation: &[(Goal, f64)], store: &[(Goal, f64)
 /// with two, a manager could work out the other store's figure from it.
 pub const MIN_REGION_STORES: usize = 3;
 
-/// The average of the stores' figures, each store counting once (a busy store does not
-/// outweigh a quiet one), or None when fewer than [`MIN_REGION_STORES`] stores have one.
-pub fn region_average(store_figures: &[Option<f64>]) -> Option<f64> {
-    let values: Vec<f64> = store_figures.iter().flatten().copied().collect();
-    (values.len() >= MIN_REGION_STORES).then(|| values.iter().sum::<f64>() / values.len() as f64)
+/// The region's figure (its stores' answers pooled, as the league's region row shows it), or
+/// None when fewer than [`MIN_REGION_STORES`] of its stores have a figure of their own.
+pub fn region_figure(pooled: Option<f64>, stores_with_a_figure: usize) -> Option<f64> {
+    pooled.filter(|_| stores_with_a_figure >= MIN_REGION_STORES)
 }
 
 /// The change since the previous period, when both have a figure.
@@ -145,12 +144,10 @@ mod tests {
     }
 
     #[test]
-    fn a_region_average_needs_three_stores_and_counts_each_once() {
-        assert_eq!(region_average(&[Some(80.0), Some(60.0), None]), None);
-        assert_eq!(
-            region_average(&[Some(80.0), Some(60.0), Some(70.0), None]),
-            Some(70.0)
-        );
+    fn a_regions_figure_needs_three_stores_with_one() {
+        assert_eq!(region_figure(Some(70.0), 2), None);
+        assert_eq!(region_figure(Some(70.0), 3), Some(70.0));
+        assert_eq!(region_figure(None, 5), None);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::domain::self_assessment::MIN_ANSWERS;
 use crate::domain::stats::{
     choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Moments, BASELINE_WEEKS,
 };
-use crate::domain::targets::{region_average, target_for, Goal};
+use crate::domain::targets::{region_figure, target_for, Goal};
 use crate::domain::unusual::{unusual_weeks, UnusualWeek};
 use crate::domain::{Channel, Dimension, I18nText, Nps};
 
@@ -243,17 +243,25 @@ async fn benchmarks(
             region.entry(store_id).or_default().insert(channel, f);
         }
     }
+    // Pooled as the league's region row pools them, so both pages show the same figure.
+    let mut pooled: BTreeMap<Channel, Figures> = BTreeMap::new();
+    for store in region.values() {
+        for (c, f) in store {
+            pooled.entry(*c).or_default().merge(f);
+        }
+    }
     Ok(Goal::ALL
         .into_iter()
         .map(|goal| Benchmark {
             goal,
             value: goal_value(by_channel, goal),
             target: target_for(goal, &organisation, &own),
-            region: region_average(
-                &region
+            region: region_figure(
+                goal_value(&pooled, goal),
+                region
                     .values()
-                    .map(|s| goal_value(s, goal))
-                    .collect::<Vec<_>>(),
+                    .filter(|s| goal_value(s, goal).is_some())
+                    .count(),
             ),
             previous: goal_value(previous, goal),
         })

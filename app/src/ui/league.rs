@@ -169,8 +169,8 @@ fn LeagueView(locale: Locale, league: League) -> impl IntoView {
                         <span class="tag alert" title=signal_text(locale, signal)>{tr!(locale, "league.flagged", week = week.to_string())}</span>
                     })}
                     {s.unusual.map(|u| view! {
-                        " "<span class="tag alert" data-testid="unusual">{tr!(locale, "league.unusual")}</span>
-                        <br/><small class="meta unusual-why">{crate::ui::scorecard::unusual_text(locale, &u)}</small>
+                        " "<span class="tag alert" data-testid="unusual" title=crate::ui::scorecard::unusual_text(locale, &u)>{tr!(locale, "league.unusual")}</span>
+                        <br/><small class="meta">{tr!(locale, "league.unusual_short", week = u.week.format("%m-%d").to_string(), count = u.count, usual = u.usual)}</small>
                     })}</td>
                 </tr>
             }

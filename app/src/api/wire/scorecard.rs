@@ -113,8 +113,8 @@ pub struct Benchmark {
     pub value: Option<f64>,
     /// The store's own target, or the organisation's.
     pub target: Option<f64>,
-    /// The average of the region's stores over the same weeks (None: fewer than three stores
-    /// have a figure).
+    /// The region's figure over the same weeks, its stores' answers pooled as in the league's
+    /// region row (None: fewer than three of its stores have a figure).
     pub region: Option<f64>,
     /// The same measure over the same number of weeks just before the period.
     pub previous: Option<f64>,
