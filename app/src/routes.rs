@@ -186,6 +186,13 @@ pub const ROUTES: &[Route] = &[
         Roles(PLANNERS),
         Assignment,
     ),
+    route(
+        Post,
+        "/assign/{id}/restore",
+        Handler,
+        Roles(PLANNERS),
+        Assignment,
+    ),
     route(Get, "/export/responses.csv", Handler, Roles(MANAGERS), Own),
     route(Get, "/league.csv", Handler, Roles(MANAGERS), Own),
     route(
@@ -277,6 +284,13 @@ pub const ROUTES: &[Route] = &[
     route(
         Post,
         "/api/v1/assignments/{id}/cancel",
+        Handler,
+        Roles(PLANNERS),
+        Assignment,
+    ),
+    route(
+        Post,
+        "/api/v1/assignments/{id}/restore",
         Handler,
         Roles(PLANNERS),
         Assignment,

@@ -225,4 +225,57 @@ both_backends! {
         let (_, _, body) = app.send(get_with_cookie("/assign", &manager)).await;
         assert!(String::from_utf8(body).expect("utf8").contains("Only administrators and regional managers"));
     }
+
+    async fn a_cancellation_can_be_undone_while_the_window_lasts_and_nobody_else_was_assigned(app: TestApp) {
+        publish_builtins(&app).await;
+        let (_, created) = assign(&app, "regional.north", &request("N-1", 0, 2)).await;
+        let id = created["id"].as_i64().expect("id");
+        let regional = app.token("regional.north").await;
+        let restore = |id: i64| format!("/api/v1/assignments/{id}/restore");
+        // Not cancelled: nothing to undo.
+        assert_eq!(app.post_json(&restore(id), &json!({}), &regional).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.post_json(&format!("/api/v1/assignments/{id}/cancel"), &json!({}), &regional).await.0, StatusCode::NO_CONTENT);
+        let shopper = app.token("shopper").await;
+        let listed = |feed: &Value| feed["assignments"].as_array().expect("list").iter().find(|a| a["id"] == id).map(|a| a["cancelled"].clone());
+        let (_, feed) = app.get("/api/v1/shopper/assignments", &shopper).await;
+        assert_eq!(listed(&feed), Some(json!(true)));
+        // A store manager and the shopper cannot undo it.
+        assert_eq!(app.post_json(&restore(id), &json!({}), &app.token("manager.n1").await).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(app.post_json(&restore(id), &json!({}), &shopper).await.0, StatusCode::FORBIDDEN);
+        // Its planner can: the phone sees it open again.
+        assert_eq!(app.post_json(&restore(id), &json!({}), &regional).await.0, StatusCode::NO_CONTENT);
+        let (_, feed) = app.get("/api/v1/shopper/assignments", &shopper).await;
+        assert_eq!(listed(&feed), Some(json!(false)));
+        assert_eq!(app.post_json(&restore(id), &json!({}), &regional).await.0, StatusCode::NOT_FOUND, "a replay changes nothing");
+
+        // Cancelled again and the shopper sent to the store anew: undoing would break the
+        // revisit rule, so it is refused and nothing changes.
+        assert_eq!(app.post_json(&format!("/api/v1/assignments/{id}/cancel"), &json!({}), &regional).await.0, StatusCode::NO_CONTENT);
+        let (status, _) = assign(&app, "regional.north", &request("N-1", 0, 2)).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, body) = app.post_json(&restore(id), &json!({}), &regional).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM assignments WHERE cancelled_at IS NULL").await, 1);
+
+        // The page: cancelling offers the undo, and the undo says so.
+        let (_, second) = assign(&app, "regional.north", &request("N-2", 0, 2)).await;
+        let second = second["id"].as_i64().expect("id");
+        let cookie = app.login("regional.north").await;
+        let csrf = app.csrf_of(&cookie).await;
+        let (_, headers, _) = app.send(form_post(&format!("/assign/{second}/cancel"), &format!("csrf={csrf}"), Some(&cookie))).await;
+        let location = headers.get("location").expect("location").to_str().expect("ascii").to_string();
+        assert_eq!(location, format!("/assign?cancelled={second}"));
+        let (_, _, page) = app.send(get_with_cookie(&location, &cookie)).await;
+        let page = String::from_utf8(page).expect("utf8");
+        assert!(page.contains(&format!(r#"action="/assign/{second}/restore""#)) && page.contains("Assignment cancelled"));
+        let (_, headers, _) = app.send(form_post(&format!("/assign/{second}/restore"), &format!("csrf={csrf}"), Some(&cookie))).await;
+        assert_eq!(headers.get("location").and_then(|l| l.to_str().ok()), Some("/assign?restored=1"));
+        let (_, _, page) = app.send(get_with_cookie("/assign?restored=1", &cookie)).await;
+        assert!(String::from_utf8(page).expect("utf8").contains("Cancellation undone"));
+        // Without the session's token the form is refused and nothing changes.
+        app.send(form_post(&format!("/assign/{second}/cancel"), &format!("csrf={csrf}"), Some(&cookie))).await;
+        let (status, _, _) = app.send(form_post(&format!("/assign/{second}/restore"), "csrf=forged", Some(&cookie))).await;
+        assert_ne!(status, StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT COUNT(*) FROM assignments WHERE cancelled_at IS NULL").await, 1);
+    }
 }

@@ -154,7 +154,16 @@ fn allowed(route: &Route, person: &Person, target: &str) -> bool {
 
 async fn fill(app: &TestApp, route: &Route, person: &Person, target: &str, f: &Fixtures) -> String {
     let store = f.store(target);
-    let id = if route.path.contains("assign") {
+    let id = if route.path.ends_with("/restore") {
+        // A cancelled assignment of its own, to be restored.
+        let id = app.assignment(target, "instore-visit").await;
+        sqlx::query("UPDATE assignments SET cancelled_at = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&app.db().pool)
+            .await
+            .expect("cancel");
+        id.to_string()
+    } else if route.path.contains("assign") {
         // Cancelling changes it: each request gets an open assignment of its own.
         app.assignment(target, "instore-visit").await.to_string()
     } else if route.method == app::routes::Method::Put {

@@ -234,6 +234,10 @@ pub struct AssignPageData {
     /// (field, value) typed into the refused form.
     pub posted: Vec<(String, String)>,
     pub created: bool,
+    /// The assignment just cancelled: the page offers to undo it.
+    pub cancelled: Option<i64>,
+    /// A cancellation was just undone.
+    pub restored: bool,
 }
 
 #[server(endpoint = "assign-page")]
@@ -320,6 +324,11 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
             .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
             .collect(),
         created: query.iter().any(|(k, _)| k == "created"),
+        cancelled: query
+            .iter()
+            .find(|(k, _)| k == "cancelled")
+            .and_then(|(_, v)| v.parse().ok()),
+        restored: query.iter().any(|(k, _)| k == "restored"),
     })
 }
 

@@ -161,6 +161,27 @@ pub async fn cancel_assignment(db: &Db, actor: &Actor, id: i64, now_ms: i64) -> 
     }
 }
 
+/// Undo a cancellation (see `assignments::restore_visible`): the shopper's phone shows the
+/// assignment again at its next sync.
+pub async fn restore_assignment(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    min_gap_days: u32,
+) -> ServiceResult<()> {
+    if !may_assign(actor.role) {
+        return Err(ServiceError::Forbidden);
+    }
+    match assignments::restore_visible(db, actor, id, lenient_today(), min_gap_days).await? {
+        assignments::Restored::Done => Ok(()),
+        assignments::Restored::NotFound => Err(ServiceError::NotFound),
+        assignments::Restored::TooClose => Err(ServiceError::invalid(
+            "shopper",
+            format!("the shopper has another assignment at this store since; {TOO_CLOSE} {min_gap_days} days apart"),
+        )),
+    }
+}
+
 /// The signed-in shopper's assignments and every template version they pin.
 pub async fn shopper_feed(
     db: &Db,

@@ -227,7 +227,26 @@ pub async fn cancel_assignment(
         Err(r) => return r,
     };
     match assign::cancel_assignment(&state.db, &actor, id, now_ms()).await {
-        Ok(()) => see_other("/assign", vec![]),
+        // The page offers to undo it.
+        Ok(()) => see_other(&format!("/assign?cancelled={id}"), vec![]),
+        Err(e) => e.into_html_error(),
+    }
+}
+
+/// Undo a cancellation from the assignment page.
+pub async fn restore_assignment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let actor = match session_form(&state, &headers, &form.csrf, "/assign").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match assign::restore_assignment(&state.db, &actor, id, state.settings.revisit_days).await {
+        Ok(()) => see_other("/assign?restored=1", vec![]),
+        Err(ServiceError::Invalid(_)) => see_other("/assign?error=too_close", vec![]),
         Err(e) => e.into_html_error(),
     }
 }

@@ -87,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/assign", post(admin::create_assignment))
         .route("/assign/{id}/cancel", post(admin::cancel_assignment))
+        .route("/assign/{id}/restore", post(admin::restore_assignment))
         .route("/export/responses.csv", get(exports::responses_csv))
         .route("/league.csv", get(exports::league_csv))
         .route("/stores/{code}/scorecard.csv", get(exports::scorecard_csv))

@@ -119,6 +119,68 @@ pub async fn insert_unless_too_close(
     Ok(Ok(id))
 }
 
+/// What undoing a cancellation came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restored {
+    Done,
+    /// No cancelled, unanswered assignment with a window not yet over, in a store the actor
+    /// may see.
+    NotFound,
+    /// The shopper got another assignment at the store since, too close to this one.
+    TooClose,
+}
+
+/// Undo the cancellation of an assignment in a store the actor may see: only while nobody
+/// answered it, its window is not over (`today`, the earliest date anywhere), and no live
+/// assignment of the same shopper at the store is within `min_gap_days` of it (the rule a
+/// new assignment meets). The check and the change are one write transaction.
+pub async fn restore_visible(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+    min_gap_days: u32,
+) -> Result<Restored, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let found: Option<(i64, i64, String, String)> = sqlx::query_as(concat!(
+        "SELECT shopper_id, store_id, window_start, window_end FROM assignments
+         WHERE id = $3 AND cancelled_at IS NOT NULL AND response_id IS NULL AND window_end >= $4
+           AND store_id IN ",
+        crate::visible_store_ids!()
+    ))
+    .bind(actor.role.as_str())
+    .bind(actor.user_id)
+    .bind(id)
+    .bind(date_text(today))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((shopper_id, store_id, start, end)) = found else {
+        return Ok(Restored::NotFound);
+    };
+    let (start, end) = (parse_date(&start)?, parse_date(&end)?);
+    let others: Vec<(String, String)> = sqlx::query_as(
+        "SELECT window_start, window_end FROM assignments
+         WHERE shopper_id = $1 AND store_id = $2 AND cancelled_at IS NULL AND id <> $3",
+    )
+    .bind(shopper_id)
+    .bind(store_id)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (s, e) in &others {
+        let (s, e) = (parse_date(s)?, parse_date(e)?);
+        if crate::domain::assignment::too_close(s, e, start, end, min_gap_days) {
+            return Ok(Restored::TooClose);
+        }
+    }
+    sqlx::query("UPDATE assignments SET cancelled_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Restored::Done)
+}
+
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<AssignmentRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, store_id, template_version_id, shopper_id, window_start, window_end,

@@ -44,6 +44,14 @@ pub fn AssignPage() -> impl IntoView {
                     EitherOf4::D(view! {
                     <p class="lead">{tr!(locale, "assign.lead", days = p.revisit_days)}</p>
                     {p.created.then(|| view! { <p class="notice status" role="status">{tr!(locale, "assign.created")}</p> })}
+                    {p.restored.then(|| view! { <p class="notice status" role="status">{tr!(locale, "assign.restored")}</p> })}
+                    {p.cancelled.map(|id| view! {
+                        <form method="post" action=format!("/assign/{id}/restore") class="notice status inline" role="status">
+                            <input type="hidden" name="csrf" value=csrf/>
+                            {tr!(locale, "assign.cancelled")}" "
+                            <button type="submit" class="button secondary">{tr!(locale, "assign.undo")}</button>
+                        </form>
+                    })}
                     {(!p.errors.is_empty()).then(|| view! {
                         <div class="notice alert" role="alert">
                             <p>{tr!(locale, "assign.error.lead")}</p>
@@ -106,6 +114,9 @@ pub fn AssignPage() -> impl IntoView {
                                     {p.recent.into_iter().map(|a| {
                                         let state = if a.cancelled { "assign.state.cancelled" } else if a.submitted { "assign.state.submitted" } else { "assign.state.open" };
                                         let open = !a.cancelled && !a.submitted;
+                                        // A cancellation can be undone while the window lasts.
+                                        let restorable = a.cancelled && !a.submitted
+                                            && a.window_end >= chrono::Utc::now().date_naive() - chrono::Duration::days(1);
                                         let label = format!("{} {} {}", tr!(locale, "assign.cancel"), a.store_code, a.shopper);
                                         view! {
                                             <tr>
@@ -124,6 +135,12 @@ pub fn AssignPage() -> impl IntoView {
                                                                 <button type="submit" class="button secondary">{tr!(locale, "assign.cancel_confirm")}</button>
                                                             </form>
                                                         </details>
+                                                    })}
+                                                    {restorable.then(|| view! {
+                                                        <form method="post" action=format!("/assign/{}/restore", a.id) class="inline">
+                                                            <input type="hidden" name="csrf" value=csrf/>
+                                                            <button type="submit" class="button secondary" aria-label=format!("{} {} {}", tr!(locale, "assign.undo"), a.store_code, a.shopper)>{tr!(locale, "assign.undo")}</button>
+                                                        </form>
                                                     })}
                                                 </td>
                                             </tr>

@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/assignments", post(create_assignment))
         .route("/assignments/{id}/cancel", post(cancel_assignment))
+        .route("/assignments/{id}/restore", post(restore_assignment))
         .route("/shopper/assignments", get(shopper_assignments))
         .route("/photos/{sha256}", get(get_photo))
         .route(
@@ -364,6 +365,21 @@ async fn cancel_assignment(
         return Err(ServiceError::invalid("body", "send application/json"));
     }
     assign::cancel_assignment(&state.db, &actor, id, now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/v1/assignments/{id}/restore`: undo a cancellation (204), as the assignment page
+/// does; 404 when it was answered, its window is over or it is not cancelled.
+async fn restore_assignment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+) -> ServiceResult<Response> {
+    if !is_json(&headers) && !headers.contains_key(header::AUTHORIZATION) {
+        return Err(ServiceError::invalid("body", "send application/json"));
+    }
+    assign::restore_assignment(&state.db, &actor, id, state.settings.revisit_days).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
