@@ -23,7 +23,7 @@ async function signIn(page, user) {
   await page.getByLabel(/Username|用户名|Имя/).fill(user);
   await page.getByLabel(/Password|密码|Пароль/).fill("servscope-demo");
   await page.getByRole("button", { name: /Sign in|登录|Войти/ }).click();
-  await page.waitForURL(/\/(stores|shopper)/);
+  await page.waitForURL(/\/(stores|shopper|self)/);
 }
 
 async function shopperForm(p) {
