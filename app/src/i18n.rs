@@ -1,6 +1,7 @@
 //! Interface languages: English, Simplified Chinese and Russian.
 //!
-//! Messages live in `locales/app.yml` (rust-i18n, compiled in). The language is chosen from
+//! Messages live in `locales/app.yml` and, those the browser shows too, in
+//! `locales/browser/app.yml` (rust-i18n, compiled in; the bundle carries only the latter). The language is chosen from
 //! the `lang` cookie, else the browser's Accept-Language, else English; the server writes
 //! it into `<html lang>` and the browser reads it back from there when hydrating, so both
 //! render the same text.
@@ -163,10 +164,28 @@ mod tests {
         assert_eq!(Locale::negotiate(None, None), Locale::En);
     }
 
+    /// Both catalogues: the server's and the browser's.
+    const CATALOGUE: [&str; 2] = [
+        include_str!("../locales/app.yml"),
+        include_str!("../locales/browser/app.yml"),
+    ];
+
+    /// The message keys of a catalogue file, in order.
+    fn keys_of(catalogue: &str) -> Vec<&str> {
+        catalogue
+            .lines()
+            .filter(|l| !l.starts_with([' ', '_', '#']) && l.ends_with(':'))
+            .map(|l| l.trim_end_matches(':'))
+            .collect()
+    }
+
     #[test]
     fn every_key_in_the_catalogue_has_english_chinese_and_russian() {
-        let catalogue = include_str!("../locales/app.yml");
-        let lines: Vec<&str> = catalogue.lines().filter(|l| !l.trim().is_empty()).collect();
+        let catalogue = CATALOGUE.concat();
+        let lines: Vec<&str> = catalogue
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .collect();
         let mut keys = 0;
         for (i, line) in lines.iter().enumerate() {
             if line.starts_with(' ') || line.starts_with('_') {
@@ -227,9 +246,9 @@ mod tests {
     #[test]
     fn plural_messages_have_every_form_of_their_language() {
         // key -> (language, text) as the catalogue lists them.
-        let catalogue = include_str!("../locales/app.yml");
+        let catalogue = CATALOGUE.concat();
         let mut messages: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
-        for line in catalogue.lines() {
+        for line in catalogue.lines().filter(|l| !l.starts_with('#')) {
             if !line.starts_with(' ') && line.ends_with(':') {
                 messages.push((line, Vec::new()));
             } else if let (Some((_, langs)), Some((lang, text))) =
@@ -253,6 +272,40 @@ mod tests {
             }
         }
         assert!(plural.len() >= 9, "{} plural messages", plural.len());
+    }
+
+    /// The browser's catalogue holds every message the code the browser runs names: the
+    /// shopper app, the header and the app frame. A key left in the server's file would show
+    /// as its bare name on the phone. (Each key is in one file only.)
+    #[test]
+    fn the_browser_catalogue_has_every_message_the_browser_shows() {
+        let server = keys_of(CATALOGUE[0]);
+        let browser = keys_of(CATALOGUE[1]);
+        for key in &browser {
+            assert!(!server.contains(key), "{key} is in both catalogues");
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut files = vec![dir.join("mod.rs"), dir.join("layout.rs")];
+        for entry in std::fs::read_dir(dir.join("shopper")).expect("ui/shopper") {
+            files.push(entry.expect("a file").path());
+        }
+        let mut named = 0;
+        for file in files {
+            let code = std::fs::read_to_string(&file).expect("source");
+            // Every string literal that is a message key (keys are also picked from tables).
+            for literal in code.split('"').skip(1).step_by(2) {
+                if server.contains(&literal) {
+                    panic!(
+                        "{} shows {literal}, which only the server knows",
+                        file.display()
+                    );
+                }
+                named += usize::from(browser.contains(&literal));
+            }
+        }
+        assert!(named > 60, "{named} keys named");
+        // Named by pattern (`state_label`): the whole `shopper.` family is the browser's.
+        assert!(server.iter().all(|k| !k.starts_with("shopper.")));
     }
 
     #[test]

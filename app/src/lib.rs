@@ -8,7 +8,12 @@
 
 #![recursion_limit = "256"]
 
+// The server knows every message; the browser bundle carries only the ones the browser shows
+// (`locales/browser`, a quarter of them), which keeps the shopper's first load smaller.
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
 rust_i18n::i18n!("locales", fallback = "en");
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+rust_i18n::i18n!("locales/browser", fallback = "en");
 
 pub mod api;
 pub mod domain;
@@ -24,7 +29,9 @@ pub mod ui;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::App);
+    // Only `/shopper` loads the bundle, and its app is built, not hydrated: the server renders
+    // every other page completely, so nothing else needs the page's code in the browser.
+    ui::shopper::start();
     // End-to-end tests wait for this before interacting with client-side behaviour.
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())

@@ -29,7 +29,7 @@ impl Method {
 /// How a route answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Serve {
-    /// A page of the app that hydrates (loads the bundle).
+    /// The shopper app: the one page that loads the bundle, which builds the app into it.
     Hydrated,
     /// A page rendered on the server only: plain HTML and forms, no bundle.
     ServerOnly,
@@ -101,9 +101,9 @@ use Who::{Anyone, Roles, SignedIn};
 
 pub const ROUTES: &[Route] = &[
     // Pages.
-    route(Get, "/", Hydrated, Anyone, Own),
-    route(Get, "/login", Hydrated, Anyone, Own),
-    route(Get, "/stores", Hydrated, SignedIn, Own),
+    route(Get, "/", ServerOnly, Anyone, Own),
+    route(Get, "/login", ServerOnly, Anyone, Own),
+    route(Get, "/stores", ServerOnly, SignedIn, Own),
     // The shopper's offline app shell: signed out it asks to sign in; its data comes from the API.
     route(Get, "/shopper", Hydrated, Anyone, Own),
     route(Get, "/stores/{code}/qr", ServerOnly, Roles(MANAGERS), Store),

@@ -57,7 +57,7 @@ test("the store search works as a plain form without JavaScript @js-off", async 
   await expect(page.getByRole("heading", { name: "Tverskaya" })).toBeVisible();
 });
 
-test("after hydration the store list narrows as you type, without a page load @hydrated", async ({ page }, info) => {
+test("the store list narrows as you type, without a page load @hydrated", async ({ page }, info) => {
   await signIn(page, info, "regional.russia");
   await ready(page, info);
   await expect(page.getByText("4 of 4 stores")).toBeVisible();
@@ -89,7 +89,7 @@ test("an admin creates an API token, sees it once, and revokes it", async ({ pag
   expect(refused.status()).toBe(401);
 });
 
-test("links from a hydrated page open the form-only pages, which load no bundle", async ({ page }, info) => {
+test("links from the store list open the other pages, which load no bundle either", async ({ page }, info) => {
   await signIn(page, info, "regional.east");
   await expect(page).toHaveURL(/\/stores$/);
   await ready(page, info);

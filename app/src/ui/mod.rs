@@ -90,15 +90,11 @@ pub fn use_me() -> MeResource {
     })
 }
 
-/// Pages that are plain server-rendered HTML with forms and nothing for a script to do: the
-/// browser never loads the bundle on them, so they cost the shopper's phone (which downloads
-/// one bundle for every page) nothing. Their routes exist in the browser only to turn a
-/// client-side navigation into a page load (`ServerOnly`).
+/// Every page but the shopper app's is plain server-rendered HTML with forms (and at most a
+/// small script of its own): the browser loads the bundle only where the route table says
+/// `Hydrated`, which is `/shopper`. An unknown address (the not-found page) loads nothing.
 pub fn is_server_only(path: &str) -> bool {
-    matches!(
-        crate::routes::page_serve(path),
-        Some(Serve::ServerOnly | Serve::Customer)
-    )
+    crate::routes::page_serve(path) != Some(Serve::Hydrated)
 }
 
 /// The customer survey (`/s/{code}/{key}` and its thank-you page) and the employee
@@ -238,11 +234,10 @@ pub fn App() -> impl IntoView {
             <layout::Header/>
             <main id="main">
                 <Routes fallback=move || view! { <NotFound/> }>
-                    <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("login") view=signin::SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("stores") view=stores::StoresPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view=server_only!(home::HomePage) ssr=SsrMode::Async/>
+                    <Route path=path!("login") view=server_only!(signin::SignInPage) ssr=SsrMode::Async/>
+                    <Route path=path!("stores") view=server_only!(stores::StoresPage) ssr=SsrMode::Async/>
                     <Route path=path!("shopper") view=shopper::ShopperPage ssr=SsrMode::Async/>
-                    // Server-only pages (`is_server_only`).
                     <Route path=path!("stores/:code/qr") view=server_only!(survey::qr_page::SurveyLinkPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/scorecard") view=server_only!(scorecard::ScorecardPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/comments") view=server_only!(report::CommentsPage) ssr=SsrMode::Async/>

@@ -1,5 +1,5 @@
-//! The store list of the signed-in user. The search works as a plain GET form without
-//! JavaScript; once hydrated, the list also narrows as you type.
+//! The store list of the signed-in user, rendered on the server only (no bundle): the search
+//! is a plain GET form, and the small `stores.js` narrows the list as you type.
 
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
@@ -10,33 +10,22 @@ use crate::api::wire::{Role, StoreView};
 use crate::api::{list_stores, AppError};
 use crate::{tr, trn};
 
-fn matches(store: &StoreView, needle: &str) -> bool {
-    let needle = lowercase(needle.trim());
-    needle.is_empty()
-        || [
-            Some(&store.code),
-            Some(&store.name.en),
-            store.name.zh_cn.as_ref(),
-            store.name.ru.as_ref(),
-            Some(&store.address),
-            Some(&store.region),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|f| lowercase(f).contains(&needle))
-}
-
-/// Unicode lower case. The browser asks JavaScript, which applies the same Unicode mapping
-/// as Rust, so the bundle need not carry Rust's case tables.
-fn lowercase(s: &str) -> String {
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    {
-        String::from(js_sys::JsString::from(s).to_lower_case())
-    }
-    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
-    {
-        s.to_lowercase()
-    }
+/// What the typing filter of `stores.js` searches: code, names, address and region, lower
+/// case (JavaScript lower-cases what is typed with the same Unicode mapping).
+fn search_text(store: &StoreView) -> String {
+    [
+        Some(&store.code),
+        Some(&store.name.en),
+        store.name.zh_cn.as_ref(),
+        store.name.ru.as_ref(),
+        Some(&store.address),
+        Some(&store.region),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|f| f.to_lowercase())
+    .collect::<Vec<_>>()
+    .join("\n")
 }
 
 #[component]
@@ -46,15 +35,13 @@ pub fn StoresPage() -> impl IntoView {
     let query = use_query_map();
     let url_search = move || query.with(|q| q.get("q").unwrap_or_default());
     let stores = Resource::new(url_search, list_stores);
-    let filter = RwSignal::new(url_search());
 
     view! {
         <h1>{tr!(locale, "stores.title")}</h1>
         <form method="get" action="/stores" role="search" class="search">
             <label for="store-search">{tr!(locale, "stores.search")}</label>
             <div class="row">
-                <input id="store-search" name="q" type="search" prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))/>
+                <input id="store-search" name="q" type="search" value=url_search/>
                 <button type="submit" class="button secondary">{tr!(locale, "stores.search_button")}</button>
             </div>
         </form>
@@ -72,13 +59,17 @@ pub fn StoresPage() -> impl IntoView {
                 Ok(all) => {
                     let total = all.len();
                     let manage = matches!(me.get(), Some(Ok(Some(ref m))) if m.role.reads_scores());
-                    let staff = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == crate::api::wire::Role::Employee);
-                    let shown = Memo::new(move |_| all.iter().filter(|s| matches(s, &filter.get())).cloned().collect::<Vec<_>>());
+                    let staff = matches!(me.get(), Some(Ok(Some(ref m))) if m.role == Role::Employee);
+                    // stores.js puts the shown count where `{count}` stands.
+                    let template = tr!(locale, "stores.count", count = "{count}", total = total);
                     EitherOf4::D(view! {
-                        <p class="count" aria-live="polite">{move || tr!(locale, "stores.count", count = shown.with(Vec::len), total = total)}</p>
+                        <p class="count" aria-live="polite" data-template=template>
+                            {tr!(locale, "stores.count", count = total, total = total)}
+                        </p>
                         <ul class="store-list">
-                            {move || shown.get().into_iter().map(|s| view! { <StoreItem store=s manage staff/> }).collect_view()}
+                            {all.into_iter().map(|s| view! { <StoreItem store=s manage staff/> }).collect_view()}
                         </ul>
+                        <script src="/stores.js" defer nonce=leptos::nonce::use_nonce()></script>
                     })
                 }
             })}
@@ -100,7 +91,7 @@ fn StoreItem(store: StoreView, manage: bool, staff: bool) -> impl IntoView {
     };
     let name = store.name.get(locale.code()).to_string();
     view! {
-        <li class="store">
+        <li class="store" data-search=search_text(&store)>
             <h2>{name.clone()}</h2>
             <p class="meta"><span class="code">{store.code.clone()}</span>" · "{store.region.clone()}" · "{store.timezone.clone()}</p>
             <p>{store.address.clone()}</p>
@@ -126,10 +117,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_matches_code_name_address_or_region_ignoring_case() {
+    fn the_typing_filter_searches_code_names_address_and_region_in_lower_case() {
         let s = StoreView {
             code: "SH-001".into(),
-            name: "Nanjing Road".into(),
+            name: crate::domain::I18nText {
+                en: "Nanjing Road".into(),
+                zh_cn: Some("南京路店".into()),
+                ru: Some("Нанкинская".into()),
+            },
             address: "1 Nanjing Rd".into(),
             timezone: "Asia/Shanghai".into(),
             region: "East".into(),
@@ -137,10 +132,20 @@ mod tests {
             last_response_at: None,
             last_response_day: None,
         };
-        assert!(matches(&s, "sh-0"));
-        assert!(matches(&s, "NANJING"));
-        assert!(matches(&s, "east"));
-        assert!(matches(&s, "  "));
-        assert!(!matches(&s, "moscow"));
+        let text = search_text(&s);
+        for needle in [
+            "sh-0",
+            "nanjing road",
+            "南京路",
+            "нанкинская",
+            "1 nanjing rd",
+            "east",
+        ] {
+            assert!(text.contains(needle), "{needle} in {text}");
+        }
+        assert!(
+            !text.contains("asia/shanghai"),
+            "the time zone is not searched"
+        );
     }
 }

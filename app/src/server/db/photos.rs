@@ -86,12 +86,13 @@ pub async fn status(
     })
 }
 
-/// A stored chunk's place and length, as [`status`] reads it.
-#[derive(sqlx::FromRow)]
-struct ChunkProgress {
-    offset_bytes: i64,
-    length: i64,
-    total_size: i64,
+any_row! {
+    /// A stored chunk's place and length, as [`status`] reads it.
+    struct ChunkProgress {
+        offset_bytes: i64,
+        length: i64,
+        total_size: i64,
+    }
 }
 
 /// Store one chunk. The last one is joined into the photo in the same transaction, so an
@@ -217,11 +218,12 @@ async fn join_uploads(
     Ok(last)
 }
 
-#[derive(sqlx::FromRow)]
-struct ChunkRow {
-    bytes: Vec<u8>,
-    total_size: i64,
-    content_type: String,
+any_row! {
+    struct ChunkRow {
+        bytes: Vec<u8>,
+        total_size: i64,
+        content_type: String,
+    }
 }
 
 /// Join an uploader's chunks, check the hash, store the photo and drop the chunks, inside

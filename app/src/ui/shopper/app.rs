@@ -131,22 +131,8 @@ impl Shop {
     }
 }
 
-/// Build the app into `parent` under the current reactive owner (so it sees the page's
-/// contexts: locale, router), and take it down with that owner.
-pub fn mount(parent: &web_sys::HtmlDivElement, owner: String) {
-    use leptos::tachys::view::{Mountable, Render};
-    let mut state = view! { <ShopperApp owner/> }.build();
-    state.mount(parent, None);
-    let state = StoredValue::new_local(Some(state));
-    on_cleanup(move || {
-        if let Some(mut state) = state.try_update_value(Option::take).flatten() {
-            state.unmount();
-        }
-    });
-}
-
 #[component]
-fn ShopperApp(owner: String) -> impl IntoView {
+pub fn ShopperApp(owner: String) -> impl IntoView {
     let shop = Shop {
         owner: StoredValue::new(owner.clone()),
         assignments: RwSignal::new(Vec::new()),

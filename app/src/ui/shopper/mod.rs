@@ -45,29 +45,69 @@ pub fn ShopperPage() -> impl IntoView {
     }
 }
 
-/// The server and the hydrating browser render the same placeholder and an empty mount
-/// point; once hydrated, the browser builds the client app into the mount point. The app
-/// is built, never hydrated, so the bundle carries no hydration code for it (design.md
-/// section 2: the shopper's bundle is kept small).
+/// The server renders the mount point with a placeholder inside; the browser builds the
+/// client app into it (`start`). Nothing on the page is hydrated: every other page is
+/// rendered on the server only, so the bundle carries neither hydration code nor the other
+/// pages (design.md section 2: the shopper's first load is kept small).
 #[component]
 fn ShopperMount(owner: String) -> impl IntoView {
-    let mounted = RwSignal::new(false);
-    let root = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
+    view! {
+        <div class="shopper-root" data-owner=owner><ShellPlaceholder/></div>
+    }
+}
+
+/// In the browser: build the shopper app into `/shopper`'s mount point, if the page has one.
+/// `/shopper?a=<id>` opens a job's form by the router's query, so the app runs under a
+/// router; a link to any other page loads that page from the server. (No `<Routes>`: a
+/// route's view is type-erased, which would keep the app's hydration code in the bundle.)
+#[cfg(feature = "hydrate")]
+pub fn start() -> bool {
+    use leptos_router::components::Router;
+    use wasm_bindgen::JsCast;
+
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".shopper-root[data-owner]").ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    let owner = root.get_attribute("data-owner").unwrap_or_default();
+    // The placeholder goes; the app draws its own "loading" state.
+    root.set_text_content(None);
+    let locale = crate::ui::request_locale();
+    leptos::mount::mount_to(root, move || {
+        provide_context(locale);
+        view! {
+            <Router>
+                <LeaveForOtherPages/>
+                <app::ShopperApp owner/>
+            </Router>
+        }
+    })
+    .forget();
+    true
+}
+
+/// The router handles every link on the page; one to another page than `/shopper` is loaded
+/// from the server (all other pages are rendered there).
+#[cfg(feature = "hydrate")]
+#[component]
+fn LeaveForOtherPages() -> impl IntoView {
+    let url = leptos_router::hooks::use_url();
     Effect::new(move |_| {
-        if let Some(el) = root.get() {
-            if !mounted.get_untracked() {
-                app::mount(&el, owner.clone());
-                mounted.set(true);
+        let url = url.get();
+        if url.path() != "/shopper" {
+            let target = if url.search().is_empty() {
+                url.path().to_string()
+            } else {
+                format!("{}?{}", url.path(), url.search())
+            };
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&target);
             }
         }
     });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = owner;
-    view! {
-        {move || (!mounted.get()).then(|| view! { <ShellPlaceholder/> })}
-        <div class="shopper-root" node_ref=root></div>
-    }
 }
 
 #[component]
