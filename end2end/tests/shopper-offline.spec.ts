@@ -425,3 +425,23 @@ test("a number typed into a box is kept when the next tap follows at once, and b
   await context.setOffline(false);
   await context.close();
 });
+
+test("the shopper app moves between its list and a job without a page load, and a link elsewhere opens that page @hydrated", async ({ browser }, info) => {
+  test.skip(info.project.name !== "hydrated-mobile", "one phone is enough");
+  const context = await browser.newContext(mobile);
+  const page = await openShopperApp(context, "shopper.anna");
+  // A mark on the window survives client-side navigation only.
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.getByRole("link", { name: /^(Start|Continue) / }).first().click();
+  await expect(page).toHaveURL(/\/shopper\?a=\d+$/);
+  await expect(page.getByTestId("progress")).toContainText("Section 1 of");
+  await page.getByRole("link", { name: "← All my visits" }).click();
+  await expect(page).toHaveURL(/\/shopper$/);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  // The header's "Home" is rendered by the server: the router hands it over to a page load.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+  await expect(page).toHaveURL(`${BASE}/`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("every store");
+  await expect(page.locator("body")).toHaveAttribute("data-server-only", "true");
+  await context.close();
+});

@@ -12,7 +12,6 @@ use futures_util::TryStreamExt;
 use tokio::sync::mpsc;
 
 use super::auth::Actor;
-use super::db::any_row;
 use super::db::figures;
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
@@ -187,29 +186,28 @@ async fn write_responses(
     Ok(())
 }
 
-any_row! {
-    /// A response as the export reads it.
-    struct ExportRow {
-        id: String,
-        store_code: String,
-        store_name: String,
-        region: String,
-        channel: String,
-        template_key: String,
-        template_version: i64,
-        started_at: i64,
-        finished_at: i64,
-        received_at: i64,
-        score_pct: Option<f64>,
-        points_earned: f64,
-        points_possible: f64,
-        critical_failed: i64,
-        recommend: Option<i64>,
-        dimension_scores: String,
-        flags: String,
-        status: String,
-        answers: String,
-    }
+/// A response as the export reads it.
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    id: String,
+    store_code: String,
+    store_name: String,
+    region: String,
+    channel: String,
+    template_key: String,
+    template_version: i64,
+    started_at: i64,
+    finished_at: i64,
+    received_at: i64,
+    score_pct: Option<f64>,
+    points_earned: f64,
+    points_possible: f64,
+    critical_failed: i64,
+    recommend: Option<i64>,
+    dimension_scores: String,
+    flags: String,
+    status: String,
+    answers: String,
 }
 
 /// The chunks as a stream, for a response body. Fused: the compression layer polls once

@@ -18,21 +18,19 @@ pub struct NewAssignment<'a> {
     pub created_by: i64,
 }
 
-any_row! {
-    /// What ingest needs to know about an assignment a response claims to fulfil.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct AssignmentRow {
-        pub id: i64,
-        pub store_id: i64,
-        pub template_version_id: i64,
-        pub shopper_id: i64,
-        /// Store-local dates, inclusive ('YYYY-MM-DD'; see `window`).
-        pub window_start: String,
-        pub window_end: String,
-        /// When it was cancelled (epoch ms), if it was.
-        pub cancelled_at: Option<i64>,
-        pub response_id: Option<String>,
-    }
+/// What ingest needs to know about an assignment a response claims to fulfil.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub store_id: i64,
+    pub template_version_id: i64,
+    pub shopper_id: i64,
+    /// Store-local dates, inclusive ('YYYY-MM-DD'; see `window`).
+    pub window_start: String,
+    pub window_end: String,
+    /// When it was cancelled (epoch ms), if it was.
+    pub cancelled_at: Option<i64>,
+    pub response_id: Option<String>,
 }
 
 impl AssignmentRow {
@@ -230,25 +228,24 @@ macro_rules! view_select {
     };
 }
 
-any_row! {
-    /// An assignment as `view_select!` reads it.
-    struct ViewRow {
-        id: i64,
-        store_code: String,
-        #[flatten]
-        store_names: super::org::StoreNames,
-        store_address: String,
-        store_phone: String,
-        channel: String,
-        template_key: String,
-        version: i64,
-        shopper: String,
-        window_start: String,
-        window_end: String,
-        instructions: String,
-        response_id: Option<String>,
-        cancelled_at: Option<i64>,
-    }
+/// An assignment as `view_select!` reads it.
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    id: i64,
+    store_code: String,
+    #[sqlx(flatten)]
+    store_names: super::org::StoreNames,
+    store_address: String,
+    store_phone: String,
+    channel: String,
+    template_key: String,
+    version: i64,
+    shopper: String,
+    window_start: String,
+    window_end: String,
+    instructions: String,
+    response_id: Option<String>,
+    cancelled_at: Option<i64>,
 }
 
 impl ViewRow {

@@ -561,18 +561,17 @@ pub async fn rebuild(db: &Db, cache: &TemplateCache) -> Result<RebuildReport, sq
     Ok(report)
 }
 
-any_row! {
-    /// A counted response as [`rebuild`] reads it.
-    struct CountedRow {
-        store_id: i64,
-        channel: String,
-        finished_at: i64,
-        answers: String,
-        timezone: String,
-        template_key: String,
-        version: i64,
-        template_id: i64,
-    }
+/// A counted response as [`rebuild`] reads it.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    store_id: i64,
+    channel: String,
+    finished_at: i64,
+    answers: String,
+    timezone: String,
+    template_key: String,
+    version: i64,
+    template_id: i64,
 }
 
 /// True when there are responses but no figures: a database migrated from before the figures
@@ -604,28 +603,26 @@ pub async fn all_week_rows(db: &Db) -> Result<Vec<(WeekKey, Figures)>, sqlx::Err
         .collect())
 }
 
-any_row! {
-    /// One row of `store_week_figures`.
-    struct WeekRow {
-        store_id: i64,
-        week: String,
-        channel: String,
-        #[flatten]
-        figures: Figures,
-    }
+/// One row of `store_week_figures`.
+#[derive(sqlx::FromRow)]
+struct WeekRow {
+    store_id: i64,
+    week: String,
+    channel: String,
+    #[sqlx(flatten)]
+    figures: Figures,
 }
 
-any_row! {
-    /// One row of `store_week_items`.
-    struct ItemRow {
-        store_id: i64,
-        week: String,
-        channel: String,
-        template_id: i64,
-        question: String,
-        failed: i64,
-        critical: i64,
-    }
+/// One row of `store_week_items`.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    store_id: i64,
+    week: String,
+    channel: String,
+    template_id: i64,
+    question: String,
+    failed: i64,
+    critical: i64,
 }
 
 /// Every item row, in key order.
@@ -701,14 +698,13 @@ pub async fn region_stores_summed(
         .collect())
 }
 
-any_row! {
-    /// A store's and channel's figures summed over weeks.
-    struct SummedRow {
-        store_id: i64,
-        channel: String,
-        #[flatten]
-        figures: Figures,
-    }
+/// A store's and channel's figures summed over weeks.
+#[derive(sqlx::FromRow)]
+struct SummedRow {
+    store_id: i64,
+    channel: String,
+    #[sqlx(flatten)]
+    figures: Figures,
 }
 
 /// Make sure the kept totals of the period of `weeks` weeks ending with `last` exist: built
@@ -814,17 +810,16 @@ pub async fn stores_summed(
         .collect())
 }
 
-any_row! {
-    /// One row of `store_period_figures`.
-    struct PeriodRow {
-        store_id: i64,
-        channel: String,
-        #[flatten]
-        figures: Figures,
-        trend_j: i64,
-        trend_jj: i64,
-        trend_jx: i64,
-    }
+/// One row of `store_period_figures`.
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    store_id: i64,
+    channel: String,
+    #[sqlx(flatten)]
+    figures: Figures,
+    trend_j: i64,
+    trend_jj: i64,
+    trend_jx: i64,
 }
 
 impl PeriodRow {
@@ -906,17 +901,16 @@ pub async fn stores_weekly_overall(
         .collect()
 }
 
-any_row! {
-    /// The overall score's moments of one `store_week_figures` row.
-    struct OverallRow {
-        store_id: i64,
-        week: String,
-        channel: String,
-        overall_n: i64,
-        overall_sum: i64,
-        overall_sq: i64,
-        responses: i64,
-    }
+/// The overall score's moments of one `store_week_figures` row.
+#[derive(sqlx::FromRow)]
+struct OverallRow {
+    store_id: i64,
+    week: String,
+    channel: String,
+    overall_n: i64,
+    overall_sum: i64,
+    overall_sq: i64,
+    responses: i64,
 }
 
 /// One checklist item's counts for a store over a range of weeks.
@@ -961,13 +955,12 @@ pub async fn store_items(
         .collect())
 }
 
-any_row! {
-    /// [`ItemTotal`] as [`store_items`] reads it.
-    struct ItemTotalRow {
-        template_key: String,
-        question: String,
-        channel: String,
-        failed: i64,
-        critical: i64,
-    }
+/// [`ItemTotal`] as [`store_items`] reads it.
+#[derive(sqlx::FromRow)]
+struct ItemTotalRow {
+    template_key: String,
+    question: String,
+    channel: String,
+    failed: i64,
+    critical: i64,
 }

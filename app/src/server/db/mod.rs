@@ -2,44 +2,6 @@
 //! statements (`$n` placeholders, `ON CONFLICT`, `RETURNING`), so both backends run the same
 //! code and the same tests.
 
-/// Declares a row struct and reads it from an `AnyRow` by field name, as sqlx's `FromRow`
-/// derive would; a field marked `#[flatten]` is itself read from the same row (a group of
-/// columns several rows share). Written here rather than derived because sqlx's proc-macro
-/// crate compiles sqlx with both database drivers and SQLite's C source a second time, for the
-/// compiler, which cost a cold `./dev run` about a minute and a half on two cores (BENCHMARKS.md).
-macro_rules! any_row {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
-        any_row!(@fields [$(#[$meta])* $vis struct $name] [] [] [] $($body)*);
-    };
-    // A flattened field: `#[flatten]` (after its doc comment, if any).
-    (@fields $head:tt [$($def:tt)*] [$($col:ident)*] [$($flat:ident: $flat_ty:ty),*]
-        $(#[doc = $doc:literal])* #[flatten] $fvis:vis $field:ident : $fty:ty $(, $($rest:tt)*)?) => {
-        any_row!(@fields $head [$($def)* $(#[doc = $doc])* $fvis $field: $fty,] [$($col)*]
-            [$($flat: $flat_ty,)* $field: $fty] $($($rest)*)?);
-    };
-    // A column of the same name.
-    (@fields $head:tt [$($def:tt)*] [$($col:ident)*] [$($flat:ident: $flat_ty:ty),*]
-        $(#[$fmeta:meta])* $fvis:vis $field:ident : $fty:ty $(, $($rest:tt)*)?) => {
-        any_row!(@fields $head [$($def)* $(#[$fmeta])* $fvis $field: $fty,] [$($col)* $field]
-            [$($flat: $flat_ty),*] $($($rest)*)?);
-    };
-    (@fields [$(#[$meta:meta])* $vis:vis struct $name:ident] [$($def:tt)*] [$($col:ident)*]
-        [$($flat:ident: $flat_ty:ty),*]) => {
-        $(#[$meta])*
-        $vis struct $name { $($def)* }
-
-        impl<'r> ::sqlx::FromRow<'r, ::sqlx::any::AnyRow> for $name {
-            fn from_row(row: &'r ::sqlx::any::AnyRow) -> Result<Self, ::sqlx::Error> {
-                Ok(Self {
-                    $($col: ::sqlx::Row::try_get(row, stringify!($col))?,)*
-                    $($flat: <$flat_ty as ::sqlx::FromRow<'r, ::sqlx::any::AnyRow>>::from_row(row)?,)*
-                })
-            }
-        }
-    };
-}
-pub(crate) use any_row;
-
 pub mod assignments;
 pub mod figures;
 pub mod org;

@@ -32,15 +32,13 @@ macro_rules! readable_store_ids {
     };
 }
 
-any_row! {
-    /// A store's name in each language it has one: select `s.name, s.name_zh_cn, s.name_ru`
-    /// (`store_name_columns!`) and flatten this into the row.
-    #[derive(Clone, Debug, PartialEq, Default)]
-    pub struct StoreNames {
-        pub name: String,
-        pub name_zh_cn: Option<String>,
-        pub name_ru: Option<String>,
-    }
+/// A store's name in each language it has one: select `s.name, s.name_zh_cn, s.name_ru`
+/// (`store_name_columns!`) and flatten this into the row.
+#[derive(Clone, Debug, PartialEq, Default, sqlx::FromRow)]
+pub struct StoreNames {
+    pub name: String,
+    pub name_zh_cn: Option<String>,
+    pub name_ru: Option<String>,
 }
 
 impl StoreNames {
@@ -66,17 +64,15 @@ macro_rules! store_name_columns {
 /// "Recent" in store lists: the last 12 weeks, the default scorecard period.
 pub const RECENT_WINDOW_MS: i64 = 12 * 7 * 24 * 3600 * 1000;
 
-any_row! {
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct StoreRow {
-        pub id: i64,
-        pub region_id: i64,
-        pub code: String,
-        #[flatten]
-        pub names: StoreNames,
-        /// IANA time zone: the store's weeks and months are its local ones.
-        pub timezone: String,
-    }
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StoreRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub code: String,
+    #[sqlx(flatten)]
+    pub names: StoreNames,
+    /// IANA time zone: the store's weeks and months are its local ones.
+    pub timezone: String,
 }
 
 pub async fn create_organisation(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
@@ -246,18 +242,17 @@ pub async fn visible_store(
     Ok(row.map(StoreViewRow::view))
 }
 
-any_row! {
-    /// A store as `store_view_select!` reads it.
-    struct StoreViewRow {
-        code: String,
-        #[flatten]
-        names: StoreNames,
-        address: String,
-        timezone: String,
-        region: String,
-        recent_responses: i64,
-        last_response_at: Option<i64>,
-    }
+/// A store as `store_view_select!` reads it.
+#[derive(sqlx::FromRow)]
+struct StoreViewRow {
+    code: String,
+    #[sqlx(flatten)]
+    names: StoreNames,
+    address: String,
+    timezone: String,
+    region: String,
+    recent_responses: i64,
+    last_response_at: Option<i64>,
 }
 
 impl StoreViewRow {
@@ -292,18 +287,16 @@ pub async fn set_opening_hours(
     Ok(r.rows_affected() == 1)
 }
 
-any_row! {
-    /// A store as its staff's self-assessment needs it.
-    #[derive(Clone, Debug)]
-    pub struct StaffStore {
-        pub id: i64,
-        pub code: String,
-        #[flatten]
-        pub names: StoreNames,
-        pub timezone: String,
-        /// argon2 hash of the staff link's PIN; None: no staff link.
-        pub staff_pin_hash: Option<String>,
-    }
+/// A store as its staff's self-assessment needs it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StaffStore {
+    pub id: i64,
+    pub code: String,
+    #[sqlx(flatten)]
+    pub names: StoreNames,
+    pub timezone: String,
+    /// argon2 hash of the staff link's PIN; None: no staff link.
+    pub staff_pin_hash: Option<String>,
 }
 
 pub async fn staff_store_by_code(db: &Db, code: &str) -> Result<Option<StaffStore>, sqlx::Error> {
@@ -336,17 +329,15 @@ pub async fn set_staff_pin(db: &Db, store_id: i64, hash: Option<&str>) -> Result
     Ok(())
 }
 
-any_row! {
-    /// A store as a league table lists it, with its region and organisation.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct PlacedStore {
-        pub id: i64,
-        pub code: String,
-        #[flatten]
-        pub names: StoreNames,
-        pub region: String,
-        pub organisation: String,
-    }
+/// A store as a league table lists it, with its region and organisation.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct PlacedStore {
+    pub id: i64,
+    pub code: String,
+    #[sqlx(flatten)]
+    pub names: StoreNames,
+    pub region: String,
+    pub organisation: String,
 }
 
 /// Every active store the actor may see, with its region and organisation.

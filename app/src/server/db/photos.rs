@@ -86,13 +86,12 @@ pub async fn status(
     })
 }
 
-any_row! {
-    /// A stored chunk's place and length, as [`status`] reads it.
-    struct ChunkProgress {
-        offset_bytes: i64,
-        length: i64,
-        total_size: i64,
-    }
+/// A stored chunk's place and length, as [`status`] reads it.
+#[derive(sqlx::FromRow)]
+struct ChunkProgress {
+    offset_bytes: i64,
+    length: i64,
+    total_size: i64,
 }
 
 /// Store one chunk. The last one is joined into the photo in the same transaction, so an
@@ -218,12 +217,11 @@ async fn join_uploads(
     Ok(last)
 }
 
-any_row! {
-    struct ChunkRow {
-        bytes: Vec<u8>,
-        total_size: i64,
-        content_type: String,
-    }
+#[derive(sqlx::FromRow)]
+struct ChunkRow {
+    bytes: Vec<u8>,
+    total_size: i64,
+    content_type: String,
 }
 
 /// Join an uploader's chunks, check the hash, store the photo and drop the chunks, inside

@@ -5,28 +5,26 @@
 use super::Db;
 use crate::server::actor::Actor;
 
-any_row! {
-    /// One stored response with what its report needs.
-    #[derive(Clone, Debug)]
-    pub struct ReportRow {
-        pub id: String,
-        pub store_code: String,
-        #[flatten]
-        pub store_names: super::org::StoreNames,
-        pub timezone: String,
-        pub channel: String,
-        pub template_key: String,
-        pub template_version: i64,
-        pub started_at: i64,
-        pub finished_at: i64,
-        pub received_at: i64,
-        pub answers_json: String,
-        /// Stuffing flags, space-separated; '' when none.
-        pub flags: String,
-        /// Whether it counts (`counted`), and why not when it does not.
-        pub status: String,
-        pub status_reason: Option<String>,
-    }
+/// One stored response with what its report needs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: String,
+    pub store_code: String,
+    #[sqlx(flatten)]
+    pub store_names: super::org::StoreNames,
+    pub timezone: String,
+    pub channel: String,
+    pub template_key: String,
+    pub template_version: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub received_at: i64,
+    pub answers_json: String,
+    /// Stuffing flags, space-separated; '' when none.
+    pub flags: String,
+    /// Whether it counts (`counted`), and why not when it does not.
+    pub status: String,
+    pub status_reason: Option<String>,
 }
 
 /// A response, only if its store is visible to the actor: counted or flagged, or (for
@@ -127,16 +125,15 @@ pub async fn store_listing(db: &Db, l: &Listing) -> Result<Vec<ListedResponse>, 
         .collect()
 }
 
-any_row! {
-    /// A listed response as [`store_listing`] reads it.
-    struct ListedRow {
-        id: String,
-        channel: String,
-        template_key: String,
-        template_version: i64,
-        finished_at: i64,
-        score_pct: Option<f64>,
-        critical_failed: i64,
-        answers: String,
-    }
+/// A listed response as [`store_listing`] reads it.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    id: String,
+    channel: String,
+    template_key: String,
+    template_version: i64,
+    finished_at: i64,
+    score_pct: Option<f64>,
+    critical_failed: i64,
+    answers: String,
 }

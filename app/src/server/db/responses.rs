@@ -355,17 +355,16 @@ pub async fn insert_bulk(db: &Db, rows: &[ResponseRow]) -> Result<u64, sqlx::Err
     Ok(stored)
 }
 
-any_row! {
-    struct StoredReceiptRow {
-        body_hash: String,
-        received_at: i64,
-        score_pct: Option<f64>,
-        critical_failed: i64,
-        points_earned: f64,
-        points_possible: f64,
-        not_applicable: i64,
-        status: String,
-    }
+#[derive(sqlx::FromRow)]
+struct StoredReceiptRow {
+    body_hash: String,
+    received_at: i64,
+    score_pct: Option<f64>,
+    critical_failed: i64,
+    points_earned: f64,
+    points_possible: f64,
+    not_applicable: i64,
+    status: String,
 }
 
 /// The id was stored before: the same content is a replay (same receipt), other content a
@@ -410,27 +409,26 @@ macro_rules! summary_select {
     };
 }
 
-any_row! {
-    /// A response as `summary_select!` reads it.
-    struct SummaryRow {
-        id: String,
-        store: String,
-        template: String,
-        template_version: i64,
-        channel: String,
-        finished_at: i64,
-        score_pct: Option<f64>,
-        critical_failed: i64,
-        started_at: i64,
-        received_at: i64,
-        points_earned: f64,
-        points_possible: f64,
-        not_applicable: i64,
-        answers: String,
-        dimension_scores: String,
-        flags: String,
-        status: String,
-    }
+/// A response as `summary_select!` reads it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    store: String,
+    template: String,
+    template_version: i64,
+    channel: String,
+    finished_at: i64,
+    score_pct: Option<f64>,
+    critical_failed: i64,
+    started_at: i64,
+    received_at: i64,
+    points_earned: f64,
+    points_possible: f64,
+    not_applicable: i64,
+    answers: String,
+    dimension_scores: String,
+    flags: String,
+    status: String,
 }
 
 impl SummaryRow {
@@ -552,13 +550,12 @@ pub async fn count_responses(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-any_row! {
-    /// A store's recent customer answer, as the stuffing rules compare a new one with it.
-    pub struct RecentAnswerRow {
-        pub received_at: i64,
-        pub fingerprint: Option<String>,
-        pub device_hash: Option<String>,
-    }
+/// A store's recent customer answer, as the stuffing rules compare a new one with it.
+#[derive(sqlx::FromRow)]
+pub struct RecentAnswerRow {
+    pub received_at: i64,
+    pub fingerprint: Option<String>,
+    pub device_hash: Option<String>,
 }
 
 /// A store's customer answers received since `since_ms`, whatever their status: what the
@@ -620,19 +617,18 @@ pub async fn customer_answers(
         .collect())
 }
 
-any_row! {
-    /// A customer answer as [`customer_answers`] reads it.
-    struct CustomerAnswerSql {
-        id: String,
-        finished_at: i64,
-        recommend: Option<i64>,
-        score_pct: Option<f64>,
-        channel_tag: Option<String>,
-        answers: String,
-        flags: String,
-        template: String,
-        template_version: i64,
-    }
+/// A customer answer as [`customer_answers`] reads it.
+#[derive(sqlx::FromRow)]
+struct CustomerAnswerSql {
+    id: String,
+    finished_at: i64,
+    recommend: Option<i64>,
+    score_pct: Option<f64>,
+    channel_tag: Option<String>,
+    answers: String,
+    flags: String,
+    template: String,
+    template_version: i64,
 }
 
 /// A stored 0-10 recommendation (checked at ingest) as the `u8` the figures use.
@@ -770,18 +766,17 @@ pub async fn flagged_recommends(
     Ok(rows.into_iter().map(recommend_value).collect())
 }
 
-any_row! {
-    /// A call-back request as [`call_backs`] reads it.
-    struct CallBackRow {
-        response_id: String,
-        created_at: i64,
-        name: String,
-        phone: String,
-        email: String,
-        recommend: Option<i64>,
-        handled_at: Option<i64>,
-        handled_by: Option<String>,
-    }
+/// A call-back request as [`call_backs`] reads it.
+#[derive(sqlx::FromRow)]
+struct CallBackRow {
+    response_id: String,
+    created_at: i64,
+    name: String,
+    phone: String,
+    email: String,
+    recommend: Option<i64>,
+    handled_at: Option<i64>,
+    handled_by: Option<String>,
 }
 
 /// Answers (JSON) of a store's self-assessments in a period.

@@ -48,13 +48,12 @@ pub async fn session_actor(
     row.map(|r| Ok((r.user.actor()?, r.csrf_token))).transpose()
 }
 
-any_row! {
-    /// A live session as [`session_actor`] reads it.
-    struct SessionRow {
-        #[flatten]
-        user: ActorRow,
-        csrf_token: String,
-    }
+/// A live session as [`session_actor`] reads it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: ActorRow,
+    csrf_token: String,
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {

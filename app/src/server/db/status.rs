@@ -24,18 +24,17 @@ pub enum Changed {
     },
 }
 
-any_row! {
-    struct CurrentRow {
-        store_id: i64,
-        channel: String,
-        finished_at: i64,
-        answers: String,
-        status: String,
-        timezone: String,
-        template_key: String,
-        version: i64,
-        template_id: i64,
-    }
+#[derive(sqlx::FromRow)]
+struct CurrentRow {
+    store_id: i64,
+    channel: String,
+    finished_at: i64,
+    answers: String,
+    status: String,
+    timezone: String,
+    template_key: String,
+    version: i64,
+    template_id: i64,
 }
 
 /// Set a response's status, moving its figures with it. `by` is the user deciding (None for
@@ -129,17 +128,16 @@ pub async fn change(
     Ok(Changed::Changed { from, to })
 }
 
-any_row! {
-    struct HeldRow {
-        id: String,
-        code: String,
-        channel: String,
-        finished_at: i64,
-        received_at: i64,
-        score_pct: Option<f64>,
-        status: String,
-        status_reason: Option<String>,
-    }
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    id: String,
+    code: String,
+    channel: String,
+    finished_at: i64,
+    received_at: i64,
+    score_pct: Option<f64>,
+    status: String,
+    status_reason: Option<String>,
 }
 
 /// Responses with a status (held or excluded), oldest first: what an admin decides on.
@@ -172,18 +170,16 @@ pub async fn with_status(
         .collect())
 }
 
-any_row! {
-    /// One change of a response's status, as the log keeps it.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct StatusChange {
-        pub from_status: String,
-        pub to_status: String,
-        pub reason: String,
-        /// The user who changed it; None for changes the server made itself.
-        pub changed_by: Option<i64>,
-        /// Epoch ms.
-        pub changed_at: i64,
-    }
+/// One change of a response's status, as the log keeps it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StatusChange {
+    pub from_status: String,
+    pub to_status: String,
+    pub reason: String,
+    /// The user who changed it; None for changes the server made itself.
+    pub changed_by: Option<i64>,
+    /// Epoch ms.
+    pub changed_at: i64,
 }
 
 /// Every status change of a response, oldest first.

@@ -113,16 +113,15 @@ pub async fn resolve(db: &Db, store_code: &str, key: &str) -> Result<LinkTarget,
     })
 }
 
-any_row! {
-    /// A survey link and its store, as [`resolve`] reads them.
-    struct LinkRow {
-        id: i64,
-        #[flatten]
-        names: super::org::StoreNames,
-        retired_at: Option<i64>,
-        active: i64,
-        code: String,
-        timezone: String,
-        opening_hours: Option<String>,
-    }
+/// A survey link and its store, as [`resolve`] reads them.
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: i64,
+    #[sqlx(flatten)]
+    names: super::org::StoreNames,
+    retired_at: Option<i64>,
+    active: i64,
+    code: String,
+    timezone: String,
+    opening_hours: Option<String>,
 }

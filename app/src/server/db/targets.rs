@@ -3,14 +3,12 @@
 use super::Db;
 use crate::domain::targets::Goal;
 
-any_row! {
-    /// One kept target, with the store it belongs to (None: the organisation's).
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    pub struct TargetRow {
-        pub store_code: Option<String>,
-        pub measure: String,
-        pub value: f64,
-    }
+/// One kept target, with the store it belongs to (None: the organisation's).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct TargetRow {
+    pub store_code: Option<String>,
+    pub measure: String,
+    pub value: f64,
 }
 
 /// The targets that apply to a store: the organisation's and the store's own.

@@ -37,12 +37,11 @@ pub async fn import_template(
     Ok(outcome)
 }
 
-any_row! {
-    /// A template's newest version and its checksum.
-    struct LatestChecksum {
-        version: i64,
-        checksum: String,
-    }
+/// A template's newest version and its checksum.
+#[derive(sqlx::FromRow)]
+struct LatestChecksum {
+    version: i64,
+    checksum: String,
 }
 
 async fn latest_of(
@@ -275,15 +274,14 @@ pub async fn latest_versions(db: &Db) -> Result<Vec<(TemplateSummary, String)>, 
         .collect()
 }
 
-any_row! {
-    /// A template's newest version as [`latest_versions`] reads it.
-    struct NewestVersionRow {
-        template_key: String,
-        version: i64,
-        channel: String,
-        body: String,
-        published_at: i64,
-    }
+/// A template's newest version as [`latest_versions`] reads it.
+#[derive(sqlx::FromRow)]
+struct NewestVersionRow {
+    template_key: String,
+    version: i64,
+    channel: String,
+    body: String,
+    published_at: i64,
 }
 
 /// A stored version number as the `u32` versions are numbered by.

@@ -81,14 +81,13 @@ pub async fn token_actor(
     Ok(Some(actor))
 }
 
-any_row! {
-    /// A live token and its user, as [`token_actor`] reads them.
-    struct TokenRow {
-        #[flatten]
-        user: ActorRow,
-        token_id: i64,
-        last_used_at: Option<i64>,
-    }
+/// A live token and its user, as [`token_actor`] reads them.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    #[sqlx(flatten)]
+    user: ActorRow,
+    token_id: i64,
+    last_used_at: Option<i64>,
 }
 
 /// How long after its creation a new token may still be shown (the flash cookie lives as long).
@@ -135,18 +134,17 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
         .collect())
 }
 
-any_row! {
-    /// A token as [`list_tokens`] reads it.
-    struct TokenListRow {
-        id: i64,
-        name: String,
-        prefix: String,
-        owner: String,
-        created_at: i64,
-        last_used_at: Option<i64>,
-        revoked_at: Option<i64>,
-        expires_at: Option<i64>,
-    }
+/// A token as [`list_tokens`] reads it.
+#[derive(sqlx::FromRow)]
+struct TokenListRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    owner: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
 }
 
 /// Revoke by id; false when there is no such live token.

@@ -88,14 +88,13 @@ pub async fn actor_by_username(db: &Db, username: &str) -> Result<Option<Actor>,
     row.map(ActorRow::actor).transpose()
 }
 
-any_row! {
-    /// A user as `actor_columns!` reads them; flattened into the rows of sessions and tokens.
-    pub(crate) struct ActorRow {
-        user_id: i64,
-        username: String,
-        display_name: String,
-        role: String,
-    }
+/// A user as `actor_columns!` reads them; flattened into the rows of sessions and tokens.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ActorRow {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    role: String,
 }
 
 impl ActorRow {
@@ -117,17 +116,15 @@ pub async fn count_users(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-any_row! {
-    /// One user as `server users list` shows them.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct UserListRow {
-        pub username: String,
-        pub display_name: String,
-        pub role: String,
-        pub active: i64,
-        /// Region names or store codes, comma-separated.
-        pub scope: String,
-    }
+/// One user as `server users list` shows them.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct UserListRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: i64,
+    /// Region names or store codes, comma-separated.
+    pub scope: String,
 }
 
 /// Every user with role, state and scope, by username.
