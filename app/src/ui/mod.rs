@@ -127,16 +127,19 @@ macro_rules! server_only {
 #[component]
 fn ServerOnly() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    {
-        let url = leptos_router::hooks::use_url().get_untracked();
-        let target = if url.search().is_empty() {
-            url.path().to_string()
-        } else {
-            format!("{}?{}", url.path(), url.search())
-        };
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().assign(&target);
-        }
+    load_from_server(&leptos_router::hooks::use_url().get_untracked());
+}
+
+/// Leave the client-side router for a page load of `url` (path and query) from the server.
+#[cfg(feature = "hydrate")]
+pub(crate) fn load_from_server(url: &leptos_router::location::Url) {
+    let target = if url.search().is_empty() {
+        url.path().to_string()
+    } else {
+        format!("{}?{}", url.path(), url.search())
+    };
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(&target);
     }
 }
 

@@ -98,14 +98,7 @@ fn LeaveForOtherPages() -> impl IntoView {
     Effect::new(move |_| {
         let url = url.get();
         if url.path() != "/shopper" {
-            let target = if url.search().is_empty() {
-                url.path().to_string()
-            } else {
-                format!("{}?{}", url.path(), url.search())
-            };
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().assign(&target);
-            }
+            crate::ui::load_from_server(&url);
         }
     });
 }

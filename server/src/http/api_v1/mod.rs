@@ -354,16 +354,23 @@ async fn create_assignment(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
+/// A POST without a body: a JSON content type or a bearer token proves it is not a
+/// cross-site form post (a form can send neither).
+fn not_a_cross_site_post(headers: &HeaderMap) -> ServiceResult<()> {
+    if is_json(headers) || headers.contains_key(header::AUTHORIZATION) {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid("body", "send application/json"))
+    }
+}
+
 async fn cancel_assignment(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> ServiceResult<Response> {
-    // No body; a custom header proves this is not a cross-site form post.
-    if !is_json(&headers) && !headers.contains_key(header::AUTHORIZATION) {
-        return Err(ServiceError::invalid("body", "send application/json"));
-    }
+    not_a_cross_site_post(&headers)?;
     assign::cancel_assignment(&state.db, &actor, id, now_ms()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -376,9 +383,7 @@ async fn restore_assignment(
     ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> ServiceResult<Response> {
-    if !is_json(&headers) && !headers.contains_key(header::AUTHORIZATION) {
-        return Err(ServiceError::invalid("body", "send application/json"));
-    }
+    not_a_cross_site_post(&headers)?;
     assign::restore_assignment(&state.db, &actor, id, state.settings.revisit_days).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
