@@ -93,6 +93,12 @@ macro_rules! tr {
     };
 }
 
+/// The message of a key made at run time (`setup.field.{name}`): `tr!` borrows its key
+/// past the statement, which a `format!` temporary does not live for.
+pub fn message(locale: Locale, key: &str) -> String {
+    tr!(locale, key)
+}
+
 /// Which of a message's plural forms a count takes. A message that depends on a count holds
 /// its forms separated by `|` in the language's CLDR order: English `one|other`, Russian
 /// `one|few|many`, Chinese a single form. The three languages' rules are a few lines, so they

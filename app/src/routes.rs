@@ -14,6 +14,7 @@ pub enum Method {
     Get,
     Post,
     Put,
+    Patch,
 }
 
 impl Method {
@@ -22,6 +23,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
+            Method::Patch => "PATCH",
         }
     }
 }
@@ -72,6 +74,10 @@ pub enum Scope {
     Assignment,
     /// `{sha256}` is a photo shown by a response of a store.
     Photo,
+    /// `{id}` is a region (admins only).
+    Region,
+    /// `{id}` is an uploaded stores file awaiting its commit (its uploader's only).
+    ImportDraft,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -94,8 +100,8 @@ const fn route(method: Method, path: &'static str, serve: Serve, who: Who, scope
     }
 }
 
-use Method::{Get, Post, Put};
-use Scope::{Assignment, Own, Photo, Response, Store};
+use Method::{Get, Patch, Post, Put};
+use Scope::{Assignment, ImportDraft, Own, Photo, Region, Response, Store};
 use Serve::{Customer, Handler, Hydrated, ServerFn, ServerOnly};
 use Who::{Anyone, Roles, SignedIn};
 
@@ -152,6 +158,18 @@ pub const ROUTES: &[Route] = &[
     ),
     route(Get, "/admin/tokens", ServerOnly, Roles(ADMINS), Own),
     route(Get, "/assign", ServerOnly, Roles(PLANNERS), Own),
+    // Setting up the chain.
+    route(Get, "/admin/stores", ServerOnly, Roles(ADMINS), Own),
+    route(Get, "/admin/stores/new", ServerOnly, Roles(ADMINS), Own),
+    route(
+        Get,
+        "/admin/stores/{code}/edit",
+        ServerOnly,
+        Roles(ADMINS),
+        Store,
+    ),
+    route(Get, "/admin/stores/import", ServerOnly, Roles(ADMINS), Own),
+    route(Get, "/admin/audit", ServerOnly, Roles(ADMINS), Own),
     route(Get, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Post, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Get, "/s/{code}/{key}/thanks", Customer, Anyone, Own),
@@ -179,6 +197,40 @@ pub const ROUTES: &[Route] = &[
         Own,
     ),
     route(Post, "/assign", Handler, Roles(PLANNERS), Own),
+    route(Post, "/admin/stores", Handler, Roles(ADMINS), Own),
+    route(
+        Post,
+        "/admin/stores/{code}/edit",
+        Handler,
+        Roles(ADMINS),
+        Store,
+    ),
+    // Reopen follows close: the matrix test closes a store, then opens it again.
+    route(
+        Post,
+        "/admin/stores/{code}/close",
+        Handler,
+        Roles(ADMINS),
+        Store,
+    ),
+    route(
+        Post,
+        "/admin/stores/{code}/reopen",
+        Handler,
+        Roles(ADMINS),
+        Store,
+    ),
+    route(Post, "/admin/stores/import", Handler, Roles(ADMINS), Own),
+    route(
+        Post,
+        "/admin/stores/import/{id}/commit",
+        Handler,
+        Roles(ADMINS),
+        ImportDraft,
+    ),
+    route(Post, "/admin/regions", Handler, Roles(ADMINS), Own),
+    route(Post, "/admin/regions/{id}", Handler, Roles(ADMINS), Region),
+    route(Post, "/admin/organisation", Handler, Roles(ADMINS), Own),
     route(
         Post,
         "/assign/{id}/cancel",
@@ -241,6 +293,19 @@ pub const ROUTES: &[Route] = &[
     // The JSON API.
     route(Get, "/api/v1/stores", Handler, SignedIn, Own),
     route(Get, "/api/v1/stores/{code}", Handler, SignedIn, Store),
+    route(Post, "/api/v1/stores", Handler, Roles(ADMINS), Own),
+    route(Get, "/api/v1/stores.csv", Handler, Roles(ADMINS), Own),
+    route(Post, "/api/v1/stores/import", Handler, Roles(ADMINS), Own),
+    route(
+        Patch,
+        "/api/v1/stores/{code}",
+        Handler,
+        Roles(ADMINS),
+        Store,
+    ),
+    route(Get, "/api/v1/regions", Handler, Roles(ADMINS), Own),
+    route(Post, "/api/v1/regions", Handler, Roles(ADMINS), Own),
+    route(Get, "/api/v1/audit", Handler, Roles(ADMINS), Own),
     route(
         Get,
         "/api/v1/stores/{code}/responses",
@@ -330,6 +395,10 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/stores", ServerFn, SignedIn, Own),
     route(Post, "/api/tokens", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/assign-page", ServerFn, Roles(PLANNERS), Own),
+    route(Post, "/api/admin-stores", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/store-form", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/store-import", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/audit-log", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/survey-link", ServerFn, Roles(MANAGERS), Store),
     route(
         Post,

@@ -342,13 +342,10 @@ pub async fn stores(db: &Db, cmd: StoresCommand) -> CliResult {
     let hours = match hours.trim() {
         "none" => None,
         h => {
-            let (opens, closes) = app::domain::stuffing::parse_opening_hours(h)
-                .ok_or_else(|| format!("opening hours look like 08:00-22:00, not {h}"))?;
-            Some(format!(
-                "{}-{}",
-                opens.format("%H:%M"),
-                closes.format("%H:%M")
-            ))
+            let week = app::domain::opening_hours::WeekHours::parse(h).map_err(|e| {
+                format!("opening hours look like 'Mon-Fri 08:00-22:00; Sat-Sun 10:00-18:00': {e}")
+            })?;
+            Some(week.text())
         }
     };
     if org::set_opening_hours(db, &store, hours.as_deref())

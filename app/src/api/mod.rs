@@ -7,6 +7,7 @@
 pub mod league;
 pub mod report;
 pub mod scorecard;
+pub mod store_setup;
 pub mod wire;
 
 use leptos::prelude::*;

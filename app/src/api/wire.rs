@@ -4,6 +4,7 @@
 pub mod league;
 pub mod report;
 pub mod scorecard;
+pub mod store_setup;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::opening_hours::WeekHours;
 use serde::{Deserialize, Serialize};
 
 use super::answers::{Answer, AnswerSet, AnswerValue};
@@ -49,13 +51,6 @@ impl Flag {
     pub fn parse(s: &str) -> Option<Flag> {
         Flag::ALL.into_iter().find(|f| f.as_str() == s)
     }
-}
-
-/// Opening hours as stored, `HH:MM-HH:MM` (closing may be after midnight: `18:00-02:00`).
-pub fn parse_opening_hours(s: &str) -> Option<(NaiveTime, NaiveTime)> {
-    let (opens, closes) = s.trim().split_once('-')?;
-    let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
-    Some((time(opens)?, time(closes)?))
 }
 
 /// The thresholds. Defaults suit the seven-question customer pulse.
@@ -104,8 +99,8 @@ pub struct Sent {
     /// The phone's hash ('' when unknown).
     pub device: String,
     /// The store's local time of `received_at`, and its opening hours (None: always open).
-    pub local_time: NaiveTime,
-    pub opening_hours: Option<(NaiveTime, NaiveTime)>,
+    pub local_time: NaiveDateTime,
+    pub opening_hours: Option<WeekHours>,
 }
 
 /// The answers reduced to what a person chooses (scales, scores, choices), in question
@@ -161,15 +156,6 @@ pub fn nearly_identical(a: &str, b: &str) -> bool {
     differing <= 1
 }
 
-/// Within opening hours; hours that pass midnight (e.g. 18:00–02:00) wrap around.
-fn is_open(at: NaiveTime, (opens, closes): (NaiveTime, NaiveTime)) -> bool {
-    if opens <= closes {
-        opens <= at && at < closes
-    } else {
-        at >= opens || at < closes
-    }
-}
-
 /// The flags of a response given the store's recent responses (any order; those older than
 /// the rules' windows are ignored). Sorted, without repeats.
 pub fn flags(rules: &Rules, sent: &Sent, recent: &[Recent]) -> Vec<Flag> {
@@ -201,8 +187,8 @@ pub fn flags(rules: &Rules, sent: &Sent, recent: &[Recent]) -> Vec<Flag> {
     if !sent.fingerprint.is_empty() && same + 1 >= rules.identical_count {
         out.push(Flag::IdenticalAnswers);
     }
-    if let Some(hours) = sent.opening_hours {
-        if !is_open(sent.local_time, hours) {
+    if let Some(hours) = &sent.opening_hours {
+        if !hours.is_open(sent.local_time) {
             out.push(Flag::OutsideOpeningHours);
         }
     }
@@ -224,8 +210,15 @@ mod tests {
             + chrono::Duration::minutes(min)
     }
 
-    fn time(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).expect("valid")
+    /// Monday 2026-11-30 at this time of day.
+    fn time(h: u32, m: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .expect("valid")
+    }
+
+    fn hours(text: &str) -> Option<WeekHours> {
+        Some(WeekHours::parse(text).expect("hours"))
     }
 
     fn sent(fingerprint: &str, seconds_taken: i64) -> Sent {
@@ -235,7 +228,7 @@ mod tests {
             fingerprint: fingerprint.to_string(),
             device: "genuine-phone".to_string(),
             local_time: time(12, 0),
-            opening_hours: Some((time(9, 0), time(21, 0))),
+            opening_hours: hours("09:00-21:00"),
         }
     }
 
@@ -353,17 +346,7 @@ mod tests {
     }
 
     #[test]
-    fn opening_hours_read_from_text_and_flags_from_their_names() {
-        assert_eq!(
-            parse_opening_hours("08:30-22:00"),
-            Some((time(8, 30), time(22, 0)))
-        );
-        assert_eq!(
-            parse_opening_hours(" 18:00 - 02:00 "),
-            Some((time(18, 0), time(2, 0)))
-        );
-        assert_eq!(parse_opening_hours("8-22"), None);
-        assert_eq!(parse_opening_hours("25:00-26:00"), None);
+    fn flags_read_back_from_their_names() {
         for f in Flag::ALL {
             assert_eq!(Flag::parse(f.as_str()), Some(f));
         }
@@ -377,7 +360,7 @@ mod tests {
             flags(&Rules::default(), &s, &[]),
             vec![Flag::OutsideOpeningHours]
         );
-        s.opening_hours = Some((time(18, 0), time(2, 0)));
+        s.opening_hours = hours("18:00-02:00");
         assert!(flags(&Rules::default(), &s, &[]).is_empty());
         s.local_time = time(3, 0);
         assert_eq!(
@@ -385,6 +368,19 @@ mod tests {
             vec![Flag::OutsideOpeningHours]
         );
         s.opening_hours = None;
+        assert!(flags(&Rules::default(), &s, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_day_the_store_is_closed_flags_every_answer() {
+        // Monday noon, closed on Mondays.
+        let mut s = sent("a=1", 60);
+        s.opening_hours = hours("Tue-Sun 09:00-21:00; Mon closed");
+        assert_eq!(
+            flags(&Rules::default(), &s, &[]),
+            vec![Flag::OutsideOpeningHours]
+        );
+        s.opening_hours = hours("Mon-Sun 09:00-21:00");
         assert!(flags(&Rules::default(), &s, &[]).is_empty());
     }
 

@@ -17,6 +17,7 @@ use super::signed_form::{content_hash, opened_at, FORM_FIELD, OPENED, RESPONSE_I
 use super::signing::SigningKey;
 use super::state::Settings;
 use super::stored_response::response_row;
+use crate::domain::opening_hours::WeekHours;
 use crate::domain::status::Status;
 use crate::domain::stuffing::{self, Flag, Recent, Sent};
 use crate::domain::survey_form::{self, first_value, Problem, Problems, HONEYPOT};
@@ -226,11 +227,12 @@ async fn flags_for(
         received_at: now,
         fingerprint: fingerprint.to_string(),
         device: device.to_string(),
-        local_time: now.with_timezone(&tz).time(),
+        local_time: now.with_timezone(&tz).naive_local(),
+        // Hours that no longer read (none are stored so) are as none: never a false flag.
         opening_hours: store
             .opening_hours
             .as_deref()
-            .and_then(stuffing::parse_opening_hours),
+            .and_then(|h| WeekHours::parse(h).ok()),
     };
     Ok(stuffing::flags(rules, &sent, &recent))
 }

@@ -69,11 +69,14 @@ pub async fn submit_response(
             ),
         ));
     }
-    let store = org::store_by_code(db, &submission.store).await?;
+    let store = match submission.assignment {
+        Some(_) => org::store_by_code_open_or_closed(db, &submission.store).await?,
+        None => org::store_by_code(db, &submission.store).await?,
+    };
     match &store {
         None => errors.push(FieldError::new(
             "store",
-            format!("no store with code {}", submission.store),
+            format!("no open store with code {}", submission.store),
         )),
         Some(s)
             if actor.role == Role::Employee

@@ -19,6 +19,7 @@ pub mod self_assessment;
 pub mod signed_form;
 pub mod signing;
 pub mod state;
+pub mod store_setup;
 pub mod store_time;
 pub mod stored_response;
 pub mod survey_link;

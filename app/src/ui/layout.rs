@@ -44,6 +44,7 @@ pub fn Header() -> impl IntoView {
                             {(role == Some(Role::Employee)).then(|| view! { <a href="/self" rel="external">{tr!(locale, "nav.self")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/league" rel="external">{tr!(locale, "nav.league")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/assign">{tr!(locale, "nav.assign")}</a> })}
+                            {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/stores">{tr!(locale, "nav.setup")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })}
                         }
                     }}

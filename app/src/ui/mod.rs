@@ -258,6 +258,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("offline") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/tokens") view=server_only!(admin::tokens::TokensPage) ssr=SsrMode::Async/>
                     <Route path=path!("assign") view=server_only!(admin::assign::AssignPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/stores") view=server_only!(admin::stores::AdminStoresPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/stores/new") view=server_only!(admin::stores::StoreFormPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/stores/:code/edit") view=server_only!(admin::stores::StoreFormPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/stores/import") view=server_only!(admin::store_import::StoreImportPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/audit") view=server_only!(admin::audit::AuditPage) ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod headers;
 pub mod input;
 pub mod self_assessment;
+pub mod store_setup;
 pub mod survey_links;
 
 use axum::body::Body;
@@ -86,6 +87,23 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/tokens", post(admin::create_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/assign", post(admin::create_assignment))
+        .route("/admin/stores", post(store_setup::create_store))
+        .route("/admin/stores/{code}/edit", post(store_setup::edit_store))
+        .route("/admin/stores/{code}/close", post(store_setup::close_store))
+        .route("/admin/stores/{code}/reopen", post(store_setup::reopen_store))
+        .route(
+            "/admin/stores/import",
+            post(store_setup::upload_import).layer(DefaultBodyLimit::max(
+                app::server::store_setup::MAX_IMPORT_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admin/stores/import/{id}/commit",
+            post(store_setup::commit_import),
+        )
+        .route("/admin/regions", post(store_setup::create_region))
+        .route("/admin/regions/{id}", post(store_setup::rename_region))
+        .route("/admin/organisation", post(store_setup::rename_organisation))
         .route("/assign/{id}/cancel", post(admin::cancel_assignment))
         .route("/assign/{id}/restore", post(admin::restore_assignment))
         .route("/export/responses.csv", get(exports::responses_csv))

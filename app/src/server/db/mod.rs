@@ -3,6 +3,7 @@
 //! code and the same tests.
 
 pub mod assignments;
+pub mod audit;
 pub mod figures;
 pub mod org;
 pub mod photos;
@@ -10,6 +11,7 @@ pub mod reports;
 pub mod responses;
 pub mod sessions;
 pub mod status;
+pub mod store_setup;
 pub mod survey_links;
 pub mod targets;
 pub mod templates;

@@ -155,7 +155,8 @@ pub async fn store_by_code(db: &Db, code: &str) -> Result<Option<StoreRow>, sqlx
     .await
 }
 
-/// An active store by code, only if the actor may see it (without the figures of
+/// A store by code, open or closed (a closed store keeps its history: its scorecard, reports
+/// and exports stay readable), only if the actor may see it (without the figures of
 /// `visible_store`).
 pub async fn visible_store_row(
     db: &Db,
@@ -163,11 +164,25 @@ pub async fn visible_store_row(
     code: &str,
 ) -> Result<Option<StoreRow>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT s.id, s.region_id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone FROM stores s WHERE s.code = $3 AND s.active = 1 AND s.id IN ",
+        "SELECT s.id, s.region_id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone FROM stores s WHERE s.code = $3 AND s.id IN ",
         visible_store_ids!()
     ))
     .bind(actor.role.as_str())
     .bind(actor.user_id)
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// A store by code, open or closed: a visit planned before the store closed is still taken
+/// in (the shopper's work is never refused for it).
+pub async fn store_by_code_open_or_closed(
+    db: &Db,
+    code: &str,
+) -> Result<Option<StoreRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.region_id, s.code, s.name, s.name_zh_cn, s.name_ru, s.timezone FROM stores s WHERE s.code = $1",
+    )
     .bind(code)
     .fetch_optional(&db.pool)
     .await
@@ -194,7 +209,7 @@ macro_rules! store_view_select {
                 (SELECT MAX(x.finished_at) FROM responses x WHERE x.store_id = s.id)
                     AS last_response_at
              FROM stores s JOIN regions r ON r.id = s.region_id
-             WHERE s.active = 1 AND s.id IN ",
+             WHERE s.id IN ",
             visible_store_ids!()
         )
     };
@@ -211,7 +226,7 @@ pub async fn visible_stores(
     let pattern = format!("%{}%", search.trim().to_lowercase());
     let rows: Vec<StoreViewRow> = sqlx::query_as(concat!(
         store_view_select!(),
-        " AND (LOWER(s.code) LIKE $3 OR LOWER(s.name) LIKE $3 OR LOWER(COALESCE(s.name_zh_cn, '')) LIKE $3
+        " AND s.active = 1 AND (LOWER(s.code) LIKE $3 OR LOWER(s.name) LIKE $3 OR LOWER(COALESCE(s.name_zh_cn, '')) LIKE $3
               OR LOWER(COALESCE(s.name_ru, '')) LIKE $3 OR LOWER(s.address) LIKE $3)
          ORDER BY r.name, s.code"
     ))
@@ -224,7 +239,8 @@ pub async fn visible_stores(
     Ok(rows.into_iter().map(StoreViewRow::view).collect())
 }
 
-/// One store by code, only if the actor may see it.
+/// One store by code, open or closed (its history stays readable), only if the actor may
+/// see it.
 pub async fn visible_store(
     db: &Db,
     actor: &Actor,

@@ -1,3 +1,6 @@
 //! Administration pages.
 pub mod assign;
+pub mod audit;
+pub mod store_import;
+pub mod stores;
 pub mod tokens;

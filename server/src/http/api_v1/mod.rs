@@ -29,8 +29,20 @@ pub const MAX_RESPONSE_BODY: usize = 256 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/stores", get(list_stores))
-        .route("/stores/{code}", get(get_store))
+        .route("/stores", get(list_stores).post(stores::create_store))
+        .route("/stores.csv", get(stores::export_stores))
+        .route(
+            "/stores/import",
+            post(stores::import_stores).layer(DefaultBodyLimit::max(
+                app::server::store_setup::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route("/stores/{code}", get(get_store).patch(stores::update_store))
+        .route(
+            "/regions",
+            get(stores::list_regions).post(stores::create_region),
+        )
+        .route("/audit", get(stores::audit_log))
         .route("/stores/{code}/responses", get(store_responses))
         .route("/responses", get(responses_by_status))
         .route("/responses/{id}", get(get_response).put(put_response))
@@ -56,6 +68,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 mod photos;
+mod stores;
 use photos::{get_photo, photo_status};
 pub use photos::{put_photo_chunk, MAX_CHUNK};
 
@@ -321,7 +334,7 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 
 /// A state-changing JSON body: refused unless sent as JSON (see [`is_json`]), then parsed,
 /// with the parser's message as the one field error.
-fn json_body<T: serde::de::DeserializeOwned>(
+pub(super) fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> ServiceResult<T> {
