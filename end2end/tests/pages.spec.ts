@@ -48,8 +48,8 @@ test("the language can be switched and the choice is remembered", async ({ page 
 });
 
 test("the store search works as a plain form without JavaScript @js-off", async ({ page }, info) => {
-  await signIn(page, info, "admin");
-  await expect(page.getByText("12 of 12 stores")).toBeVisible();
+  await signIn(page, info, "regional.russia");
+  await expect(page.getByText("4 of 4 stores")).toBeVisible();
   await page.getByLabel("Search by code, name or address").fill("MSK");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/\/stores\?q=MSK$/);
@@ -80,7 +80,9 @@ test("an admin creates an API token, sees it once, and revokes it", async ({ pag
 
   const ok = await request.get("/api/v1/stores", { headers: { Authorization: `Bearer ${token}` } });
   expect(ok.status()).toBe(200);
-  expect((await ok.json()).length).toBe(12);
+  // The demo's stores (others may have been added by the store set-up tests running beside).
+  const codes = (await ok.json()).map((s: { code: string }) => s.code);
+  expect(codes).toEqual(expect.arrayContaining(["SH-001", "MSK-001", "LDN-001"]));
 
   await page.reload();
   await expect(page.locator("code.secret")).toHaveCount(0);

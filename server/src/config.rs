@@ -262,8 +262,10 @@ pub enum FiguresCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum StoresCommand {
-    /// Set a store's opening hours (its local time, e.g. 08:00-22:00 or 18:00-02:00), or
-    /// "none". Customer answers sent while it is closed are flagged.
+    /// Set a store's opening hours in its local time, per weekday ("Mon-Fri 08:00-22:00; Sat
+    /// 10:00-18:00; Sun closed"; one range without days is every day; 18:00-02:00 passes
+    /// midnight), or "none". Customer answers sent while it is closed are flagged. The admin
+    /// page `/admin/stores` does the same (and keeps the change in the audit log).
     Hours { store: String, hours: String },
     /// Set the store's name in Simplified Chinese and in Russian (shown to those who read the
     /// app, the survey and the poster in that language); "" removes one.

@@ -66,6 +66,8 @@ struct StoreFixture {
 struct Fixtures {
     stores: Vec<StoreFixture>,
     token_id: i64,
+    /// The North region (renamed to itself by the matrix).
+    region_id: i64,
     /// A photo an admin uploaded, shown by N-1's response.
     photo: String,
     /// The same per target store: photos shown by that store's response.
@@ -134,9 +136,14 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     )
     .await
     .expect("token");
+    let region_id = app::server::db::org::region_id_by_name(app.db(), "North")
+        .await
+        .expect("db")
+        .expect("North");
     Fixtures {
         stores,
         token_id,
+        region_id,
         photo: first_photo,
         photo_of,
     }
@@ -170,6 +177,21 @@ async fn fill(app: &TestApp, route: &Route, person: &Person, target: &str, f: &F
         uuid::Uuid::new_v4().to_string()
     } else if route.path.starts_with("/admin/tokens") {
         f.token_id.to_string()
+    } else if route.path.starts_with("/admin/regions/") {
+        f.region_id.to_string()
+    } else if route.path.starts_with("/admin/stores/import/") {
+        // A commit consumes its draft: each request gets a file of its own, the admin's.
+        let id = app::server::auth::new_secret();
+        app::server::db::store_setup::save_import_draft(
+            app.db(),
+            &id,
+            1,
+            "code,name,region,timezone\nM-1,Matrix,North,Europe/London\n",
+            app::server::now_ms(),
+        )
+        .await
+        .expect("draft");
+        id
     } else {
         store.response.clone()
     };
@@ -200,6 +222,7 @@ fn server_fn_args(path: &str, target: &str, f: &Fixtures) -> String {
     let store = f.store(target);
     match path {
         "/api/stores" => "search=".into(),
+        "/api/store-form" => "code=".into(),
         "/api/survey-link" => format!("code={target}&lang=&ch="),
         "/api/customer-answers" => format!("code={target}&flagged="),
         "/api/league" => "weeks=12&sort=&dir=&region=&page=1".into(),
@@ -229,6 +252,12 @@ fn json_body(route: &Route, person: &Person, target: &str) -> serde_json::Value 
         // Counting a counted response changes nothing, so later routes still find it.
         "/api/v1/responses/{id}/status" => json!({"status": "counted", "reason": "matrix"}),
         "/api/v1/targets" => json!({"store": target, "measure": "overall", "value": 80}),
+        // Changing nothing: later routes find the stores as they were.
+        "/api/v1/stores/{code}" => json!({}),
+        "/api/v1/stores" => {
+            json!({"code": "M-9", "name": "Matrix", "region": "North", "timezone": "Europe/London"})
+        }
+        "/api/v1/regions" => json!({"name": format!("Matrix {}", uuid::Uuid::new_v4())}),
         "/api/v1/assignments" => {
             json!({"store": target, "template": "instore-visit", "shopper": "shopper",
             "window_start": chrono::Utc::now().date_naive().to_string(), "window_end": chrono::Utc::now().date_naive().to_string()})
@@ -280,6 +309,7 @@ async fn request(
         app::routes::Method::Get => Method::GET,
         app::routes::Method::Post => Method::POST,
         app::routes::Method::Put => Method::PUT,
+        app::routes::Method::Patch => Method::PATCH,
     };
     let (content_type, body) = if route.method == app::routes::Method::Get {
         (None, Vec::new())
@@ -288,6 +318,16 @@ async fn request(
             Some("application/x-www-form-urlencoded"),
             server_fn_args(route.path, target, f).into_bytes(),
         )
+    } else if route.path == "/api/v1/stores/import" {
+        (
+            Some("text/csv"),
+            "code,name,region,timezone\nN-1,North One,North,Europe/London\n"
+                .as_bytes()
+                .to_vec(),
+        )
+    } else if route.path == "/admin/stores/import" {
+        let body = format!("--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--B\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\ncode,name,region,timezone\nN-1,North One,North,Europe/London\n\r\n--B--\r\n");
+        (Some("multipart/form-data; boundary=B"), body.into_bytes())
     } else if route.path.ends_with("/upload") {
         let (bytes, hash) = fake_jpeg(1_000, 99);
         path = format!("/api/v1/photos/{hash}/upload?offset=0&size={}", bytes.len());
@@ -302,6 +342,8 @@ async fn request(
         let extra = match route.path {
             "/auth/login" => "&username=admin&password=wrong".to_string(),
             "/admin/tokens" => "&name=matrix".to_string(),
+            "/admin/regions/{id}" => "&name=North".to_string(),
+            "/admin/organisation" => "&name=Test+Retail".to_string(),
             "/assign" => format!("&store={target}&template=instore-visit&shopper=shopper&window_start={today}&window_end={today}&instructions="),
             "/stores/{code}/staff-pin" => "&pin=4821".to_string(),
             "/staff/{code}/pin" => "&pin=0000".to_string(),

@@ -379,6 +379,7 @@ pub async fn update_store(
 }
 
 /// A stores file as read: its columns, and each row as typed with its line number.
+#[derive(Debug)]
 pub struct CsvFile {
     pub columns: Vec<String>,
     pub rows: Vec<(usize, StoreInput)>,
