@@ -30,6 +30,10 @@ const pages: [string, string | null, string][] = [
   ["assignments", "regional.east", "/assign"],
   ["self-assessment", "staff.sh001", "/self"],
   ["shopper app", "shopper.anna", "/shopper"],
+  ["stores and regions", "admin", "/admin/stores"],
+  ["store form", "admin", "/admin/stores/SH-001/edit?error=timezone&timezone=Mars"],
+  ["store import", "admin", "/admin/stores/import"],
+  ["audit log", "admin", "/admin/audit"],
 ];
 
 for (const [name, user, path] of pages) {

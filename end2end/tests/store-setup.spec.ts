@@ -4,7 +4,7 @@ import { ready, signIn } from "./helpers";
 // Stores and a region of this project's own, so the two projects running side by side never
 // see each other's; closed at the end, so the demo's store lists stay as the other tests expect.
 test("an admin imports stores from a CSV file: a bad row is shown, corrected in place, and the file stored", async ({ page }, info) => {
-  const p = info.project.name.replace(/[^a-z]/g, "").slice(0, 8);
+  const p = info.project.name.replace(/[^a-z]/g, "");
   const region = `Imported ${p}`;
   await signIn(page, info, "admin");
   await page.goto("/admin/stores");
@@ -49,7 +49,7 @@ test("an admin imports stores from a CSV file: a bad row is shown, corrected in 
 });
 
 test("a wrong store form comes back with the field marked and what was typed kept", async ({ page }, info) => {
-  const p = info.project.name.replace(/[^a-z]/g, "").slice(0, 8);
+  const p = info.project.name.replace(/[^a-z]/g, "");
   await signIn(page, info, "admin");
   await page.goto("/admin/stores/new");
   await ready(page, info);
