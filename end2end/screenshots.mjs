@@ -26,6 +26,29 @@ async function signIn(page, user) {
   await page.waitForURL(/\/(stores|shopper|self)/);
 }
 
+// Setting up the chain: the stores and regions, a store's form refused, an import's preview.
+async function setupScreens() {
+  await shoot("setup", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/stores`); });
+  await shoot("store-form", "mobile", async (p) => {
+    await signIn(p, "admin");
+    await p.goto(`${base}/admin/stores/SH-001/edit`);
+    await p.getByLabel("Time zone *").fill("Shanghai");
+    await p.getByRole("button", { name: "Save" }).click();
+    await p.getByRole("alert").first().waitFor();
+  });
+  await shoot("store-import", "desktop", async (p) => {
+    await signIn(p, "admin");
+    await p.goto(`${base}/admin/stores/import`);
+    await p.getByLabel("Or paste or correct the text").fill(
+      "code,name,name_zh_cn,region,timezone,address,opening_hours\n" +
+      "SH-003,Xintiandi,新天地店,East China,Asia/Shanghai,181 Taicang Road,Mon-Sun 10:00-22:00\n" +
+      "SH-004,Lujiazui,陆家嘴店,East China,Asia/Shangai,8 Century Avenue,Mon-Fri 09:00-21:00; Sat-Sun 10:00-22:00\n" +
+      "SH-001,Nanjing Road,南京路店,East China,Asia/Shanghai,300 Nanjing Road East,Mon-Sun 09:00-22:00\n");
+    await p.getByRole("button", { name: "Check" }).click();
+    await p.getByRole("heading", { name: "What this file would do" }).waitFor();
+  });
+}
+
 async function shopperForm(p) {
   await signIn(p, "shopper.anna");
   await p.getByRole("link", { name: /Start Nanjing Road/ }).click();
@@ -44,6 +67,7 @@ await shoot("home-zh", "mobile", (p) => p.goto(base), "zh-CN");
 await shoot("stores-ru", "mobile", (p) => signIn(p, "regional.russia"), "ru-RU");
 await shoot("signin", "mobile", (p) => p.goto(`${base}/login`));
 await shoot("tokens", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/tokens`); });
+await setupScreens();
 for (const size of ["mobile", "desktop"]) {
   await shoot("shopper", size, async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "Due now" }).waitFor(); });
   await shoot("assign", size, async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/assign`); });

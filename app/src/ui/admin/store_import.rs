@@ -63,7 +63,7 @@ pub fn StoreImportPage() -> impl IntoView {
                                                     let details = if row.problems.is_empty() {
                                                         row.changes.iter().map(|c| crate::i18n::message(locale, &format!("setup.field.{c}"))).collect::<Vec<_>>().join(", ")
                                                     } else {
-                                                        row.problems.iter().map(|f| format!("{}: {}", crate::i18n::message(locale, &format!("setup.field.{}", f.field)), f.message)).collect::<Vec<_>>().join("; ")
+                                                        row.problems.iter().map(|f| format!("{}: {}", crate::i18n::message(locale, &format!("setup.field.{}", f.field)), crate::i18n::message(locale, &format!("setup.error.{}", f.field)))).collect::<Vec<_>>().join(" ")
                                                     };
                                                     let class = (row.action == RowAction::Refused).then_some("problem");
                                                     view! {
