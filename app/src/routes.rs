@@ -48,6 +48,8 @@ pub const MANAGERS: &[Role] = &[Role::Admin, Role::RegionalManager, Role::StoreM
 /// The roles that plan mystery visits.
 pub const PLANNERS: &[Role] = &[Role::Admin, Role::RegionalManager];
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// The roles that manage people: admins everyone, regional managers their regions' store staff.
+pub const PEOPLE_MANAGERS: &[Role] = &[Role::Admin, Role::RegionalManager];
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +80,8 @@ pub enum Scope {
     Region,
     /// `{id}` is an uploaded stores file awaiting its commit (its uploader's only).
     ImportDraft,
+    /// `{username}` is a person: the store staff of `{code}`'s store for the matrix test.
+    Person,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -101,7 +105,7 @@ const fn route(method: Method, path: &'static str, serve: Serve, who: Who, scope
 }
 
 use Method::{Get, Patch, Post, Put};
-use Scope::{Assignment, ImportDraft, Own, Photo, Region, Response, Store};
+use Scope::{Assignment, ImportDraft, Own, Person, Photo, Region, Response, Store};
 use Serve::{Customer, Handler, Hydrated, ServerFn, ServerOnly};
 use Who::{Anyone, Roles, SignedIn};
 
@@ -170,6 +174,16 @@ pub const ROUTES: &[Route] = &[
     ),
     route(Get, "/admin/stores/import", ServerOnly, Roles(ADMINS), Own),
     route(Get, "/admin/audit", ServerOnly, Roles(ADMINS), Own),
+    route(Get, "/admin/users", ServerOnly, Roles(PEOPLE_MANAGERS), Own),
+    route(
+        Get,
+        "/admin/users/{username}",
+        ServerOnly,
+        Roles(PEOPLE_MANAGERS),
+        Person,
+    ),
+    // The invitation link is the credential: no sign-in.
+    route(Get, "/invite/{token}", ServerOnly, Anyone, Own),
     route(Get, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Post, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Get, "/s/{code}/{key}/thanks", Customer, Anyone, Own),
@@ -231,6 +245,29 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/admin/regions", Handler, Roles(ADMINS), Own),
     route(Post, "/admin/regions/{id}", Handler, Roles(ADMINS), Region),
     route(Post, "/admin/organisation", Handler, Roles(ADMINS), Own),
+    route(Post, "/admin/users", Handler, Roles(PEOPLE_MANAGERS), Own),
+    route(
+        Post,
+        "/admin/users/{username}",
+        Handler,
+        Roles(PEOPLE_MANAGERS),
+        Person,
+    ),
+    route(
+        Post,
+        "/admin/users/{username}/active",
+        Handler,
+        Roles(PEOPLE_MANAGERS),
+        Person,
+    ),
+    route(
+        Post,
+        "/admin/users/{username}/invitation",
+        Handler,
+        Roles(PEOPLE_MANAGERS),
+        Person,
+    ),
+    route(Post, "/invite/{token}", Handler, Anyone, Own),
     route(
         Post,
         "/assign/{id}/cancel",
@@ -306,6 +343,22 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/regions", Handler, Roles(ADMINS), Own),
     route(Post, "/api/v1/regions", Handler, Roles(ADMINS), Own),
     route(Get, "/api/v1/audit", Handler, Roles(ADMINS), Own),
+    route(Get, "/api/v1/users", Handler, Roles(PEOPLE_MANAGERS), Own),
+    route(Post, "/api/v1/users", Handler, Roles(PEOPLE_MANAGERS), Own),
+    route(
+        Patch,
+        "/api/v1/users/{username}",
+        Handler,
+        Roles(PEOPLE_MANAGERS),
+        Person,
+    ),
+    route(
+        Post,
+        "/api/v1/users/{username}/invitation",
+        Handler,
+        Roles(PEOPLE_MANAGERS),
+        Person,
+    ),
     route(
         Get,
         "/api/v1/stores/{code}/responses",
@@ -399,6 +452,21 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/store-form", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/store-import", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/audit-log", ServerFn, Roles(ADMINS), Own),
+    route(
+        Post,
+        "/api/people-page",
+        ServerFn,
+        Roles(PEOPLE_MANAGERS),
+        Own,
+    ),
+    route(
+        Post,
+        "/api/person-page",
+        ServerFn,
+        Roles(PEOPLE_MANAGERS),
+        Own,
+    ),
+    route(Post, "/api/invitation-page", ServerFn, Anyone, Own),
     route(Post, "/api/survey-link", ServerFn, Roles(MANAGERS), Store),
     route(
         Post,

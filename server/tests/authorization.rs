@@ -208,8 +208,16 @@ async fn fill(app: &TestApp, route: &Route, person: &Person, target: &str, f: &F
         .find(|(c, _)| *c == target)
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| f.photo.clone());
+    // A person is the store staff of the target store (a regional manager's for N-1 only).
+    let person = if target == "N-1" {
+        "staff.n1"
+    } else {
+        "staff.s1"
+    };
     route
         .path
+        .replace("{username}", person)
+        .replace("{token}", "not-a-link")
         .replace("{code}", target)
         .replace("{key}", &key)
         .replace("{version}", "1")
@@ -223,6 +231,8 @@ fn server_fn_args(path: &str, target: &str, f: &Fixtures) -> String {
     match path {
         "/api/stores" => "search=".into(),
         "/api/store-form" => "code=".into(),
+        "/api/person-page" => "username=staff.n1".into(),
+        "/api/invitation-page" => "token=not-a-link".into(),
         "/api/survey-link" => format!("code={target}&lang=&ch="),
         "/api/customer-answers" => format!("code={target}&flagged="),
         "/api/league" => "weeks=12&sort=&dir=&region=&page=1".into(),
@@ -258,6 +268,11 @@ fn json_body(route: &Route, person: &Person, target: &str) -> serde_json::Value 
             json!({"code": "M-9", "name": "Matrix", "region": "North", "timezone": "Europe/London"})
         }
         "/api/v1/regions" => json!({"name": format!("Matrix {}", uuid::Uuid::new_v4())}),
+        "/api/v1/users" => {
+            json!({"username": format!("m-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+            "display_name": "Matrix", "role": "employee", "stores": [target]})
+        }
+        "/api/v1/users/{username}" => json!({}),
         "/api/v1/assignments" => {
             json!({"store": target, "template": "instore-visit", "shopper": "shopper",
             "window_start": chrono::Utc::now().date_naive().to_string(), "window_end": chrono::Utc::now().date_naive().to_string()})
@@ -490,7 +505,7 @@ both_backends! {
             paths.push(format!("{base}?q={long}&next=/{long}"));
             for seg in HOSTILE_SEGMENTS {
                 let p = route.path.replace("{code}", seg).replace("{key}", seg).replace("{id}", seg)
-                    .replace("{sha256}", seg).replace("{version}", seg);
+                    .replace("{sha256}", seg).replace("{version}", seg).replace("{username}", seg).replace("{token}", seg);
                 if p != route.path {
                     paths.push(p);
                 }

@@ -5,6 +5,7 @@
 //! new server was deployed.
 
 pub mod league;
+pub mod people;
 pub mod report;
 pub mod scorecard;
 pub mod store_setup;

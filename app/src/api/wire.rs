@@ -2,6 +2,7 @@
 //! They are plain data: no secrets (password hashes never leave `server::auth`).
 
 pub mod league;
+pub mod people;
 pub mod report;
 pub mod scorecard;
 pub mod store_setup;

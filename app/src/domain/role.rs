@@ -46,6 +46,36 @@ impl Role {
     }
 }
 
+/// What a role's scope is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// Admins see everything; shoppers reach stores through their assignments.
+    Nothing,
+    /// One region or more (regional managers).
+    Regions,
+    /// One store or more (store managers).
+    Stores,
+    /// Exactly one store (employees).
+    OneStore,
+}
+
+impl Role {
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::Admin | Role::Shopper => ScopeKind::Nothing,
+            Role::RegionalManager => ScopeKind::Regions,
+            Role::StoreManager => ScopeKind::Stores,
+            Role::Employee => ScopeKind::OneStore,
+        }
+    }
+
+    /// The roles a regional manager may give, to people of their own region's stores: never
+    /// one that sees more than a store.
+    pub fn given_by_regional_managers(self) -> bool {
+        matches!(self, Role::StoreManager | Role::Employee)
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

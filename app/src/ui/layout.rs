@@ -45,6 +45,7 @@ pub fn Header() -> impl IntoView {
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/league" rel="external">{tr!(locale, "nav.league")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/assign">{tr!(locale, "nav.assign")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/stores">{tr!(locale, "nav.setup")}</a> })}
+                            {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/admin/users">{tr!(locale, "nav.people")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })}
                         }
                     }}

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod home;
+pub mod invite;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod league;
@@ -263,6 +264,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/stores/:code/edit") view=server_only!(admin::stores::StoreFormPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/stores/import") view=server_only!(admin::store_import::StoreImportPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view=server_only!(admin::audit::AuditPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/users") view=server_only!(admin::people::PeoplePage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/users/:username") view=server_only!(admin::people::PersonPage) ssr=SsrMode::Async/>
+                    <Route path=path!("invite/:token") view=server_only!(invite::InvitationPage) ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -22,6 +22,9 @@ pub fn SignInPage() -> impl IntoView {
             if q.get("signed_out").is_some() {
                 return Some(("status", tr!(locale, "signin.signed_out")));
             }
+            if q.get("password_set").is_some() {
+                return Some(("status", tr!(locale, "signin.password_set")));
+            }
             q.get("error").map(|e| {
                 let key = match e.as_str() {
                     "rate" => "signin.error.rate",

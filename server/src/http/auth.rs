@@ -100,6 +100,10 @@ pub async fn login(
         return ServiceError::from(e).into_html_error();
     }
     tracing::info!(user_id, "signed in");
+    // Shown in the people list; a failure here must not undo a good sign-in.
+    if let Err(e) = app::server::db::people::record_sign_in(&state.db, user_id, now).await {
+        tracing::warn!(error = %e, "last sign-in not recorded");
+    }
     // Without a page to return to, each role starts where its work is.
     let next = match asked {
         Some(_) => next,

@@ -8,6 +8,7 @@ pub mod exports;
 pub mod forms;
 pub mod headers;
 pub mod input;
+pub mod people;
 pub mod self_assessment;
 pub mod store_setup;
 pub mod survey_links;
@@ -104,6 +105,14 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/regions", post(store_setup::create_region))
         .route("/admin/regions/{id}", post(store_setup::rename_region))
         .route("/admin/organisation", post(store_setup::rename_organisation))
+        .route("/admin/users", post(people::create_person))
+        .route("/admin/users/{username}", post(people::update_person))
+        .route("/admin/users/{username}/active", post(people::set_active))
+        .route(
+            "/admin/users/{username}/invitation",
+            post(people::new_invitation),
+        )
+        .route("/invite/{token}", post(people::accept_invitation))
         .route("/assign/{id}/cancel", post(admin::cancel_assignment))
         .route("/assign/{id}/restore", post(admin::restore_assignment))
         .route("/export/responses.csv", get(exports::responses_csv))

@@ -1,6 +1,7 @@
 //! Administration pages.
 pub mod assign;
 pub mod audit;
+pub mod people;
 pub mod store_import;
 pub mod stores;
 pub mod tokens;

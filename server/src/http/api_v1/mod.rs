@@ -43,6 +43,12 @@ pub fn routes() -> Router<AppState> {
             get(stores::list_regions).post(stores::create_region),
         )
         .route("/audit", get(stores::audit_log))
+        .route("/users", get(people::list_users).post(people::create_user))
+        .route(
+            "/users/{username}",
+            axum::routing::patch(people::update_user),
+        )
+        .route("/users/{username}/invitation", post(people::invite_user))
         .route("/stores/{code}/responses", get(store_responses))
         .route("/responses", get(responses_by_status))
         .route("/responses/{id}", get(get_response).put(put_response))
@@ -67,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_RESPONSE_BODY))
 }
 
+mod people;
 mod photos;
 mod stores;
 use photos::{get_photo, photo_status};
