@@ -34,6 +34,8 @@ const pages: [string, string | null, string][] = [
   ["store form", "admin", "/admin/stores/SH-001/edit?error=timezone&timezone=Mars"],
   ["store import", "admin", "/admin/stores/import"],
   ["audit log", "admin", "/admin/audit"],
+  ["people", "admin", "/admin/users"],
+  ["person", "regional.east", "/admin/users/manager.sh001"],
 ];
 
 for (const [name, user, path] of pages) {
