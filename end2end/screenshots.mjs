@@ -47,6 +47,21 @@ async function setupScreens() {
     await p.getByRole("button", { name: "Check" }).click();
     await p.getByRole("heading", { name: "What this file would do" }).waitFor();
   });
+  // People: the list, a new store manager's link to pass on, and the link on their phone.
+  await shoot("people", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/users`); });
+  let link = "";
+  await shoot("person-invited", "desktop", async (p) => {
+    await signIn(p, "admin");
+    await p.goto(`${base}/admin/users`);
+    const form = p.getByRole("form", { name: "Add a person" });
+    await form.getByLabel("Username").fill(`li.na.${Date.now() % 100000}`);
+    await form.getByLabel("Name", { exact: true }).fill("Li Na");
+    await form.getByLabel("Role").selectOption("store_manager");
+    await form.getByLabel(/^Stores/).selectOption("SH-002");
+    await form.getByRole("button", { name: "Add and make an invitation link" }).click();
+    link = (await p.locator("code.secret").textContent()).trim();
+  });
+  await shoot("invite", "mobile", (p) => p.goto(link), "ru-RU");
 }
 
 async function shopperForm(p) {
