@@ -184,6 +184,7 @@ pub const ROUTES: &[Route] = &[
     ),
     // The invitation link is the credential: no sign-in.
     route(Get, "/invite/{token}", ServerOnly, Anyone, Own),
+    route(Get, "/account", ServerOnly, SignedIn, Own),
     route(Get, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Post, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Get, "/s/{code}/{key}/thanks", Customer, Anyone, Own),
@@ -268,6 +269,10 @@ pub const ROUTES: &[Route] = &[
         Person,
     ),
     route(Post, "/invite/{token}", Handler, Anyone, Own),
+    route(Post, "/account/password", Handler, SignedIn, Own),
+    route(Post, "/account/language", Handler, SignedIn, Own),
+    // Ends the matrix's sessions: it is sent with a session of its own.
+    route(Post, "/account/sign-out-everywhere", Handler, SignedIn, Own),
     route(
         Post,
         "/assign/{id}/cancel",
@@ -467,6 +472,7 @@ pub const ROUTES: &[Route] = &[
         Own,
     ),
     route(Post, "/api/invitation-page", ServerFn, Anyone, Own),
+    route(Post, "/api/account-page", ServerFn, SignedIn, Own),
     route(Post, "/api/survey-link", ServerFn, Roles(MANAGERS), Store),
     route(
         Post,

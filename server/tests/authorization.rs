@@ -315,7 +315,13 @@ async fn request(
     let (cookie, csrf) = match person.login {
         // Signing out ends the session: that request gets a session of its own.
         Some(login) => {
-            let (cookie, csrf) = session(app, sessions, login, route.path == "/auth/logout").await;
+            let ends_sessions =
+                matches!(route.path, "/auth/logout" | "/account/sign-out-everywhere");
+            let (cookie, csrf) = session(app, sessions, login, ends_sessions).await;
+            if route.path == "/account/sign-out-everywhere" {
+                // Every session of this person ends: later routes sign in again.
+                sessions.remove(login);
+            }
             (Some(cookie), csrf)
         }
         None => (None, String::new()),
@@ -389,7 +395,8 @@ fn refused(status: StatusCode, headers: &axum::http::HeaderMap) -> bool {
         && headers
             .get(header::LOCATION)
             .and_then(|l| l.to_str().ok())
-            .is_some_and(|l| l.starts_with("/login"));
+            // Signing out everywhere also ends at the sign-in page, saying so: not a refusal.
+            .is_some_and(|l| l.starts_with("/login") && !l.starts_with("/login?signed_out"));
     to_sign_in
         || matches!(
             status,
@@ -397,7 +404,10 @@ fn refused(status: StatusCode, headers: &axum::http::HeaderMap) -> bool {
         )
 }
 
+// Every person signs in again after the routes that end sessions, and the password and
+// invitation forms count against the sign-in limits too: more than a minute's default allowance.
 both_backends! {
+    settings = app::server::state::Settings { login_attempts_per_minute: 100, ..Default::default() };
     async fn every_route_answers_every_role_as_the_route_table_declares(app: TestApp) {
         let f = fixtures(&app).await;
         let mut sessions = Sessions::new();

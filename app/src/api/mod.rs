@@ -4,6 +4,7 @@
 //! Endpoints are fixed (`endpoint = ...`) because a cached page may call them long after a
 //! new server was deployed.
 
+pub mod account;
 pub mod league;
 pub mod people;
 pub mod report;

@@ -55,7 +55,7 @@ pub fn Header() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || match me.get() {
                         Some(Ok(Some(m))) => Either::Left(view! {
-                            <span class="who">{m.display_name.clone()}</span>
+                            <a class="who" href="/account" rel="external">{m.display_name.clone()}</a>
                             <form method="post" action="/auth/logout" class="inline">
                                 <input type="hidden" name="csrf" value=m.csrf.clone()/>
                                 <button type="submit" class="link">{tr!(locale, "nav.sign_out")}</button>

@@ -1,6 +1,7 @@
 //! Pages and components. Every page is server-rendered complete (SsrMode::Async) so it works
 //! before, or without, the wasm bundle; hydration then adds client-side behaviour.
 
+pub mod account;
 pub mod admin;
 pub mod home;
 pub mod invite;
@@ -267,6 +268,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/users") view=server_only!(admin::people::PeoplePage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/users/:username") view=server_only!(admin::people::PersonPage) ssr=SsrMode::Async/>
                     <Route path=path!("invite/:token") view=server_only!(invite::InvitationPage) ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=server_only!(account::AccountPage) ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

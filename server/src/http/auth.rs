@@ -87,13 +87,17 @@ pub async fn login(
     let csrf = auth::new_secret();
     let now = now_ms();
     let expires = now + SESSION_DAYS * 24 * 3600 * 1000;
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if let Err(e) = sessions::create_session(
         &state.db,
         &sha256_hex(token.as_bytes()),
         user_id,
         &csrf,
-        now,
-        expires,
+        (now, expires),
+        user_agent,
     )
     .await
     {
@@ -121,7 +125,26 @@ pub async fn login(
         state.settings.secure_cookies,
         "Lax",
     );
-    see_other(&next, vec![session])
+    let mut cookies = vec![session];
+    // The language chosen on the account page follows the user to every device.
+    if let Ok(Some(code)) = users::language_of(&state.db, user_id).await {
+        if let Some(locale) = Locale::from_code(&code) {
+            cookies.push(lang_cookie(&state, locale));
+        }
+    }
+    see_other(&next, cookies)
+}
+
+/// The cookie that carries the interface language.
+pub fn lang_cookie(state: &AppState, locale: Locale) -> axum::http::HeaderValue {
+    cookie(
+        "lang",
+        locale.code(),
+        "/",
+        365 * 24 * 3600,
+        state.settings.secure_cookies,
+        "Lax",
+    )
 }
 
 #[derive(Deserialize)]
@@ -169,15 +192,7 @@ pub async fn set_lang(State(state): State<AppState>, Query(q): Query<LangQuery>)
     let Some(locale) = Locale::from_code(&q.to) else {
         return see_other(&next, vec![]);
     };
-    let c = cookie(
-        "lang",
-        locale.code(),
-        "/",
-        365 * 24 * 3600,
-        state.settings.secure_cookies,
-        "Lax",
-    );
-    see_other(&next, vec![c])
+    see_other(&next, vec![lang_cookie(&state, locale)])
 }
 
 /// Errors on HTML form paths: a short page, never database text.

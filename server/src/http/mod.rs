@@ -1,5 +1,6 @@
 //! The HTTP surface: one router factory used by `main` and by the tests.
 
+pub mod account;
 pub mod admin;
 pub mod api_v1;
 pub mod auth;
@@ -113,6 +114,12 @@ pub fn app(state: AppState) -> Router {
             post(people::new_invitation),
         )
         .route("/invite/{token}", post(people::accept_invitation))
+        .route("/account/password", post(account::change_password))
+        .route("/account/language", post(account::set_language))
+        .route(
+            "/account/sign-out-everywhere",
+            post(account::sign_out_everywhere),
+        )
         .route("/assign/{id}/cancel", post(admin::cancel_assignment))
         .route("/assign/{id}/restore", post(admin::restore_assignment))
         .route("/export/responses.csv", get(exports::responses_csv))

@@ -179,11 +179,17 @@ impl TestApp {
             ))
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let set = headers
-            .get(header::SET_COOKIE)
-            .expect("session cookie")
-            .to_str()
-            .expect("ascii");
+        let Some(set) = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(app::server::auth::SESSION_COOKIE))
+        else {
+            panic!(
+                "no session cookie for {username}: sent to {:?}",
+                headers.get(header::LOCATION)
+            );
+        };
         set.split(';').next().expect("pair").to_string()
     }
 
@@ -514,7 +520,10 @@ pub fn one_runtime_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 /// Runs each test body against a fresh SQLite database and a fresh PostgreSQL database.
 #[macro_export]
 macro_rules! both_backends {
-    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {$(
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $crate::both_backends!(settings = app::server::state::Settings::default(); $(async fn $name($app: TestApp) $body)*);
+    };
+    (settings = $settings:expr; $(async fn $name:ident($app:ident: TestApp) $body:block)*) => {$(
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -523,14 +532,14 @@ macro_rules! both_backends {
             fn on_sqlite() {
                 let _one_at_a_time = $crate::common::one_runtime_at_a_time();
                 $crate::common::runtime().block_on(async {
-                    run(TestApp::new(app::server::db::Backend::Sqlite).await.expect("sqlite is always available")).await
+                    run(TestApp::with_settings(app::server::db::Backend::Sqlite, $settings).await.expect("sqlite is always available")).await
                 })
             }
             #[test]
             fn on_postgres() {
                 let _one_at_a_time = $crate::common::one_runtime_at_a_time();
                 $crate::common::runtime().block_on(async {
-                    if let Some(app) = TestApp::new(app::server::db::Backend::Postgres).await {
+                    if let Some(app) = TestApp::with_settings(app::server::db::Backend::Postgres, $settings).await {
                         run(app).await
                     }
                 })

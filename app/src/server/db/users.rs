@@ -223,3 +223,34 @@ pub async fn set_password(
     tx.commit().await?;
     Ok(true)
 }
+
+/// The language a user chose on their account page (None: as their browser asks).
+pub async fn language_of(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map(Option::flatten)
+}
+
+pub async fn set_language(db: &Db, user_id: i64, language: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(language)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A user's password hash by id (to check the current password before a change).
+pub async fn password_hash_of(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<PasswordHashString>, sqlx::Error> {
+    let hash: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = 1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(hash.map(PasswordHashString))
+}
