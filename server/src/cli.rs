@@ -237,7 +237,10 @@ pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
             user,
             name,
             expires_days,
+            scope,
         } => {
+            let scope = auth::TokenScope::parse(scope.trim())
+                .ok_or_else(|| format!("scope is read, submit or admin, not {scope}"))?;
             let actor = users::actor_by_username(db, &user)
                 .await
                 .map_err(db_err)?
@@ -251,7 +254,7 @@ pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
                 name.trim(),
                 (&token, &sha256_hex(token.as_bytes())),
                 now,
-                expires_at,
+                (expires_at, scope),
             )
             .await
             .map_err(db_err)?;
@@ -263,7 +266,10 @@ pub async fn tokens(db: &Db, cmd: TokensCommand) -> CliResult {
                     )
                 })
                 .unwrap_or_default();
-            eprintln!("token {id} for {user}{until} (shown once; store it safely):");
+            eprintln!(
+                "token {id} for {user}, scope {}{until} (shown once; store it safely):",
+                scope.as_str()
+            );
             println!("{token}");
             Ok(())
         }

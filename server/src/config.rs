@@ -326,6 +326,10 @@ pub enum TokensCommand {
         /// Days until the token stops working (default: until revoked).
         #[arg(long)]
         expires_days: Option<u32>,
+        /// What it may do: read (GET only), submit (read, and send responses and photos) or
+        /// admin (everything the user may).
+        #[arg(long, default_value = "admin")]
+        scope: String,
     },
     /// Revoke a token by id.
     Revoke { id: i64 },

@@ -270,7 +270,7 @@ both_backends! {
     async fn an_expired_api_token_stops_working(app: TestApp) {
         let token = app::server::auth::new_api_token();
         let now = app::server::now_ms();
-        app::server::db::tokens::create_expiring_token(app.db(), 1, "short", (&token, &app::server::auth::sha256_hex(token.as_bytes())), now, Some(now + 60_000))
+        app::server::db::tokens::create_expiring_token(app.db(), 1, "short", (&token, &app::server::auth::sha256_hex(token.as_bytes())), now, (Some(now + 60_000), app::server::auth::TokenScope::Admin))
             .await.expect("token");
         assert_eq!(app.get("/api/v1/stores", &token).await.0, StatusCode::OK);
         sqlx::query("UPDATE api_tokens SET expires_at = $1 WHERE name = 'short'").bind(now - 1).execute(&app.db().pool).await.expect("expire");

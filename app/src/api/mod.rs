@@ -146,7 +146,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
         role: actor.role,
         csrf: match cred {
             Credential::Session { csrf } => csrf,
-            Credential::ApiToken => String::new(),
+            Credential::ApiToken { .. } => String::new(),
         },
     }))
 }

@@ -158,6 +158,9 @@ pub struct ApiTokenView {
     /// When it stops working (None: until revoked).
     #[serde(default)]
     pub expires_at: Option<DateTime<Utc>>,
+    /// `read`, `submit` or `admin`.
+    #[serde(default)]
+    pub scope: String,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use axum::http::{header, HeaderMap};
 
-pub use super::actor::{sha256_hex, Actor, PasswordHashString};
+pub use super::actor::{sha256_hex, Actor, PasswordHashString, TokenScope};
 use super::db::{sessions, tokens, Db};
 use super::error::{ServiceError, ServiceResult};
 
@@ -100,7 +100,9 @@ pub enum Credential {
     Session {
         csrf: String,
     },
-    ApiToken,
+    ApiToken {
+        scope: TokenScope,
+    },
 }
 
 /// Resolve the actor from a Bearer token or the session cookie. `Ok(None)` means anonymous;
@@ -117,10 +119,10 @@ pub async fn authenticate(
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ServiceError::Unauthenticated)?;
-        let actor = tokens::token_actor(db, &sha256_hex(token.as_bytes()), now)
+        let (actor, scope) = tokens::token_actor(db, &sha256_hex(token.as_bytes()), now)
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
-        return Ok(Some((actor, Credential::ApiToken)));
+        return Ok(Some((actor, Credential::ApiToken { scope })));
     }
     let Some(token) = session_token(headers) else {
         return Ok(None);

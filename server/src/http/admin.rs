@@ -51,10 +51,15 @@ async fn admin_form(
     Ok(actor)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CreateTokenForm {
     csrf: String,
     name: String,
+    /// `read` (the default), `submit` or `admin`.
+    scope: String,
+    /// Days until it stops working; '' for until revoked.
+    expires_days: String,
 }
 
 pub async fn create_token(
@@ -70,14 +75,29 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 80 {
         return see_other("/admin/tokens?error=name", vec![]);
     }
+    let scope = match form.scope.trim() {
+        "" => auth::TokenScope::Read,
+        s => match auth::TokenScope::parse(s) {
+            Some(scope) => scope,
+            None => return see_other("/admin/tokens?error=scope", vec![]),
+        },
+    };
+    let now = now_ms();
+    let expires_at = match form.expires_days.trim() {
+        "" => None,
+        d => match d.parse::<i64>() {
+            Ok(days) if (1..=3650).contains(&days) => Some(now + days * 24 * 3_600_000),
+            _ => return see_other("/admin/tokens?error=expires", vec![]),
+        },
+    };
     let token = auth::new_api_token();
-    if let Err(e) = tokens::create_token(
+    if let Err(e) = tokens::create_expiring_token(
         &state.db,
         actor.user_id,
         name,
-        &token,
-        &sha256_hex(token.as_bytes()),
-        now_ms(),
+        (&token, &sha256_hex(token.as_bytes())),
+        now,
+        (expires_at, scope),
     )
     .await
     {

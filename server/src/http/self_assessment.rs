@@ -135,7 +135,7 @@ async fn employee(
     };
     let csrf = match cred {
         Credential::Session { csrf } => csrf,
-        Credential::ApiToken => String::new(),
+        Credential::ApiToken { .. } => String::new(),
     };
     if actor.role != Role::Employee {
         return Err(render(state, headers, uri, not_staff(true), StatusCode::FORBIDDEN).await);

@@ -3,7 +3,7 @@
 use super::users::{actor_columns, ActorRow};
 use super::{affected, Db};
 use crate::api::wire::ApiTokenView;
-use crate::server::actor::Actor;
+use crate::server::actor::{Actor, TokenScope};
 use crate::server::from_ms;
 
 /// `last_used_at` is refreshed at most this often, so that a busy integration does not turn
@@ -18,22 +18,31 @@ pub async fn create_token(
     token_hash: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    create_expiring_token(db, user_id, name, (token, token_hash), now, None).await
+    create_expiring_token(
+        db,
+        user_id,
+        name,
+        (token, token_hash),
+        now,
+        (None, TokenScope::Admin),
+    )
+    .await
 }
 
-/// A token that stops working at `expires_at` (epoch ms; None: until revoked).
+/// A token that stops working at `expires_at` (epoch ms; None: until revoked) and may do what
+/// its scope allows.
 pub async fn create_expiring_token(
     db: &Db,
     user_id: i64,
     name: &str,
     (token, token_hash): (&str, &str),
     now: i64,
-    expires_at: Option<i64>,
+    (expires_at, scope): (Option<i64>, TokenScope),
 ) -> Result<i64, sqlx::Error> {
     let prefix: String = token.chars().take(10).collect();
     sqlx::query_scalar(
-        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(user_id)
     .bind(name)
@@ -41,19 +50,21 @@ pub async fn create_expiring_token(
     .bind(token_hash)
     .bind(now)
     .bind(expires_at)
+    .bind(scope.as_str())
     .fetch_one(&db.pool)
     .await
 }
 
+/// The live token's user and scope.
 pub async fn token_actor(
     db: &Db,
     token_hash: &str,
     now: i64,
-) -> Result<Option<Actor>, sqlx::Error> {
+) -> Result<Option<(Actor, TokenScope)>, sqlx::Error> {
     let row: Option<TokenRow> = sqlx::query_as(concat!(
         "SELECT ",
         actor_columns!(),
-        ", t.id AS token_id, t.last_used_at
+        ", t.id AS token_id, t.last_used_at, t.scope
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1
            AND (t.expires_at IS NULL OR t.expires_at > $2)"
@@ -66,6 +77,7 @@ pub async fn token_actor(
         user,
         token_id,
         last_used_at,
+        scope,
     }) = row
     else {
         return Ok(None);
@@ -78,7 +90,11 @@ pub async fn token_actor(
             .execute(&db.pool)
             .await?;
     }
-    Ok(Some(actor))
+    // A scope this version does not know (written by a newer one) reads as the narrowest.
+    Ok(Some((
+        actor,
+        TokenScope::parse(&scope).unwrap_or(TokenScope::Read),
+    )))
 }
 
 /// A live token and its user, as [`token_actor`] reads them.
@@ -88,6 +104,7 @@ struct TokenRow {
     user: ActorRow,
     token_id: i64,
     last_used_at: Option<i64>,
+    scope: String,
 }
 
 /// How long after its creation a new token may still be shown (the flash cookie lives as long).
@@ -114,7 +131,7 @@ pub async fn mark_shown(db: &Db, token_hash: &str, now: i64) -> Result<bool, sql
 pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
     let rows: Vec<TokenListRow> = sqlx::query_as(
         "SELECT t.id, t.name, t.prefix, u.username AS owner, t.created_at, t.last_used_at,
-                t.revoked_at, t.expires_at
+                t.revoked_at, t.expires_at, t.scope
          FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
     )
     .fetch_all(&db.pool)
@@ -130,6 +147,7 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenView>, sqlx::Error> {
             last_used_at: r.last_used_at.map(from_ms),
             revoked: r.revoked_at.is_some(),
             expires_at: r.expires_at.map(from_ms),
+            scope: r.scope,
         })
         .collect())
 }
@@ -145,6 +163,7 @@ struct TokenListRow {
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
     expires_at: Option<i64>,
+    scope: String,
 }
 
 /// Revoke by id; false when there is no such live token.

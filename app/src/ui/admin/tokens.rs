@@ -29,11 +29,27 @@ pub fn TokensPage() -> impl IntoView {
                             <code class="secret">{t}</code>
                         </div>
                     })}
-                    {p.error.map(|_| view! { <p class="notice alert" role="alert">{tr!(locale, "tokens.name_error")}</p> })}
+                    {p.error.map(|e| {
+                        let key = match e.as_str() {
+                            "scope" => "tokens.scope_error",
+                            "expires" => "tokens.expires_error",
+                            _ => "tokens.name_error",
+                        };
+                        view! { <p class="notice alert" role="alert">{tr!(locale, key)}</p> }
+                    })}
                     <form method="post" action="/admin/tokens" class="stack card">
                         <input type="hidden" name="csrf" value=csrf/>
                         <label for="token-name">{tr!(locale, "tokens.name")}</label>
                         <input id="token-name" name="name" type="text" required maxlength="80"/>
+                        <label for="token-scope">{tr!(locale, "tokens.scope")}</label>
+                        <select id="token-scope" name="scope">
+                            <option value="read" selected=true>{tr!(locale, "tokens.scope.read")}</option>
+                            <option value="submit">{tr!(locale, "tokens.scope.submit")}</option>
+                            <option value="admin">{tr!(locale, "tokens.scope.admin")}</option>
+                        </select>
+                        <label for="token-expires">{tr!(locale, "tokens.expires_days")}</label>
+                        <p class="hint">{tr!(locale, "tokens.expires_hint")}</p>
+                        <input id="token-expires" name="expires_days" type="number" min="1" max="3650" inputmode="numeric"/>
                         <button type="submit" class="button">{tr!(locale, "tokens.create")}</button>
                     </form>
                     {if p.tokens.is_empty() {
@@ -51,6 +67,10 @@ pub fn TokensPage() -> impl IntoView {
                                         <li class="card">
                                             <strong>{t.name.clone()}</strong>
                                             <p class="meta"><code>{format!("{}…", t.prefix)}</code>" · "{t.owner.clone()}" · "{used}</p>
+                                            <p class="meta">
+                                                {crate::i18n::message(locale, &format!("tokens.scope.{}", if t.scope.is_empty() { "admin" } else { t.scope.as_str() }))}
+                                                {t.expires_at.map(|at| format!(" · {}", tr!(locale, "tokens.until", date = crate::domain::display::date_time(&at.naive_utc()))))}
+                                            </p>
                                             {if t.revoked {
                                                 Either::Left(view! { <p class="tag">{tr!(locale, "tokens.revoked")}</p> })
                                             } else {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use app::api::wire::Role;
 use app::domain::{Channel, FieldError, ResponseSubmission};
 use app::server::assign::{self, AssignmentRequest};
-use app::server::auth::{authenticate, Actor};
+use app::server::auth::{authenticate, Actor, Credential};
 use app::server::db::{org, responses, templates};
 use app::server::error::{ServiceError, ServiceResult};
 use app::server::ingest::{submit_response, Stored};
@@ -88,10 +88,31 @@ impl FromRequestParts<AppState> for ApiActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match authenticate(&state.db, &parts.headers).await? {
-            Some((actor, _)) => Ok(ApiActor(actor)),
-            None => Err(ServiceError::Unauthenticated),
+        api_actor(
+            state,
+            parts.method.as_str(),
+            parts.uri.path(),
+            &parts.headers,
+        )
+        .await
+        .map(ApiActor)
+    }
+}
+
+/// The caller of an API request, or a 401; a token does only what its scope allows (403),
+/// whatever more its owner may. Every API handler comes through here.
+async fn api_actor(
+    state: &AppState,
+    method: &str,
+    path: &str,
+    headers: &HeaderMap,
+) -> ServiceResult<Actor> {
+    match authenticate(&state.db, headers).await? {
+        Some((_, Credential::ApiToken { scope })) if !scope.allows(method, path) => {
+            Err(ServiceError::Forbidden)
         }
+        Some((actor, _)) => Ok(actor),
+        None => Err(ServiceError::Unauthenticated),
     }
 }
 
@@ -184,10 +205,8 @@ async fn put_response(
 ) -> Response {
     let result = async {
         // Authenticate before reading the body, so anonymous callers learn nothing.
-        let actor = authenticate(&state.db, &headers)
-            .await?
-            .map(|(a, _)| a)
-            .ok_or(ServiceError::Unauthenticated)?;
+        let path = format!("/api/v1/responses/{id}");
+        let actor = api_actor(&state, "PUT", &path, &headers).await?;
         // Requiring JSON also keeps this endpoint CSRF-safe for session cookies.
         if !is_json(&headers) {
             return Ok((
