@@ -36,6 +36,7 @@ const pages: [string, string | null, string][] = [
   ["audit log", "admin", "/admin/audit"],
   ["people", "admin", "/admin/users"],
   ["person", "regional.east", "/admin/users/manager.sh001"],
+  ["account", "manager.sh001", "/account"],
 ];
 
 for (const [name, user, path] of pages) {

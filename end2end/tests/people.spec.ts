@@ -33,9 +33,19 @@ test("an admin invites a store manager, who sets a password with the link, signs
   await expect(phone.getByText("1 of 1 stores")).toBeVisible();
   await expect(phone.getByRole("heading", { name: "Oxford Street" })).toBeVisible();
 
+  // Their own account: the language they choose stays with them; sign out everywhere.
+  await phone.getByRole("link", { name: `Sam ${p}` }).click();
+  await expect(phone.getByRole("heading", { name: "Your account" })).toBeVisible();
+  await expect(phone.getByText("this one")).toBeVisible();
+  await phone.getByLabel("The language of the app, on every device you sign in on").selectOption("ru");
+  await phone.getByRole("button", { name: "Save" }).click();
+  await expect(phone.getByRole("heading", { name: "Ваша учётная запись" })).toBeVisible();
+  await phone.getByRole("button", { name: "Выйти на всех устройствах" }).click();
+  await expect(phone).toHaveURL(/\/login\?signed_out=1$/);
+
   // The link worked once.
   await phone.goto(link);
-  await expect(phone.getByRole("heading", { name: "This link does not work any more" })).toBeVisible();
+  await expect(phone.getByRole("heading", { name: "Ссылка больше не действует" })).toBeVisible();
   await theirs.close();
 
   // The admin sees them active, with a last sign-in.

@@ -12,8 +12,7 @@ use crate::domain::role::Role;
 /// the person's page, so the secret never sits in an address (history, proxy logs).
 pub const INVITATION_COOKIE: &str = "servscope_invitation";
 
-/// How long an invitation link works.
-pub const INVITATION_DAYS: i64 = 7;
+pub use super::wire::people::INVITATION_DAYS;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct PeopleData {

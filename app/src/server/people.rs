@@ -18,7 +18,7 @@ use crate::api::wire::Role;
 use crate::domain::role::ScopeKind;
 use crate::domain::FieldError;
 
-pub use crate::api::people::INVITATION_DAYS;
+pub use crate::api::wire::people::INVITATION_DAYS;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::role::Role;
 
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct PersonView {
     pub username: String,
