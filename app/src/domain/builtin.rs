@@ -48,6 +48,28 @@ mod tests {
         builtin_templates().expect("built-in templates are valid")
     }
 
+    /// The moments of truth of the brief: eye contact and a smile at about 15 feet, a spoken
+    /// greeting at about 5 feet, and the last 30 seconds (thanks, an invitation back).
+    #[test]
+    fn the_visit_checklist_asks_for_the_moments_of_truth_in_every_language() {
+        let visit = all()
+            .into_iter()
+            .find(|t| t.key == "instore-visit")
+            .expect("visit checklist");
+        let text = |id: &str| visit.question(id).map(|q| q.text.clone()).expect(id);
+        for (id, en, zh, ru) in [
+            ("eye_contact", "15 feet", "5 米", "5 метрах"),
+            ("greeting_spoken", "5 feet", "1.5 米", "1,5 метра"),
+            ("thanked", "last 30 seconds", "最后 30 秒", "последние 30 секунд"),
+            ("invited_back", "last 30 seconds", "最后 30 秒", "последние 30 секунд"),
+        ] {
+            let t = text(id);
+            assert!(t.en.contains(en), "{id}: {}", t.en);
+            assert!(t.zh_cn.as_deref().is_some_and(|z| z.contains(zh)), "{id} zh");
+            assert!(t.ru.as_deref().is_some_and(|r| r.contains(ru)), "{id} ru");
+        }
+    }
+
     #[test]
     fn every_builtin_template_is_valid_and_named_after_its_file() {
         for (t, (key, _)) in all().iter().zip(BUILTIN_TEMPLATES.iter()) {
