@@ -185,6 +185,7 @@ pub const ROUTES: &[Route] = &[
     // The invitation link is the credential: no sign-in.
     route(Get, "/invite/{token}", ServerOnly, Anyone, Own),
     route(Get, "/account", ServerOnly, SignedIn, Own),
+    route(Get, "/admin/settings", ServerOnly, Roles(ADMINS), Own),
     route(Get, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Post, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Get, "/s/{code}/{key}/thanks", Customer, Anyone, Own),
@@ -269,6 +270,7 @@ pub const ROUTES: &[Route] = &[
         Person,
     ),
     route(Post, "/invite/{token}", Handler, Anyone, Own),
+    route(Post, "/admin/settings", Handler, Roles(ADMINS), Own),
     route(Post, "/account/password", Handler, SignedIn, Own),
     route(Post, "/account/language", Handler, SignedIn, Own),
     // Ends the matrix's sessions: it is sent with a session of its own.
@@ -348,6 +350,8 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/regions", Handler, Roles(ADMINS), Own),
     route(Post, "/api/v1/regions", Handler, Roles(ADMINS), Own),
     route(Get, "/api/v1/audit", Handler, Roles(ADMINS), Own),
+    route(Get, "/api/v1/settings", Handler, Roles(ADMINS), Own),
+    route(Patch, "/api/v1/settings", Handler, Roles(ADMINS), Own),
     route(Get, "/api/v1/users", Handler, Roles(PEOPLE_MANAGERS), Own),
     route(Post, "/api/v1/users", Handler, Roles(PEOPLE_MANAGERS), Own),
     route(
@@ -473,6 +477,7 @@ pub const ROUTES: &[Route] = &[
     ),
     route(Post, "/api/invitation-page", ServerFn, Anyone, Own),
     route(Post, "/api/account-page", ServerFn, SignedIn, Own),
+    route(Post, "/api/settings-page", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/survey-link", ServerFn, Roles(MANAGERS), Store),
     route(
         Post,

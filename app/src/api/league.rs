@@ -23,5 +23,6 @@ pub async fn league_page(
         region: (!region.is_empty()).then_some(region),
         page: page.max(1) as usize,
     };
-    Ok(for_actor(&state.db, &actor, &request).await?)
+    let org = crate::server::org_settings::load(&state.db, &state.settings).await?;
+    Ok(for_actor(&state.db, &actor, &request, &org).await?)
 }

@@ -9,6 +9,7 @@ pub mod league;
 pub mod people;
 pub mod report;
 pub mod scorecard;
+pub mod settings;
 pub mod store_setup;
 pub mod wire;
 
@@ -290,7 +291,9 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
         templates,
         shoppers,
         recent: assignments::recent_visible(&state.db, &actor, 50).await?,
-        revisit_days: state.settings.revisit_days,
+        revisit_days: crate::server::org_settings::load(&state.db, &state.settings)
+            .await?
+            .revisit_days,
         errors: query
             .iter()
             .find(|(k, _)| k == "error")
@@ -400,7 +403,15 @@ pub struct CustomerAnswersData {
 #[server(endpoint = "team")]
 pub async fn team_page(code: String) -> Result<wire::TeamView, AppError> {
     let (state, actor, _) = ssr::require_actor().await?;
-    Ok(crate::server::team::for_store(&state.db, &state.templates, &actor, &code).await?)
+    let org = crate::server::org_settings::load(&state.db, &state.settings).await?;
+    Ok(crate::server::team::for_store(
+        &state.db,
+        &state.templates,
+        &actor,
+        &code,
+        org.self_assessment_min,
+    )
+    .await?)
 }
 
 /// A store's customer answers, for its managers.

@@ -20,5 +20,6 @@ pub async fn scorecard_page(
         measure: Measure::parse(&measure).unwrap_or_default(),
         channel: crate::domain::Channel::parse(&channel),
     };
-    Ok(for_store(&state.db, &state.templates, &actor, &code, request).await?)
+    let org = crate::server::org_settings::load(&state.db, &state.settings).await?;
+    Ok(for_store(&state.db, &state.templates, &actor, &code, request, &org).await?)
 }

@@ -60,12 +60,25 @@ mod tests {
         for (id, en, zh, ru) in [
             ("eye_contact", "15 feet", "5 米", "5 метрах"),
             ("greeting_spoken", "5 feet", "1.5 米", "1,5 метра"),
-            ("thanked", "last 30 seconds", "最后 30 秒", "последние 30 секунд"),
-            ("invited_back", "last 30 seconds", "最后 30 秒", "последние 30 секунд"),
+            (
+                "thanked",
+                "last 30 seconds",
+                "最后 30 秒",
+                "последние 30 секунд",
+            ),
+            (
+                "invited_back",
+                "last 30 seconds",
+                "最后 30 秒",
+                "последние 30 секунд",
+            ),
         ] {
             let t = text(id);
             assert!(t.en.contains(en), "{id}: {}", t.en);
-            assert!(t.zh_cn.as_deref().is_some_and(|z| z.contains(zh)), "{id} zh");
+            assert!(
+                t.zh_cn.as_deref().is_some_and(|z| z.contains(zh)),
+                "{id} zh"
+            );
             assert!(t.ru.as_deref().is_some_and(|r| r.contains(ru)), "{id} ru");
         }
     }

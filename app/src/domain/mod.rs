@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod display;
 pub mod model;
 pub mod opening_hours;
+pub mod org_settings;
 pub mod role;
 pub mod rollup;
 pub mod scoring;

@@ -326,23 +326,6 @@ impl Template {
     }
 }
 
-/// How much each channel counts in the combined score. Mystery visits and customers carry
-/// it equally; calls test one part of the service; the team's view of itself is shown beside
-/// the others but never raises or lowers the store's score.
-pub const CHANNEL_WEIGHTS: [(Channel, f64); 4] = [
-    (Channel::MysteryVisit, 0.4),
-    (Channel::MysteryCall, 0.2),
-    (Channel::CustomerQr, 0.4),
-    (Channel::EmployeeSelf, 0.0),
-];
-
-pub fn weight_of(channel: Channel) -> f64 {
-    CHANNEL_WEIGHTS
-        .iter()
-        .find(|(c, _)| *c == channel)
-        .map_or(0.0, |(_, w)| *w)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@ use super::answers::{Answer, AnswerValue};
 use super::model::{QuestionType, Template};
 use super::AnswerSet;
 
-/// Fewer answers than this in a period: managers see only how many there are.
+/// The fewest answers in a period from which managers see more than how many there are; a
+/// chain may ask for more (`OrgSettings::self_assessment_min`), never fewer.
 pub const MIN_ANSWERS: usize = 3;
 
 pub use super::calendar::period_of;
@@ -23,22 +24,28 @@ pub struct QuestionMean {
 pub struct Summary {
     pub period: String,
     pub count: u32,
-    /// Empty unless `count >= MIN_ANSWERS`.
+    /// The answers needed before more than the count is shown (the chain's threshold).
+    #[serde(default)]
+    pub min: u32,
+    /// Empty unless `count >= min`.
     pub means: Vec<QuestionMean>,
-    /// Free-text answers, sorted (not in the order given); empty unless `count >= MIN_ANSWERS`.
+    /// Free-text answers, sorted (not in the order given); empty unless `count >= min`.
     pub comments: Vec<String>,
 }
 
-/// Totals of a period's answers (each a checked answer set of `template`).
-pub fn summary(template: &Template, period: &str, answers: &[AnswerSet]) -> Summary {
+/// Totals of a period's answers (each a checked answer set of `template`), shown from `min`
+/// answers (never fewer than [`MIN_ANSWERS`]).
+pub fn summary(template: &Template, period: &str, answers: &[AnswerSet], min: usize) -> Summary {
+    let min = min.max(MIN_ANSWERS);
     let count = answers.len() as u32;
     let mut out = Summary {
         period: period.to_string(),
         count,
+        min: min as u32,
         means: Vec::new(),
         comments: Vec::new(),
     };
-    if answers.len() < MIN_ANSWERS {
+    if answers.len() < min {
         return out;
     }
     for (_, q) in template.questions() {
@@ -112,7 +119,7 @@ mod tests {
             answer(&t, 9, 5, "more staff at lunch"),
             answer(&t, 3, 2, ""),
         ];
-        let s = summary(&t, "2026-11", &two);
+        let s = summary(&t, "2026-11", &two, MIN_ANSWERS);
         assert_eq!(s.count, 2);
         assert!(s.means.is_empty());
         assert!(
@@ -129,7 +136,7 @@ mod tests {
             answer(&t, 6, 2, ""),
             answer(&t, 3, 2, "aaa first"),
         ];
-        let s = summary(&t, "2026-11", &three);
+        let s = summary(&t, "2026-11", &three, MIN_ANSWERS);
         assert_eq!(s.count, 3);
         let recommend = s
             .means

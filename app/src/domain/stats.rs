@@ -101,17 +101,14 @@ pub struct Estimate {
     pub tentative: bool,
 }
 
-/// Below this many answers a score is shown as tentative.
-pub const MIN_SOLID_SCORE: i64 = 10;
-/// Below this many answers an NPS is shown as tentative: with fewer than 30 its interval is
-/// typically wider than ±30 points.
-pub const MIN_SOLID_NPS: i64 = 30;
-
 /// NPS with a 95 % interval: the plain NPS ± 1.96 standard errors of a difference of two
 /// proportions of one sample. The standard error is taken with three pseudo-answers added
 /// (¾ promoter, ¾ detractor, 1½ passive, as in an adjusted Wald interval), so that a handful
 /// of identical answers does not get a zero-width interval.
-pub fn nps_estimate(nps: &Nps) -> Option<Estimate> {
+/// `min_solid`: fewer answers than this and it is tentative (the chain's
+/// `OrgSettings::min_answers_nps`; by default 30, below which the interval is typically wider
+/// than ±30 points).
+pub fn nps_estimate(nps: &Nps, min_solid: i64) -> Option<Estimate> {
     let value = nps.value()?;
     let n = f64::from(nps.responses());
     let adj_n = n + 3.0;
@@ -125,12 +122,13 @@ pub fn nps_estimate(nps: &Nps) -> Option<Estimate> {
         low: (value - half).max(-100.0),
         high: (value + half).min(100.0),
         n,
-        tentative: n < MIN_SOLID_NPS,
+        tentative: n < min_solid,
     })
 }
 
-/// A mean score with a 95 % interval (normal approximation, clamped to 0..=100).
-pub fn score_estimate(m: &Moments) -> Option<Estimate> {
+/// A mean score with a 95 % interval (normal approximation, clamped to 0..=100); fewer answers
+/// than `min_solid` and it is tentative.
+pub fn score_estimate(m: &Moments, min_solid: i64) -> Option<Estimate> {
     let value = m.mean()?;
     let half = m
         .std_dev()
@@ -141,7 +139,7 @@ pub fn score_estimate(m: &Moments) -> Option<Estimate> {
         low: (value - half).max(0.0),
         high: (value + half).min(100.0),
         n: m.n,
-        tentative: m.n < MIN_SOLID_SCORE,
+        tentative: m.n < min_solid,
     })
 }
 
@@ -574,7 +572,7 @@ mod tests {
         // Adjusted: n' = 103, p' = 50.75/103, d' = 20.75/103;
         // variance = (p' + d' - (p' - d')^2) / n' = (0.694175 - 0.084834) / 103 = 0.0059159;
         // half width = 1.96 * sqrt(0.0059159) * 100 = 15.075.
-        let e = nps_estimate(&nps(50, 30, 20)).expect("answers");
+        let e = nps_estimate(&nps(50, 30, 20), 30).expect("answers");
         assert_eq!(e.value, 30.0);
         assert!(close(e.low, 30.0 - 15.075, 0.01), "{e:?}");
         assert!(close(e.high, 30.0 + 15.075, 0.01), "{e:?}");
@@ -583,11 +581,11 @@ mod tests {
 
     #[test]
     fn a_handful_of_identical_answers_is_tentative_with_a_wide_interval() {
-        let e = nps_estimate(&nps(3, 0, 0)).expect("answers");
+        let e = nps_estimate(&nps(3, 0, 0), 30).expect("answers");
         assert_eq!(e.value, 100.0);
         assert!(e.tentative);
         assert!(e.high - e.low > 50.0, "{e:?}");
-        assert_eq!(nps_estimate(&nps(0, 0, 0)), None);
+        assert_eq!(nps_estimate(&nps(0, 0, 0), 30), None);
     }
 
     #[test]
@@ -757,7 +755,7 @@ mod tests {
             p in 0u32..200, q in 0u32..200, d in 0u32..200,
         ) {
             prop_assume!(p + q + d > 0);
-            let e = nps_estimate(&nps(p, q, d)).expect("answers");
+            let e = nps_estimate(&nps(p, q, d), 30).expect("answers");
             prop_assert!(e.low >= -100.0 && e.high <= 100.0);
             prop_assert!(e.low <= e.high);
             prop_assert!(e.high - e.low > 0.0, "never zero-width: {e:?}");

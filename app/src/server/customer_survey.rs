@@ -167,9 +167,13 @@ pub async fn submit(
             .collect::<Vec<_>>()
             .join(" "),
     };
+    // The chain's repeat window (organisation settings), read before the write turn.
+    let repeat_hours = super::org_settings::load(db, settings)
+        .await?
+        .survey_repeat_hours;
     let claim = DeviceClaim {
         device_hash: posted.device_hash,
-        not_since: now_ms - i64::from(settings.survey_repeat_hours) * 3_600_000,
+        not_since: now_ms - i64::from(repeat_hours) * 3_600_000,
     };
 
     // One write transaction: the row, its marks, the device's claim, the call-back request

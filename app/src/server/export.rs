@@ -18,6 +18,7 @@ use super::error::{ServiceError, ServiceResult};
 use super::from_ms;
 use super::store_time::{period_ms, store_today};
 use crate::api::wire::league::GroupFigures;
+use crate::domain::org_settings::OrgSettings;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{nps_estimate, score_estimate, Estimate};
 use crate::domain::{Channel, Dimension};
@@ -255,6 +256,7 @@ pub async fn store_figures(
     actor: &Actor,
     code: &str,
     weeks: u32,
+    org: &OrgSettings,
 ) -> ServiceResult<(String, Vec<u8>)> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
@@ -299,9 +301,9 @@ pub async fn store_figures(
             f.critical_failed.to_string(),
         ];
         for m in &f.measures {
-            record.extend(estimate_cells(score_estimate(m)));
+            record.extend(estimate_cells(score_estimate(m, org.min_answers_score)));
         }
-        let nps = nps_estimate(&f.nps());
+        let nps = nps_estimate(&f.nps(), org.min_answers_nps);
         record.push(nps.map(|e| format!("{:.1}", e.value)).unwrap_or_default());
         record.push(f.nps().responses().to_string());
         out.write_record(&record).map_err(csv_error)?;
@@ -314,10 +316,21 @@ pub async fn store_figures(
 
 /// The league of every visible store over the last `weeks` weeks, ranked, with the rollups
 /// after the stores (their `level` column says which is which).
-pub async fn league(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Vec<u8>> {
-    let mut computed = super::league::compute(db, actor, weeks).await?;
-    super::league::mark_out_of_control(db, &computed.weeks, &mut computed.stores, &computed.ids)
-        .await?;
+pub async fn league(
+    db: &Db,
+    actor: &Actor,
+    weeks: u32,
+    org: &OrgSettings,
+) -> ServiceResult<Vec<u8>> {
+    let mut computed = super::league::compute(db, actor, weeks, org).await?;
+    super::league::mark_out_of_control(
+        db,
+        &computed.weeks,
+        &mut computed.stores,
+        &computed.ids,
+        org,
+    )
+    .await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "level",

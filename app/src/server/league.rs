@@ -11,8 +11,9 @@ use super::auth::Actor;
 use super::db::figures::{self, Figures};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
-use super::scorecard::{combine, unusual_in, weeks_before, weight_of};
+use super::scorecard::{combine, unusual_in, weeks_before};
 use crate::api::wire::league::{GroupFigures, League, LeagueRow, RollupRow, SortKey};
+use crate::domain::org_settings::OrgSettings;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::stats::{
     adjusted, choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Estimate,
@@ -62,23 +63,29 @@ impl Group {
 
     /// Measure `k` of the weighted channels' answers pooled: the count and spread behind the
     /// combined figure.
-    fn pooled(&self, k: usize) -> Moments {
+    fn pooled(&self, k: usize, org: &OrgSettings) -> Moments {
         let mut m = Moments::default();
         for (c, f) in &self.by_channel {
-            if weight_of(*c) > 0.0 {
+            if org.weight_of(*c) > 0.0 {
                 m.merge(f.measures[k]);
             }
         }
         m
     }
 
-    fn figures(&self) -> GroupFigures {
-        let estimate = |k: usize| combined_estimate(combine(&self.by_channel, k), &self.pooled(k));
+    fn figures(&self, org: &OrgSettings) -> GroupFigures {
+        let estimate = |k: usize| {
+            combined_estimate(
+                combine(&self.by_channel, k, org),
+                &self.pooled(k, org),
+                org.min_answers_score,
+            )
+        };
         GroupFigures {
             responses: self
                 .by_channel
                 .iter()
-                .filter(|(c, _)| weight_of(**c) > 0.0)
+                .filter(|(c, _)| org.weight_of(**c) > 0.0)
                 .map(|(_, f)| f.responses)
                 .sum(),
             overall: estimate(0),
@@ -86,12 +93,12 @@ impl Group {
             nps: self
                 .by_channel
                 .get(&Channel::CustomerQr)
-                .and_then(|f| nps_estimate(&f.nps())),
+                .and_then(|f| nps_estimate(&f.nps(), org.min_answers_nps)),
             trend: weighted(
                 &self
                     .trends
                     .iter()
-                    .map(|(c, t)| (t.slope(), weight_of(*c)))
+                    .map(|(c, t)| (t.slope(), org.weight_of(*c)))
                     .collect::<Vec<_>>(),
             ),
         }
@@ -129,6 +136,7 @@ pub async fn mark_out_of_control(
     weeks: &[NaiveDate],
     rows: &mut [LeagueRow],
     ids: &HashMap<String, i64>,
+    org: &OrgSettings,
 ) -> ServiceResult<()> {
     let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
         return Ok(());
@@ -150,7 +158,7 @@ pub async fn mark_out_of_control(
                 .or_default()
                 .insert((week, c), answers);
         }
-        if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0 && m.n > 0) {
+        if let Some(c) = Channel::parse(&channel).filter(|c| org.weight_of(*c) > 0.0 && m.n > 0) {
             let series = weekly
                 .entry(store_id)
                 .or_default()
@@ -176,9 +184,9 @@ pub async fn mark_out_of_control(
 }
 
 /// The combined value with the count of the pooled answers and their interval's width.
-fn combined_estimate(value: Option<f64>, pooled: &Moments) -> Option<Estimate> {
+fn combined_estimate(value: Option<f64>, pooled: &Moments, min_solid: i64) -> Option<Estimate> {
     let value = value?;
-    let spread = score_estimate(pooled)?;
+    let spread = score_estimate(pooled, min_solid)?;
     let half = (spread.high - spread.low) / 2.0;
     Some(Estimate {
         value,
@@ -188,7 +196,12 @@ fn combined_estimate(value: Option<f64>, pooled: &Moments) -> Option<Estimate> {
     })
 }
 
-pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Computed> {
+pub async fn compute(
+    db: &Db,
+    actor: &Actor,
+    weeks: u32,
+    org: &OrgSettings,
+) -> ServiceResult<Computed> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
     }
@@ -201,7 +214,7 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
     for (store_id, channel, f, trend) in
         figures::stores_summed(db, actor, weeks.len() as u32, first, last).await?
     {
-        if let Some(c) = Channel::parse(&channel).filter(|c| weight_of(*c) > 0.0) {
+        if let Some(c) = Channel::parse(&channel).filter(|c| org.weight_of(*c) > 0.0) {
             let group = groups.entry(store_id).or_default();
             group.by_channel.insert(c, f);
             group.trends.insert(c, trend);
@@ -224,14 +237,14 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
             entry.0 += 1;
             entry.1.merge(group);
         }
-        pooled.push(group.pooled(0));
+        pooled.push(group.pooled(0, org));
         ids.insert(store.code.clone(), store.id);
         rows.push(LeagueRow {
             rank: None,
             code: store.code,
             name: store.names.text(),
             region: store.region,
-            figures: group.figures(),
+            figures: group.figures(org),
             adjusted: None,
             out_of_control: None,
             unusual: None,
@@ -259,7 +272,7 @@ pub async fn compute(db: &Db, actor: &Actor, weeks: u32) -> ServiceResult<Comput
         organisation,
         partial: organisation && partial,
         stores,
-        figures: group.figures(),
+        figures: group.figures(org),
     };
     let mut rollups: Vec<RollupRow> = organisations.into_iter().map(|e| rollup(true, e)).collect();
     rollups.extend(regions.into_iter().map(|e| rollup(false, e)));
@@ -302,13 +315,18 @@ pub fn sort(rows: &mut [LeagueRow], key: SortKey, descending: bool) {
     });
 }
 
-pub async fn for_actor(db: &Db, actor: &Actor, request: &Request) -> ServiceResult<League> {
+pub async fn for_actor(
+    db: &Db,
+    actor: &Actor,
+    request: &Request,
+    org: &OrgSettings,
+) -> ServiceResult<League> {
     let Computed {
         weeks,
         mut stores,
         ids,
         rollups,
-    } = compute(db, actor, request.weeks).await?;
+    } = compute(db, actor, request.weeks, org).await?;
     let regions: Vec<String> = rollups
         .iter()
         .filter(|r| !r.organisation)
@@ -327,7 +345,7 @@ pub async fn for_actor(db: &Db, actor: &Actor, request: &Request) -> ServiceResu
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .collect();
-    mark_out_of_control(db, &weeks, &mut shown, &ids).await?;
+    mark_out_of_control(db, &weeks, &mut shown, &ids, org).await?;
     Ok(League {
         weeks,
         sort: request.sort,

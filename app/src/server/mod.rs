@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod ingest;
 pub mod league;
+pub mod org_settings;
 pub mod people;
 pub mod qr;
 pub mod report;

@@ -17,16 +17,14 @@ use crate::api::wire::scorecard::{
     Benchmark, ChannelFigures, ChartView, GapRow, Measure, ParetoRow, Scorecard, TrendWeek,
 };
 use crate::domain::calendar::DEFAULT_WEEKS;
+use crate::domain::org_settings::OrgSettings;
 use crate::domain::rollup::weeks_ending;
-use crate::domain::self_assessment::MIN_ANSWERS;
 use crate::domain::stats::{
     choose_baseline, control_chart, nps_estimate, score_estimate, weighted, Moments, BASELINE_WEEKS,
 };
 use crate::domain::targets::{region_figure, target_for, Goal};
 use crate::domain::unusual::{unusual_weeks, UnusualWeek};
 use crate::domain::{Channel, Dimension, I18nText, Nps};
-
-pub use crate::domain::model::{weight_of, CHANNEL_WEIGHTS};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Request {
@@ -52,6 +50,7 @@ pub async fn for_store(
     actor: &Actor,
     code: &str,
     request: Request,
+    org: &OrgSettings,
 ) -> ServiceResult<Scorecard> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
@@ -90,11 +89,11 @@ pub async fn for_store(
         }
         by_week.insert((week, channel), f);
     }
-    // The team's answers only count from three in the period: fewer could be traced to a
-    // person, so they are left out of every figure here.
+    // The team's answers only count from the self-assessment threshold (never below three) in
+    // the period: fewer could be traced to a person, so they are left out of every figure here.
     if by_channel
         .get(&Channel::EmployeeSelf)
-        .is_some_and(|f| f.responses < MIN_ANSWERS as i64)
+        .is_some_and(|f| f.responses < org.self_assessment_min)
     {
         by_channel.remove(&Channel::EmployeeSelf);
     }
@@ -104,13 +103,16 @@ pub async fn for_store(
         .map(|(channel, f)| ChannelFigures {
             channel: *channel,
             responses: f.responses,
-            overall: score_estimate(&f.measures[0]),
-            dimensions: f.measures[1..].iter().map(score_estimate).collect(),
-            nps: nps_estimate(&f.nps()),
-            weight: weight_of(*channel),
+            overall: score_estimate(&f.measures[0], org.min_answers_score),
+            dimensions: f.measures[1..]
+                .iter()
+                .map(|m| score_estimate(m, org.min_answers_score))
+                .collect(),
+            nps: nps_estimate(&f.nps(), org.min_answers_nps),
+            weight: org.weight_of(*channel),
         })
         .collect();
-    let combine = |k: usize| combine(&by_channel, k);
+    let combine = |k: usize| combine(&by_channel, k, org);
     let customers = by_channel
         .get(&Channel::CustomerQr)
         .cloned()
@@ -121,14 +123,14 @@ pub async fn for_store(
         .map(|week| {
             let of_week: Vec<(Channel, &Figures)> = Channel::ALL
                 .iter()
-                .filter(|c| weight_of(**c) > 0.0)
+                .filter(|c| org.weight_of(**c) > 0.0)
                 .filter_map(|c| by_week.get(&(*week, *c)).map(|f| (*c, f)))
                 .collect();
             let combined = |k: usize| {
                 weighted(
                     &of_week
                         .iter()
-                        .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
+                        .map(|(c, f)| (f.measures[k].mean(), org.weight_of(*c)))
                         .collect::<Vec<_>>(),
                 )
             };
@@ -168,9 +170,10 @@ pub async fn for_store(
         .enumerate()
         .map(|(i, d)| GapRow {
             dimension: *d,
-            customers: score_estimate(&customers.measures[i + 1]),
-            shoppers: score_estimate(&shoppers.measures[i + 1]),
-            employees: employees.and_then(|f| score_estimate(&f.measures[i + 1])),
+            customers: score_estimate(&customers.measures[i + 1], org.min_answers_score),
+            shoppers: score_estimate(&shoppers.measures[i + 1], org.min_answers_score),
+            employees: employees
+                .and_then(|f| score_estimate(&f.measures[i + 1], org.min_answers_score)),
         })
         .collect();
 
@@ -190,7 +193,7 @@ pub async fn for_store(
             detractors: counted.detractors + extra.detractors,
         }
     });
-    let benchmarks = benchmarks(db, &store, (first, last), &by_channel, &previous).await?;
+    let benchmarks = benchmarks(db, &store, (first, last), (&by_channel, &previous), org).await?;
     let counts = by_week.iter().map(|(k, f)| (*k, f.responses)).collect();
     let unusual = unusual_in(&weeks, &counts);
     Ok(Scorecard {
@@ -201,7 +204,7 @@ pub async fn for_store(
         channels,
         combined_overall: combine(0),
         combined_dimensions: (1..=5).map(combine).collect(),
-        nps: nps_estimate(&customers.nps()),
+        nps: nps_estimate(&customers.nps(), org.min_answers_nps),
         nps_with_flagged,
         benchmarks,
         unusual,
@@ -217,10 +220,14 @@ pub async fn for_store(
 
 /// A goal's figure from a store's (or a period's) figures per channel: scores combined with
 /// the channel weights, NPS from customers.
-fn goal_value(by_channel: &BTreeMap<Channel, Figures>, goal: Goal) -> Option<f64> {
+fn goal_value(
+    by_channel: &BTreeMap<Channel, Figures>,
+    goal: Goal,
+    org: &OrgSettings,
+) -> Option<f64> {
     match goal {
-        Goal::Overall => combine(by_channel, 0),
-        Goal::Dimension(d) => combine(by_channel, Measure::Dimension(d).index()),
+        Goal::Overall => combine(by_channel, 0, org),
+        Goal::Dimension(d) => combine(by_channel, Measure::Dimension(d).index(), org),
         Goal::Nps => by_channel.get(&Channel::CustomerQr)?.nps().value(),
     }
 }
@@ -231,8 +238,8 @@ async fn benchmarks(
     db: &Db,
     store: &org::StoreRow,
     (first, last): (NaiveDate, NaiveDate),
-    by_channel: &BTreeMap<Channel, Figures>,
-    previous: &BTreeMap<Channel, Figures>,
+    (by_channel, previous): (&BTreeMap<Channel, Figures>, &BTreeMap<Channel, Figures>),
+    org: &OrgSettings,
 ) -> ServiceResult<Vec<Benchmark>> {
     let (organisation, own) = targets::for_store(db, store.id).await?;
     let mut region: BTreeMap<i64, BTreeMap<Channel, Figures>> = BTreeMap::new();
@@ -254,27 +261,31 @@ async fn benchmarks(
         .into_iter()
         .map(|goal| Benchmark {
             goal,
-            value: goal_value(by_channel, goal),
+            value: goal_value(by_channel, goal, org),
             target: target_for(goal, &organisation, &own),
             region: region_figure(
-                goal_value(&pooled, goal),
+                goal_value(&pooled, goal, org),
                 region
                     .values()
-                    .filter(|s| goal_value(s, goal).is_some())
+                    .filter(|s| goal_value(s, goal, org).is_some())
                     .count(),
             ),
-            previous: goal_value(previous, goal),
+            previous: goal_value(previous, goal, org),
         })
         .collect())
 }
 
 /// Measure `k` (overall first, then the dimensions) of the channels combined with their
 /// stated weights; channels without answers drop out and the rest are re-weighted.
-pub fn combine(by_channel: &BTreeMap<Channel, Figures>, k: usize) -> Option<f64> {
+pub fn combine(
+    by_channel: &BTreeMap<Channel, Figures>,
+    k: usize,
+    org: &OrgSettings,
+) -> Option<f64> {
     weighted(
         &by_channel
             .iter()
-            .map(|(c, f)| (f.measures[k].mean(), weight_of(*c)))
+            .map(|(c, f)| (f.measures[k].mean(), org.weight_of(*c)))
             .collect::<Vec<_>>(),
     )
 }
@@ -458,9 +469,29 @@ mod tests {
     }
 
     #[test]
-    fn the_weights_are_stated_and_leave_the_team_out_of_the_combined_score() {
-        let total: f64 = CHANNEL_WEIGHTS.iter().map(|(_, w)| w).sum();
+    fn the_default_weights_add_up_to_one_and_leave_the_team_out_of_the_combined_score() {
+        let org = OrgSettings::default();
+        let total: f64 = Channel::ALL.iter().map(|c| org.weight_of(*c)).sum();
         assert!((total - 1.0).abs() < 1e-9);
-        assert_eq!(weight_of(Channel::EmployeeSelf), 0.0);
+        assert_eq!(org.weight_of(Channel::EmployeeSelf), 0.0);
+    }
+
+    #[test]
+    fn the_combined_score_follows_the_chains_weights() {
+        let figures = |mean: f64| {
+            let mut f = Figures::default();
+            f.measures[0] = Moments::of([crate::domain::stats::to_fixed(mean)]);
+            f
+        };
+        let by_channel: BTreeMap<Channel, Figures> = [
+            (Channel::MysteryVisit, figures(60.0)),
+            (Channel::CustomerQr, figures(90.0)),
+        ]
+        .into_iter()
+        .collect();
+        let mut org = OrgSettings::default();
+        assert_eq!(combine(&by_channel, 0, &org), Some(75.0));
+        org.weight_customer = 0.0;
+        assert_eq!(combine(&by_channel, 0, &org), Some(60.0));
     }
 }

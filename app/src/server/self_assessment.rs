@@ -4,7 +4,8 @@
 //!
 //! Anonymity: the response is stored without who sent it; the "answered this period" claim
 //! names the respondent only by a keyed hash and is not linked to the response. Managers see
-//! totals only, and only from `domain::self_assessment::MIN_ANSWERS` answers in a period.
+//! totals only, and only from the chain's threshold of answers in a period (never below
+//! `domain::self_assessment::MIN_ANSWERS`).
 
 use chrono::{DateTime, Utc};
 
@@ -209,6 +210,7 @@ pub async fn summaries(
     templates: &TemplateCache,
     store_id: i64,
     periods: &[String],
+    min: i64,
 ) -> ServiceResult<Vec<Summary>> {
     let Some(version) = current_template(db, templates).await? else {
         return Ok(Vec::new());
@@ -223,7 +225,12 @@ pub async fn summaries(
                 crate::domain::answers::check_answers(&version.template, &inputs).ok()
             })
             .collect();
-        out.push(summary(&version.template, period, &sets));
+        out.push(summary(
+            &version.template,
+            period,
+            &sets,
+            usize::try_from(min).unwrap_or(0),
+        ));
     }
     Ok(out)
 }

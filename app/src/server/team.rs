@@ -1,5 +1,6 @@
 //! The team's self-assessment as a store's managers read it: per month, how many answered,
-//! and from `domain::self_assessment::MIN_ANSWERS` answers on the averages and the comments, never one answer, a
+//! and from the chain's threshold of answers (never below three) on the averages and the
+//! comments, never one answer, a
 //! name or a time. Its own page, apart from what customers said.
 
 use super::auth::Actor;
@@ -13,6 +14,7 @@ pub async fn for_store(
     templates: &TemplateCache,
     actor: &Actor,
     code: &str,
+    min_answers: i64,
 ) -> ServiceResult<TeamView> {
     if !actor.role.reads_scores() {
         return Err(ServiceError::Forbidden);
@@ -25,8 +27,14 @@ pub async fn for_store(
             let now = super::from_ms(super::now_ms());
             let this = super::self_assessment::current_period(&staff_store, now);
             let last = super::self_assessment::previous_period(&this);
-            let summaries =
-                super::self_assessment::summaries(db, templates, store.id, &[this, last]).await?;
+            let summaries = super::self_assessment::summaries(
+                db,
+                templates,
+                store.id,
+                &[this, last],
+                min_answers,
+            )
+            .await?;
             let questions = super::self_assessment::current_template(db, templates)
                 .await?
                 .map(|v| {

@@ -269,6 +269,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/users/:username") view=server_only!(admin::people::PersonPage) ssr=SsrMode::Async/>
                     <Route path=path!("invite/:token") view=server_only!(invite::InvitationPage) ssr=SsrMode::Async/>
                     <Route path=path!("account") view=server_only!(account::AccountPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/settings") view=server_only!(admin::settings::SettingsPage) ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -32,13 +32,13 @@ pub fn TeamPage() -> impl IntoView {
     }
 }
 
-/// The team's own view: totals per question, only from `MIN_ANSWERS` answers in a month.
+/// The team's own view: totals per question, only from the chain's threshold of answers in a
+/// month (never below three).
 #[component]
 fn SelfAssessment(
     periods: Vec<crate::domain::self_assessment::Summary>,
     questions: Vec<(String, crate::domain::I18nText)>,
 ) -> impl IntoView {
-    use crate::domain::self_assessment::MIN_ANSWERS;
     let locale = use_locale();
     let label = move |id: &str| {
         questions
@@ -51,7 +51,7 @@ fn SelfAssessment(
         <section class="card">
             <h2>{tr!(locale, "answers.self_title")}</h2>
             {periods.into_iter().map(|s| {
-                let shown = s.count as usize >= MIN_ANSWERS;
+                let shown = s.count >= s.min;
                 let heading = trn!(locale, "answers.self_period", count = s.count, period = s.period.clone());
                 let rows = s.means.iter().map(|m| view! {
                     <tr><td>{label(&m.question)}</td><td class="num">{trimmed(m.mean, 1)}</td></tr>
@@ -68,7 +68,7 @@ fn SelfAssessment(
                             {comments}
                         })
                     } else {
-                        leptos::either::Either::Right(view! { <p class="hint">{tr!(locale, "answers.self_too_few", min = MIN_ANSWERS)}</p> })
+                        leptos::either::Either::Right(view! { <p class="hint">{tr!(locale, "answers.self_too_few", min = s.min)}</p> })
                     }}
                 }
             }).collect_view()}

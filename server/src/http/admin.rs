@@ -13,6 +13,7 @@ use app::server::auth::{self, sha256_hex, Actor, Credential};
 use app::server::db::tokens;
 use app::server::error::ServiceError;
 use app::server::now_ms;
+use app::server::org_settings;
 use app::server::state::AppState;
 
 use super::auth::IntoHtmlError;
@@ -211,11 +212,15 @@ pub async fn create_assignment(
         window_end,
         instructions: form.instructions.clone(),
     };
+    let revisit_days = match org_settings::load(&state.db, &state.settings).await {
+        Ok(org) => org.revisit_days,
+        Err(e) => return ServiceError::from(e).into_html_error(),
+    };
     match assign::create_assignment(
         &state.db,
         &actor,
         &request,
-        state.settings.revisit_days,
+        revisit_days,
         assign::lenient_today(),
         now_ms(),
     )
@@ -264,7 +269,11 @@ pub async fn restore_assignment(
         Ok(a) => a,
         Err(r) => return r,
     };
-    match assign::restore_assignment(&state.db, &actor, id, state.settings.revisit_days).await {
+    let revisit_days = match org_settings::load(&state.db, &state.settings).await {
+        Ok(org) => org.revisit_days,
+        Err(e) => return ServiceError::from(e).into_html_error(),
+    };
+    match assign::restore_assignment(&state.db, &actor, id, revisit_days).await {
         Ok(()) => see_other("/assign?restored=1", vec![]),
         Err(ServiceError::Invalid(_)) => see_other("/assign?error=too_close", vec![]),
         Err(e) => e.into_html_error(),

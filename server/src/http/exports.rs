@@ -60,7 +60,11 @@ pub async fn scorecard_csv(
     SignedIn(actor): SignedIn,
 ) -> Response {
     let weeks = period_or_default(q.weeks);
-    match export::store_figures(&state.db, &actor, &code, weeks).await {
+    let org = match app::server::org_settings::load(&state.db, &state.settings).await {
+        Ok(org) => org,
+        Err(e) => return ServiceError::from(e).into_html_error(),
+    };
+    match export::store_figures(&state.db, &actor, &code, weeks, &org).await {
         Ok((code, bytes)) => download(
             CSV,
             format!(
@@ -80,7 +84,11 @@ pub async fn league_csv(
     SignedIn(actor): SignedIn,
 ) -> Response {
     let weeks = period_or_default(q.weeks);
-    match export::league(&state.db, &actor, weeks).await {
+    let org = match app::server::org_settings::load(&state.db, &state.settings).await {
+        Ok(org) => org,
+        Err(e) => return ServiceError::from(e).into_html_error(),
+    };
+    match export::league(&state.db, &actor, weeks, &org).await {
         Ok(bytes) => download(
             CSV,
             format!("servscope-league-{}.csv", export::weeks_label(weeks)),

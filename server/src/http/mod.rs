@@ -11,6 +11,7 @@ pub mod headers;
 pub mod input;
 pub mod people;
 pub mod self_assessment;
+pub mod settings;
 pub mod store_setup;
 pub mod survey_links;
 
@@ -114,6 +115,7 @@ pub fn app(state: AppState) -> Router {
             post(people::new_invitation),
         )
         .route("/invite/{token}", post(people::accept_invitation))
+        .route("/admin/settings", post(settings::save_form))
         .route("/account/password", post(account::change_password))
         .route("/account/language", post(account::set_language))
         .route(

@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod audit;
 pub mod figures;
 pub mod org;
+pub mod org_settings;
 pub mod people;
 pub mod photos;
 pub mod reports;

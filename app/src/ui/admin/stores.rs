@@ -39,6 +39,7 @@ pub fn AdminStoresPage() -> impl IntoView {
                         <a class="button" href="/admin/stores/new">{tr!(locale, "setup.new_store")}</a>" "
                         <a class="button secondary" href="/admin/stores/import">{tr!(locale, "setup.import")}</a>" "
                         <a class="button secondary" href="/api/v1/stores.csv" rel="external" download="stores.csv">{tr!(locale, "setup.export")}</a>" "
+                        <a href="/admin/settings">{tr!(locale, "settings.title")}</a>" · "
                         <a href="/admin/audit">{tr!(locale, "setup.audit")}</a>
                     </p>
                     <h2>{tr!(locale, "setup.stores")}</h2>

@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
             get(stores::list_regions).post(stores::create_region),
         )
         .route("/audit", get(stores::audit_log))
+        .route(
+            "/settings",
+            get(super::settings::get_settings).patch(super::settings::patch_settings),
+        )
         .route("/users", get(people::list_users).post(people::create_user))
         .route(
             "/users/{username}",
@@ -360,7 +364,7 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 
 /// A state-changing JSON body: refused unless sent as JSON (see [`is_json`]), then parsed,
 /// with the parser's message as the one field error.
-pub(super) fn json_body<T: serde::de::DeserializeOwned>(
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> ServiceResult<T> {
@@ -385,7 +389,9 @@ async fn create_assignment(
         &state.db,
         &actor,
         &req,
-        state.settings.revisit_days,
+        app::server::org_settings::load(&state.db, &state.settings)
+            .await?
+            .revisit_days,
         assign::lenient_today(),
         now_ms(),
     )
@@ -423,7 +429,15 @@ async fn restore_assignment(
     Path(id): Path<i64>,
 ) -> ServiceResult<Response> {
     not_a_cross_site_post(&headers)?;
-    assign::restore_assignment(&state.db, &actor, id, state.settings.revisit_days).await?;
+    assign::restore_assignment(
+        &state.db,
+        &actor,
+        id,
+        app::server::org_settings::load(&state.db, &state.settings)
+            .await?
+            .revisit_days,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

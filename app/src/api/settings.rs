@@ -1,0 +1,57 @@
+//! The organisation settings page (`/admin/settings`): what is in force, and the fields a
+//! refused form got wrong with what was typed.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+use crate::domain::org_settings::OrgSettings;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SettingsData {
+    pub settings: OrgSettings,
+    /// Settings the last form got wrong, with what was typed.
+    pub errors: Vec<String>,
+    pub typed: Vec<(String, String)>,
+    pub saved: bool,
+}
+
+#[server(endpoint = "settings-page")]
+pub async fn settings_page() -> Result<SettingsData, AppError> {
+    use crate::domain::org_settings::KEYS;
+    let (state, actor, _) = super::ssr::require_actor().await?;
+    if actor.role != crate::domain::role::Role::Admin {
+        return Err(AppError::Forbidden.answered());
+    }
+    let parts = super::ssr::request_parts()?;
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let errors: Vec<String> = query
+        .iter()
+        .find(|(k, _)| k == "error")
+        .map(|(_, v)| {
+            v.split(',')
+                .filter(|k| KEYS.contains(k))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let typed = if errors.is_empty() {
+        Vec::new()
+    } else {
+        query
+            .iter()
+            .filter(|(k, _)| KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.chars().take(40).collect()))
+            .collect()
+    };
+    Ok(SettingsData {
+        settings: crate::server::org_settings::load(&state.db, &state.settings).await?,
+        errors,
+        typed,
+        saved: query.iter().any(|(k, _)| k == "saved"),
+    })
+}
