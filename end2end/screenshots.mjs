@@ -62,6 +62,7 @@ async function setupScreens() {
     link = (await p.locator("code.secret").textContent()).trim();
   });
   await shoot("invite", "mobile", (p) => p.goto(link), "ru-RU");
+  await shoot("settings", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/settings`); });
 }
 
 async function shopperForm(p) {

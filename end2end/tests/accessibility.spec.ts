@@ -37,6 +37,7 @@ const pages: [string, string | null, string][] = [
   ["people", "admin", "/admin/users"],
   ["person", "regional.east", "/admin/users/manager.sh001"],
   ["account", "manager.sh001", "/account"],
+  ["organisation settings", "admin", "/admin/settings?error=revisit_days&revisit_days=x"],
 ];
 
 for (const [name, user, path] of pages) {

@@ -11,11 +11,16 @@ use common::{get_with_cookie, TestApp};
 use sqlx::Row;
 
 use app::api::league::SortKey;
+use app::domain::org_settings::OrgSettings;
 use app::domain::Channel;
 use app::server::db::figures::week_key;
 use app::server::db::users::actor_by_username;
 use app::server::league::{compute, for_actor, Request};
-use app::server::scorecard::weight_of;
+
+/// The default weight of a channel in the combined score.
+fn weight_of(c: Channel) -> f64 {
+    OrgSettings::default().weight_of(c)
+}
 
 /// Per store code: per channel (sum of scores, count) of the unflagged responses whose
 /// store-local week falls in `[first, last]`, straight from the responses table.
@@ -78,7 +83,7 @@ both_backends! {
     async fn the_league_agrees_with_the_raw_responses_and_ranks_by_the_adjusted_score(app: TestApp) {
         common::load_demo(&app).await;
         let admin = actor_by_username(app.db(), "admin").await.expect("db").expect("admin");
-        let league = compute(app.db(), &admin, 12).await.expect("league");
+        let league = compute(app.db(), &admin, 12, &OrgSettings::default()).await.expect("league");
         assert_eq!(league.stores.len(), 12, "every demo store");
         let first = league.weeks[0].to_string();
         let last = league.weeks[league.weeks.len() - 1].to_string();
@@ -113,7 +118,7 @@ both_backends! {
 
         // Sorting by another column, either way.
         let request = Request { weeks: 12, sort: SortKey::Nps, descending: false, region: None, page: 1 };
-        let page = for_actor(app.db(), &admin, &request).await.expect("page");
+        let page = for_actor(app.db(), &admin, &request, &OrgSettings::default()).await.expect("page");
         let nps: Vec<f64> = page.stores.iter().filter_map(|s| s.figures.nps.map(|e| e.value)).collect();
         assert!(nps.windows(2).all(|w| w[0] <= w[1]), "{nps:?}");
     }
@@ -121,14 +126,14 @@ both_backends! {
     async fn the_league_and_its_rollups_show_only_what_the_user_may_see(app: TestApp) {
         common::load_demo(&app).await;
         let regional = actor_by_username(app.db(), "regional.east").await.expect("db").expect("user");
-        let league = compute(app.db(), &regional, 12).await.expect("league");
+        let league = compute(app.db(), &regional, 12, &OrgSettings::default()).await.expect("league");
         assert!(league.stores.iter().all(|s| s.region == "East China") && !league.stores.is_empty());
         assert!(league.rollups.iter().all(|r| r.organisation || r.name == "East China"));
         let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("user");
-        let league = compute(app.db(), &manager, 12).await.expect("league");
+        let league = compute(app.db(), &manager, 12, &OrgSettings::default()).await.expect("league");
         assert_eq!(league.stores.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(), ["SH-001"]);
         let staff = actor_by_username(app.db(), "staff.sh001").await.expect("db").expect("user");
-        assert!(compute(app.db(), &staff, 12).await.is_err(), "employees read no league");
+        assert!(compute(app.db(), &staff, 12, &OrgSettings::default()).await.is_err(), "employees read no league");
 
         // The page: sortable headings, rollups, no bundle; the region filter.
         let cookie = common::demo_login(&app, "admin").await;

@@ -11,12 +11,18 @@ use common::{get_with_cookie, TestApp};
 use sqlx::Row;
 
 use app::api::scorecard::Measure;
+use app::domain::org_settings::OrgSettings;
 use app::domain::stats::Baseline;
 use app::domain::targets::Goal;
 use app::domain::Channel;
 use app::server::db::figures::week_key;
 use app::server::db::users::actor_by_username;
-use app::server::scorecard::{for_store, weeks_before, weight_of, Request};
+use app::server::scorecard::{for_store, weeks_before, Request};
+
+/// The default weight of a channel in the combined score.
+fn weight_of(c: Channel) -> f64 {
+    OrgSettings::default().weight_of(c)
+}
 
 /// `PUT /api/v1/targets` with a token.
 async fn put_target(
@@ -82,7 +88,7 @@ both_backends! {
     async fn the_scorecard_agrees_with_the_raw_responses(app: TestApp) {
         common::load_demo(&app).await;
         let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default(), &OrgSettings::default()).await.expect("scorecard");
         assert_eq!(card.weeks.len(), 12);
 
         // Per channel over the same weeks, straight from the raw responses.
@@ -137,7 +143,7 @@ both_backends! {
         // baseline; the 4-week chart reads its weeks against the weeks before it, whose
         // customer answers set the centre line.
         assert_eq!(card.chart.baseline, Baseline::FirstWeeks { weeks: 6 });
-        let four = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request { weeks: 4, ..Request::default() }).await.expect("scorecard");
+        let four = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request { weeks: 4, ..Request::default() }, &OrgSettings::default()).await.expect("scorecard");
         let Baseline::Before { weeks: 12, with_answers } = four.chart.baseline else {
             panic!("baseline {:?}", four.chart.baseline);
         };
@@ -155,7 +161,7 @@ both_backends! {
         let centre = four.chart.limits.expect("limits").centre;
         assert!((centre - earlier.iter().sum::<f64>() / earlier.len() as f64).abs() < 0.01, "centre {centre}");
         let request = Request { measure: Measure::Dimension(app::domain::Dimension::Empathy), channel: Some(Channel::MysteryVisit), ..Request::default() };
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", request).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", request, &OrgSettings::default()).await.expect("scorecard");
         assert_eq!((card.chart.channel, card.chart.measure), (Channel::MysteryVisit, request.measure));
         // The items that fail most come first, and their shares add up.
         assert!(!card.pareto.is_empty());
@@ -222,7 +228,7 @@ both_backends! {
         assert_eq!(app.get("/api/v1/targets", &manager_token).await.0, StatusCode::FORBIDDEN);
 
         let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request { weeks: 4, ..Request::default() }).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request { weeks: 4, ..Request::default() }, &OrgSettings::default()).await.expect("scorecard");
         let bench = |g: Goal| card.benchmarks.iter().find(|b| b.goal == g).expect("benchmark").clone();
         let overall = bench(Goal::Overall);
         assert_eq!(overall.target, Some(85.0), "the store's own target wins");
@@ -245,8 +251,8 @@ both_backends! {
 
         // The same figure as the league's row for the region.
         let regional = actor_by_username(app.db(), "regional.east").await.expect("db").expect("regional");
-        let twelve = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
-        let league = app::server::league::compute(app.db(), &regional, 12).await.expect("league");
+        let twelve = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default(), &OrgSettings::default()).await.expect("scorecard");
+        let league = app::server::league::compute(app.db(), &regional, 12, &OrgSettings::default()).await.expect("league");
         let east = league.rollups.iter().find(|r| r.name == "East China").expect("east");
         let (card_region, league_region) = (twelve.benchmarks[0].region.expect("region"), east.figures.overall.expect("league").value);
         assert!((card_region - league_region).abs() < 1e-9, "scorecard {card_region} vs league {league_region}");
@@ -254,7 +260,7 @@ both_backends! {
         // Removing the store's own target brings back the organisation's.
         let removed = serde_json::json!({"store": "SH-001", "measure": "overall", "value": null});
         assert_eq!(put_target(&app, &admin, removed, true).await.0, StatusCode::OK);
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default(), &OrgSettings::default()).await.expect("scorecard");
         assert_eq!(card.benchmarks[0].target, Some(80.0));
 
         // The page says it in words, and the charts carry the target line.
@@ -274,14 +280,14 @@ both_backends! {
         sqlx::query("DELETE FROM store_week_figures WHERE store_id IN (SELECT id FROM stores WHERE code IN ('HZ-001', 'SZ-001'))")
             .execute(&app.db().pool).await.expect("delete");
         let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default(), &OrgSettings::default()).await.expect("scorecard");
         assert!(card.benchmarks.iter().all(|b| b.region.is_none()), "two stores would give the other one's figure away");
     }
 
     async fn a_flood_of_identical_visits_is_marked_on_the_scorecard_and_the_league_and_listed_once(app: TestApp) {
         common::load_demo(&app).await;
         let manager = actor_by_username(app.db(), "manager.sh001").await.expect("db").expect("manager");
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default(), &OrgSettings::default()).await.expect("scorecard");
         assert!(card.unusual.is_empty(), "the demo's ordinary weeks are not marked: {:?}", card.unusual);
 
         // A script sends 40 visits stamped in the same minute, each saying "ok".
@@ -299,7 +305,7 @@ both_backends! {
             let (status, reply) = app.put_response(&uuid::Uuid::new_v4().to_string(), &body, &token).await;
             assert_eq!(status, StatusCode::CREATED, "{reply}");
         }
-        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default()).await.expect("scorecard");
+        let card = for_store(app.db(), &app.state.templates, &manager, "SH-001", Request::default(), &OrgSettings::default()).await.expect("scorecard");
         let marked = card.unusual.last().expect("the flood is marked");
         assert_eq!((marked.channel, marked.week), (Channel::MysteryVisit, *card.weeks.last().expect("week")));
         assert!(marked.count >= 40 && marked.usual < 5, "{marked:?}");

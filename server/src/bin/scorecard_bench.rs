@@ -78,6 +78,8 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
         .await
         .map_err(e)?
         .ok_or("no synth.admin")?;
+    // The default settings: what a chain that changed none reads.
+    let org = app::domain::org_settings::OrgSettings::default();
     let templates = app::server::db::templates::TemplateCache::default();
     println!(
         "\n== {label}: {} stores, {responses} responses ==",
@@ -96,7 +98,7 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
     let (mut card_times, mut raw_times) = (Vec::new(), Vec::new());
     for (id, code) in &sample {
         let t = Instant::now();
-        let card = for_store(&db, &templates, &admin, code, Request::default())
+        let card = for_store(&db, &templates, &admin, code, Request::default(), &org)
             .await
             .map_err(|e| format!("{e:?}"))?;
         card_times.push(t.elapsed());
@@ -138,14 +140,14 @@ async fn run(label: &str, url: &str, plan: Plan) -> Result<(), String> {
         .await
         .map_err(e)?;
     let t = Instant::now();
-    league::for_actor(&db, &admin, &request)
+    league::for_actor(&db, &admin, &request, &org)
         .await
         .map_err(|e| format!("{e:?}"))?;
     let first_of_week = t.elapsed();
     let mut listed = 0;
     for _ in 0..LEAGUE_RUNS {
         let t = Instant::now();
-        let page = league::for_actor(&db, &admin, &request)
+        let page = league::for_actor(&db, &admin, &request, &org)
             .await
             .map_err(|e| format!("{e:?}"))?;
         league_times.push(t.elapsed());
