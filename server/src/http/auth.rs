@@ -74,7 +74,10 @@ pub async fn login(
         Ok(found) => found,
         Err(e) => return ServiceError::from(e).into_html_error(),
     };
+    // Someone invited who has not set a password yet is checked against the dummy hash, as
+    // an unknown name is: the answer takes as long, so its timing tells nobody they exist.
     let (user_id, hash) = match found {
+        Some((_, hash)) if hash.0 == app::server::db::people::NO_PASSWORD => (None, dummy_hash()),
         Some((id, hash)) => (Some(id), hash),
         None => (None, dummy_hash()),
     };
