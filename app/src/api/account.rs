@@ -43,11 +43,7 @@ pub async fn account_page() -> Result<AccountData, AppError> {
             this_one: current.as_deref() == Some(s.token_hash.as_str()),
         })
         .collect();
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let query = super::ssr::query_pairs()?;
     let pick = |name: &str, allowed: &[&str]| {
         query
             .iter()

@@ -120,6 +120,16 @@ pub(crate) mod ssr {
         use_context::<http::request::Parts>().ok_or(AppError::Internal)
     }
 
+    /// The page request's query as name-value pairs, in order (a page learns from it what the
+    /// form before it did, or got wrong).
+    pub fn query_pairs() -> Result<Vec<(String, String)>, AppError> {
+        Ok(request_parts()?
+            .uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default())
+    }
+
     /// The state and, when signed in, the actor and how they authenticated.
     pub async fn current() -> Result<(AppState, Option<(Actor, Credential)>), AppError> {
         let state = state()?;
@@ -252,12 +262,7 @@ pub async fn assign_page() -> Result<AssignPageData, AppError> {
     if !crate::server::assign::may_assign(actor.role) {
         return Err(AppError::Forbidden.answered());
     }
-    let parts = ssr::request_parts()?;
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let query = ssr::query_pairs()?;
     let stores = org::visible_stores(&state.db, &actor, "", 0)
         .await?
         .into_iter()

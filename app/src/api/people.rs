@@ -54,16 +54,6 @@ pub struct InvitationData {
 }
 
 #[cfg(feature = "ssr")]
-fn query_pairs() -> Result<Vec<(String, String)>, AppError> {
-    let parts = super::ssr::request_parts()?;
-    Ok(parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default())
-}
-
-#[cfg(feature = "ssr")]
 fn first(query: &[(String, String)], name: &str) -> String {
     query
         .iter()
@@ -130,7 +120,7 @@ async fn require_manager_of_people(
 pub async fn people_page() -> Result<PeopleData, AppError> {
     use crate::server::people::{list_people, PeopleFilter};
     let (state, actor) = require_manager_of_people().await?;
-    let query = query_pairs()?;
+    let query = super::ssr::query_pairs()?;
     let filter = PeopleFilter {
         role: first(&query, "role"),
         scope: first(&query, "scope"),
@@ -166,7 +156,7 @@ pub async fn people_page() -> Result<PeopleData, AppError> {
 #[server(endpoint = "person-page")]
 pub async fn person_page(username: String) -> Result<PersonData, AppError> {
     let (state, actor) = require_manager_of_people().await?;
-    let query = query_pairs()?;
+    let query = super::ssr::query_pairs()?;
     let person = crate::server::people::person(&state.db, &actor, &username).await?;
     let (roles, regions, stores) = choices(&state, &actor).await?;
     // The link made by the form just before: shown while its cookie lives and it works.
@@ -204,7 +194,7 @@ pub async fn person_page(username: String) -> Result<PersonData, AppError> {
 #[server(endpoint = "invitation-page")]
 pub async fn invitation_page(token: String) -> Result<InvitationData, AppError> {
     let state = super::ssr::state()?;
-    let query = query_pairs()?;
+    let query = super::ssr::query_pairs()?;
     let token: String = token.chars().take(128).collect();
     let who = crate::server::people::invitation_for(&state.db, &token, crate::server::now_ms())
         .await?

@@ -23,12 +23,7 @@ pub async fn settings_page() -> Result<SettingsData, AppError> {
     if actor.role != crate::domain::role::Role::Admin {
         return Err(AppError::Forbidden.answered());
     }
-    let parts = super::ssr::request_parts()?;
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let query = super::ssr::query_pairs()?;
     let errors: Vec<String> = query
         .iter()
         .find(|(k, _)| k == "error")

@@ -52,17 +52,6 @@ pub struct AuditData {
     pub older: Option<i64>,
 }
 
-/// The page request's query, as pairs.
-#[cfg(feature = "ssr")]
-fn query() -> Result<Vec<(String, String)>, AppError> {
-    let parts = super::ssr::request_parts()?;
-    Ok(parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default())
-}
-
 #[cfg(feature = "ssr")]
 fn value(query: &[(String, String)], name: &str) -> Option<String> {
     query
@@ -96,7 +85,7 @@ async fn region_views(db: &crate::server::db::Db) -> Result<Vec<RegionView>, App
 pub async fn admin_stores_page() -> Result<AdminStoresData, AppError> {
     use crate::server::db::store_setup as db_stores;
     let state = require_admin().await?;
-    let query = query()?;
+    let query = super::ssr::query_pairs()?;
     const NOTICES: [&str; 8] = [
         "created",
         "saved",
@@ -134,7 +123,7 @@ pub async fn store_form_page(code: String) -> Result<StoreFormData, AppError> {
     use crate::domain::store_setup::CSV_COLUMNS;
     use crate::server::db::store_setup as db_stores;
     let state = require_admin().await?;
-    let query = query()?;
+    let query = super::ssr::query_pairs()?;
     let store = if code.is_empty() {
         None
     } else {
@@ -185,7 +174,7 @@ pub async fn store_import_page() -> Result<StoreImportData, AppError> {
     use crate::server::db::store_setup as db_stores;
     let (state, actor, _) = super::ssr::require_actor().await?;
     crate::server::store_setup::require_admin(&actor)?;
-    let query = query()?;
+    let query = super::ssr::query_pairs()?;
     let Some(draft) = value(&query, "draft").filter(|d| d.len() <= 64) else {
         return Ok(StoreImportData {
             draft: None,
@@ -218,7 +207,7 @@ pub async fn store_import_page() -> Result<StoreImportData, AppError> {
 pub async fn audit_page() -> Result<AuditData, AppError> {
     use crate::server::db::audit;
     let state = require_admin().await?;
-    let query = query()?;
+    let query = super::ssr::query_pairs()?;
     let text = |name: &str, max: usize| {
         value(&query, name)
             .map(|v| v.trim().chars().take(max).collect::<String>())

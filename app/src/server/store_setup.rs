@@ -497,11 +497,55 @@ pub async fn import(
             return Ok(report);
         }
     };
-    // Planned inside the transaction that would store it, so what the preview of a commit
-    // says is what was stored.
+    // A preview only reads; a commit is planned inside the transaction that stores it, so what
+    // it reports is what was stored.
+    if dry_run {
+        let mut conn = db.pool.acquire().await?;
+        plan(&mut conn, file, &mut report).await?;
+        return Ok(report);
+    }
     let mut tx = db.write_tx().await?;
-    let existing = db_stores::stores_by_code(&mut tx).await?;
-    let mut regions = db_stores::region_ids(&mut tx).await?;
+    let (existing, mut regions, checked) = plan(&mut tx, file, &mut report).await?;
+    if report.has_problems() {
+        tx.rollback().await?;
+        return Ok(report);
+    }
+    for fields in &checked {
+        save(
+            &mut tx,
+            actor,
+            now,
+            fields,
+            existing.get(&fields.code),
+            &mut regions,
+            true,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    report.committed = true;
+    tracing::info!(
+        user_id = actor.user_id,
+        created = report.created,
+        updated = report.updated,
+        "stores imported"
+    );
+    Ok(report)
+}
+
+/// What importing a file does to the stores as they are on `conn`: every row into `report`,
+/// with the stores there were, the region ids and the rows that passed their checks.
+async fn plan(
+    conn: &mut AnyConnection,
+    file: CsvFile,
+    report: &mut ImportReport,
+) -> ServiceResult<(
+    HashMap<String, StoreRecordRow>,
+    HashMap<String, i64>,
+    Vec<StoreFields>,
+)> {
+    let existing = db_stores::stores_by_code(conn).await?;
+    let regions = db_stores::region_ids(conn).await?;
     let mut checked = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (line, typed) in file.rows {
@@ -561,31 +605,7 @@ pub async fn import(
         }
         report.rows.push(row);
     }
-    if dry_run || report.has_problems() {
-        tx.rollback().await?;
-        return Ok(report);
-    }
-    for fields in &checked {
-        save(
-            &mut tx,
-            actor,
-            now,
-            fields,
-            existing.get(&fields.code),
-            &mut regions,
-            true,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    report.committed = true;
-    tracing::info!(
-        user_id = actor.user_id,
-        created = report.created,
-        updated = report.updated,
-        "stores imported"
-    );
-    Ok(report)
+    Ok((existing, regions, checked))
 }
 
 /// Every store in the import's format: importing it back changes nothing.

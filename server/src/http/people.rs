@@ -57,6 +57,11 @@ async fn manager_form(
     Ok(actor)
 }
 
+/// Back to a person's page, naming the fields that were wrong.
+fn back_with(page: &str, fields: &[app::domain::FieldError]) -> Response {
+    see_other(&format!("{page}?error={}", error_fields(fields)), vec![])
+}
+
 fn error_fields(fields: &[app::domain::FieldError]) -> String {
     let mut names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
     names.dedup();
@@ -131,9 +136,7 @@ pub async fn update_person(
     };
     match people::update_person(&state.db, &actor, &username, &patch, now_ms()).await {
         Ok(_) => see_other(&format!("{page}?saved=1"), vec![]),
-        Err(ServiceError::Invalid(fields)) => {
-            see_other(&format!("{page}?error={}", error_fields(&fields)), vec![])
-        }
+        Err(ServiceError::Invalid(fields)) => back_with(&page, &fields),
         Err(e) => e.into_html_error(),
     }
 }
@@ -165,9 +168,7 @@ pub async fn set_active(
     };
     match people::update_person(&state.db, &actor, &username, &patch, now_ms()).await {
         Ok(_) => see_other(&format!("{page}?saved=1"), vec![]),
-        Err(ServiceError::Invalid(fields)) => {
-            see_other(&format!("{page}?error={}", error_fields(&fields)), vec![])
-        }
+        Err(ServiceError::Invalid(fields)) => back_with(&page, &fields),
         Err(e) => e.into_html_error(),
     }
 }
@@ -186,9 +187,7 @@ pub async fn new_invitation(
     };
     match people::new_invitation(&state.db, &actor, &username, now_ms()).await {
         Ok(invitation) => with_link(&state, &invitation, "invited=1"),
-        Err(ServiceError::Invalid(fields)) => {
-            see_other(&format!("{page}?error={}", error_fields(&fields)), vec![])
-        }
+        Err(ServiceError::Invalid(fields)) => back_with(&page, &fields),
         Err(e) => e.into_html_error(),
     }
 }
