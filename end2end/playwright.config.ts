@@ -14,7 +14,8 @@ export default defineConfig({
   timeout: 30_000,
   workers: 2,
   reporter: [["list"]],
-  use: { baseURL: `http://127.0.0.1:${PORT}`, launchOptions, locale: "en-GB" },
+  // A step that hangs fails on its own line (not as a bare test timeout that names no step).
+  use: { baseURL: `http://127.0.0.1:${PORT}`, launchOptions, locale: "en-GB", actionTimeout: 10_000, navigationTimeout: 15_000 },
   projects: [
     // Tests tagged @hydrated need the wasm bundle; @js-off ones check the no-JavaScript path.
     { name: "js-off-mobile", grepInvert: /@hydrated/, use: { ...mobile, javaScriptEnabled: false } },

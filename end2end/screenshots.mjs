@@ -9,12 +9,12 @@ const browser = await chromium.launch({
 });
 const sizes = { mobile: { width: 390, height: 844 }, desktop: { width: 1280, height: 860 } };
 
-async function shoot(name, size, steps, lang = "en-GB", javaScriptEnabled = true) {
+async function shoot(name, size, steps, lang = "en-GB", javaScriptEnabled = true, fullPage = size === "mobile") {
   const context = await browser.newContext({ viewport: sizes[size], deviceScaleFactor: 1, locale: lang, javaScriptEnabled });
   const page = await context.newPage();
   await steps(page);
   await page.locator("body[data-hydrated], body[data-server-only]").waitFor({ timeout: 15000 });
-  await page.screenshot({ path: `${out}/${name}-${size}.png`, fullPage: size === "mobile" });
+  await page.screenshot({ path: `${out}/${name}-${size}.png`, fullPage });
   await context.close();
 }
 
@@ -23,7 +23,7 @@ async function signIn(page, user) {
   await page.getByLabel(/Username|用户名|Имя/).fill(user);
   await page.getByLabel(/Password|密码|Пароль/).fill("servscope-demo");
   await page.getByRole("button", { name: /Sign in|登录|Войти/ }).click();
-  await page.waitForURL(/\/(stores|shopper|self)/);
+  await page.waitForURL(/\/(stores|shopper|self|reviews)/);
 }
 
 // Setting up the chain: the stores and regions, a store's form refused, an import's preview.
@@ -65,6 +65,112 @@ async function setupScreens() {
   await shoot("settings", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/settings`); });
 }
 
+// The checklist designer: the list, a draft with a problem and the phone preview filled in,
+// the designer on a phone, and what changed between two versions.
+async function designerScreens() {
+  await shoot("checklists", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/templates`); });
+  await shoot("designer", "desktop", async (p) => {
+    await signIn(p, "admin");
+    await p.goto(`${base}/admin/templates/instore-visit/draft`);
+    await p.locator("body[data-hydrated]").waitFor({ timeout: 30000 });
+    await p.locator("#f-s0-q0-weight").fill("heavy");
+    await p.locator("#f-s0-q0-text-ru").fill("");
+    const phone = p.getByTestId("phone-preview");
+    await phone.locator('[data-question="entrance_clean"]').getByRole("button", { name: "Yes", exact: true }).click();
+    await phone.locator('[data-question="floor_tidy"]').getByRole("button", { name: "No", exact: true }).click();
+    await phone.locator('[data-question="prices_visible"]').getByRole("button", { name: "Yes", exact: true }).click();
+    await p.locator("#f-s0-q0-text-ru").focus();
+  });
+  // On a phone: the form, and the preview opened as a panel along the bottom.
+  await shoot("designer", "mobile", async (p) => {
+    await signIn(p, "admin");
+    await p.goto(`${base}/admin/templates/customer-expectations/draft`);
+    await p.locator("body[data-hydrated]").waitFor({ timeout: 30000 });
+    await p.locator("#s0-q0").scrollIntoViewIfNeeded();
+    await p.locator("[data-preview-panel] summary").click();
+    await p.getByTestId("phone-preview").locator("button.choice").first().click();
+  }, "ru-RU", true, false);
+  await shoot("checklist-changes", "desktop", async (p) => {
+    await signIn(p, "admin");
+    await p.goto(`${base}/admin/templates/instore-visit/draft`);
+    await p.locator("#f-s0-q0-weight").fill("3");
+    await p.locator("#f-s1-q0-text-en").fill("An employee smiled and made eye contact when you were about 15 feet away.");
+    await p.locator("#f-s2-q6-critical").uncheck();
+    await p.getByRole("button", { name: "Save draft" }).click();
+    await p.getByText("Draft saved.").waitFor();
+    await p.goto(`${base}/admin/templates/instore-visit/changes?to=draft`);
+  });
+}
+// The scorecard's gap view: customers' perception minus expectation beside the three views.
+async function gapScreen() {
+  await shoot("scorecard-gap", "desktop", async (p) => {
+    await signIn(p, "manager.sh001");
+    await p.goto(`${base}/stores/SH-001/scorecard`);
+    await p.locator("[data-gap]").first().scrollIntoViewIfNeeded();
+    await p.evaluate(() => window.scrollBy(0, 200));
+  }, "en-GB", true, false);
+}
+// Review before release: the queue, a waiting visit's evidence, a return the shopper's phone
+// shows, and a store manager's appeal.
+async function reviewScreens() {
+  await shoot("review-queue", "desktop", async (p) => { await signIn(p, "reviewer.kim"); await p.goto(`${base}/reviews`); });
+  await shoot("review-report", "desktop", async (p) => {
+    await signIn(p, "reviewer.kim");
+    await p.goto(`${base}/reviews?store=LDN-001`);
+    await p.locator("table.review-queue tbody tr a").first().click();
+    await p.locator(".evidence-card").scrollIntoViewIfNeeded();
+    await p.evaluate(() => window.scrollBy(0, -120));
+  }, "en-GB", true, false);
+  await shoot("review-decide", "desktop", async (p) => {
+    await signIn(p, "reviewer.kim");
+    await p.goto(`${base}/reviews?store=MSK-001`);
+    await p.locator("table.review-queue tbody tr a").first().click();
+    await p.getByLabel(/^Comment for the shopper on: An employee made eye contact/).fill("Please check: was there eye contact at the door?");
+    await p.getByLabel(/^Return to the shopper/).check();
+    await p.getByLabel("Reason").fill("One item to check before this counts.");
+    await p.locator("#decide-title").scrollIntoViewIfNeeded();
+    await p.evaluate(() => window.scrollBy(0, -80));
+  }, "en-GB", true, false);
+  // Send the return, then the shopper's phone shows it.
+  const context = await browser.newContext({ viewport: sizes.desktop, locale: "en-GB" });
+  const reviewer = await context.newPage();
+  await signIn(reviewer, "reviewer.kim");
+  await reviewer.goto(`${base}/reviews?store=MSK-001`);
+  await reviewer.locator("table.review-queue tbody tr a").first().click();
+  await reviewer.getByLabel(/^Comment for the shopper on: An employee made eye contact/).fill("Please check: was there eye contact at the door?");
+  await reviewer.getByLabel(/^Return to the shopper/).check();
+  await reviewer.getByLabel("Reason").fill("One item to check before this counts.");
+  await reviewer.getByRole("button", { name: "Save the decision" }).click();
+  await reviewer.waitForURL(/decided=/);
+  await context.close();
+  await shoot("shopper-returned", "mobile", async (p) => {
+    await signIn(p, "shopper.ivan");
+    await p.locator("[data-returned]").first().waitFor({ timeout: 20000 });
+  });
+  await shoot("review-appeal", "desktop", async (p) => {
+    await signIn(p, "manager.ldn001");
+    await p.goto(`${base}/stores/LDN-001/scorecard`);
+    await p.locator("table[data-test='latest-reports'] a").first().click();
+    await p.locator("textarea[name^='appeal.']").first().fill("The floor had just been mopped after a spill.");
+    await p.getByRole("button", { name: "Send the appeal" }).click();
+    await p.getByText("Appeal sent").waitFor();
+    // The appeal and the visit's decisions are at the end of the report.
+    await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  }, "en-GB", true, false);
+}
+
+if (process.argv[4] === "review") {
+  await reviewScreens();
+  await browser.close();
+  process.exit(0);
+}
+if (process.argv[4] === "designer") {
+  await gapScreen();
+  await designerScreens();
+  await browser.close();
+  process.exit(0);
+}
+
 async function shopperForm(p) {
   await signIn(p, "shopper.anna");
   await p.getByRole("link", { name: /Start Nanjing Road/ }).click();
@@ -84,6 +190,9 @@ await shoot("stores-ru", "mobile", (p) => signIn(p, "regional.russia"), "ru-RU")
 await shoot("signin", "mobile", (p) => p.goto(`${base}/login`));
 await shoot("tokens", "desktop", async (p) => { await signIn(p, "admin"); await p.goto(`${base}/admin/tokens`); });
 await setupScreens();
+await designerScreens();
+await gapScreen();
+await reviewScreens();
 for (const size of ["mobile", "desktop"]) {
   await shoot("shopper", size, async (p) => { await signIn(p, "shopper.anna"); await p.getByRole("heading", { name: "Due now" }).waitFor(); });
   await shoot("assign", size, async (p) => { await signIn(p, "regional.east"); await p.goto(`${base}/assign`); });

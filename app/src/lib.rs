@@ -10,9 +10,10 @@
 
 // The server knows every message; the browser bundle carries only the ones the browser shows
 // (`locales/browser`, a quarter of them), which keeps the shopper's first load smaller.
-#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+// The designer's bundle (admins only) carries them all.
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"), not(feature = "designer"))))]
 rust_i18n::i18n!("locales", fallback = "en");
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+#[cfg(all(feature = "hydrate", not(feature = "ssr"), not(feature = "designer")))]
 rust_i18n::i18n!("locales/browser", fallback = "en");
 
 pub mod api;
@@ -31,7 +32,11 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     // Only `/shopper` loads the bundle, and its app is built, not hydrated: the server renders
     // every other page completely, so nothing else needs the page's code in the browser.
+    #[cfg(not(feature = "designer"))]
     ui::shopper::start();
+    // The designer's own bundle: the checklist designer's live phone preview.
+    #[cfg(feature = "designer")]
+    ui::admin::designer_live::start();
     // End-to-end tests wait for this before interacting with client-side behaviour.
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())

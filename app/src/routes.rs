@@ -35,6 +35,9 @@ pub enum Serve {
     Hydrated,
     /// A page rendered on the server only: plain HTML and forms, no bundle.
     ServerOnly,
+    /// The checklist designer: rendered on the server (its forms work alone), plus the
+    /// designer's own bundle for the live phone preview (never the shopper's).
+    Designer,
     /// The customer survey and the self-assessment: no bundle, no app header, styles inline.
     Customer,
     /// A form post, a download, JSON: a plain handler.
@@ -50,6 +53,28 @@ pub const PLANNERS: &[Role] = &[Role::Admin, Role::RegionalManager];
 pub const ADMINS: &[Role] = &[Role::Admin];
 /// The roles that manage people: admins everyone, regional managers their regions' store staff.
 pub const PEOPLE_MANAGERS: &[Role] = &[Role::Admin, Role::RegionalManager];
+/// The roles that check mystery visits before they count. Regional managers join them when
+/// the organisation's `regional_managers_review` setting says so (off by default, which is
+/// what the authorization matrix holds them to).
+pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Reviewer];
+/// The roles that read a visit's report: managers what counts, reviewers every status, the
+/// store's employees its released visits (the employee's copy).
+pub const REPORT_READERS: &[Role] = &[
+    Role::Admin,
+    Role::RegionalManager,
+    Role::StoreManager,
+    Role::Reviewer,
+    Role::Employee,
+];
+/// The roles that see a visit's photos: its store's managers and its reviewers.
+pub const PHOTO_READERS: &[Role] = &[
+    Role::Admin,
+    Role::RegionalManager,
+    Role::StoreManager,
+    Role::Reviewer,
+];
+/// Store managers: they appeal items of their store's released visits.
+pub const STORE_MANAGERS: &[Role] = &[Role::StoreManager];
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +107,8 @@ pub enum Scope {
     ImportDraft,
     /// `{username}` is a person: the store staff of `{code}`'s store for the matrix test.
     Person,
+    /// `{id}` is an appeal of an item of a response of a store.
+    Appeal,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -105,8 +132,8 @@ const fn route(method: Method, path: &'static str, serve: Serve, who: Who, scope
 }
 
 use Method::{Get, Patch, Post, Put};
-use Scope::{Assignment, ImportDraft, Own, Person, Photo, Region, Response, Store};
-use Serve::{Customer, Handler, Hydrated, ServerFn, ServerOnly};
+use Scope::{Appeal, Assignment, ImportDraft, Own, Person, Photo, Region, Response, Store};
+use Serve::{Customer, Designer, Handler, Hydrated, ServerFn, ServerOnly};
 use Who::{Anyone, Roles, SignedIn};
 
 pub const ROUTES: &[Route] = &[
@@ -157,9 +184,11 @@ pub const ROUTES: &[Route] = &[
         Get,
         "/responses/{id}",
         ServerOnly,
-        Roles(MANAGERS),
+        Roles(REPORT_READERS),
         Response,
     ),
+    // Review before release (regional managers too when the organisation allows it).
+    route(Get, "/reviews", ServerOnly, Roles(REVIEWERS), Own),
     route(Get, "/admin/tokens", ServerOnly, Roles(ADMINS), Own),
     route(Get, "/assign", ServerOnly, Roles(PLANNERS), Own),
     // Setting up the chain.
@@ -186,6 +215,22 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/invite/{token}", ServerOnly, Anyone, Own),
     route(Get, "/account", ServerOnly, SignedIn, Own),
     route(Get, "/admin/settings", ServerOnly, Roles(ADMINS), Own),
+    route(Get, "/admin/templates", ServerOnly, Roles(ADMINS), Own),
+    // The designer loads its own bundle: the phone preview is drawn (and scored) in the browser.
+    route(
+        Get,
+        "/admin/templates/{key}/draft",
+        Designer,
+        Roles(ADMINS),
+        Own,
+    ),
+    route(
+        Get,
+        "/admin/templates/{key}/changes",
+        ServerOnly,
+        Roles(ADMINS),
+        Own,
+    ),
     route(Get, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Post, "/s/{code}/{key}", Customer, Anyone, Own),
     route(Get, "/s/{code}/{key}/thanks", Customer, Anyone, Own),
@@ -271,6 +316,35 @@ pub const ROUTES: &[Route] = &[
     ),
     route(Post, "/invite/{token}", Handler, Anyone, Own),
     route(Post, "/admin/settings", Handler, Roles(ADMINS), Own),
+    route(Post, "/admin/templates", Handler, Roles(ADMINS), Own),
+    route(
+        Post,
+        "/admin/templates/{key}/draft",
+        Handler,
+        Roles(ADMINS),
+        Own,
+    ),
+    route(
+        Post,
+        "/admin/templates/{key}/import",
+        Handler,
+        Roles(ADMINS),
+        Own,
+    ),
+    route(
+        Post,
+        "/admin/templates/{key}/discard",
+        Handler,
+        Roles(ADMINS),
+        Own,
+    ),
+    route(
+        Get,
+        "/admin/templates/{key}/json",
+        Handler,
+        Roles(ADMINS),
+        Own,
+    ),
     route(Post, "/account/password", Handler, SignedIn, Own),
     route(Post, "/account/language", Handler, SignedIn, Own),
     // Ends the matrix's sessions: it is sent with a session of its own.
@@ -333,6 +407,27 @@ pub const ROUTES: &[Route] = &[
         Handler,
         Roles(&[Role::StoreManager]),
         Store,
+    ),
+    route(
+        Post,
+        "/responses/{id}/decision",
+        Handler,
+        Roles(REVIEWERS),
+        Response,
+    ),
+    route(
+        Post,
+        "/responses/{id}/appeals",
+        Handler,
+        Roles(STORE_MANAGERS),
+        Response,
+    ),
+    route(
+        Post,
+        "/appeals/{id}/decision",
+        Handler,
+        Roles(REVIEWERS),
+        Appeal,
     ),
     // The JSON API.
     route(Get, "/api/v1/stores", Handler, SignedIn, Own),
@@ -397,9 +492,39 @@ pub const ROUTES: &[Route] = &[
         Roles(ADMINS),
         Response,
     ),
+    route(Get, "/api/v1/reviews", Handler, Roles(REVIEWERS), Own),
+    route(
+        Post,
+        "/api/v1/responses/{id}/decision",
+        Handler,
+        Roles(REVIEWERS),
+        Response,
+    ),
+    route(
+        Post,
+        "/api/v1/responses/{id}/appeals",
+        Handler,
+        Roles(STORE_MANAGERS),
+        Response,
+    ),
+    route(
+        Post,
+        "/api/v1/appeals/{id}/decision",
+        Handler,
+        Roles(REVIEWERS),
+        Appeal,
+    ),
+    route(
+        Get,
+        "/api/v1/shopper/visits",
+        Handler,
+        Roles(&[Role::Shopper]),
+        Own,
+    ),
     route(Get, "/api/v1/targets", Handler, Roles(ADMINS), Own),
     route(Put, "/api/v1/targets", Handler, Roles(ADMINS), Own),
     route(Get, "/api/v1/templates", Handler, SignedIn, Own),
+    route(Post, "/api/v1/templates", Handler, Roles(ADMINS), Own),
     route(
         Get,
         "/api/v1/templates/{key}/versions/{version}",
@@ -434,7 +559,7 @@ pub const ROUTES: &[Route] = &[
         Get,
         "/api/v1/photos/{sha256}",
         Handler,
-        Roles(MANAGERS),
+        Roles(PHOTO_READERS),
         Photo,
     ),
     route(
@@ -478,6 +603,9 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/invitation-page", ServerFn, Anyone, Own),
     route(Post, "/api/account-page", ServerFn, SignedIn, Own),
     route(Post, "/api/settings-page", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/checklists-page", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/designer-page", ServerFn, Roles(ADMINS), Own),
+    route(Post, "/api/checklist-changes", ServerFn, Roles(ADMINS), Own),
     route(Post, "/api/survey-link", ServerFn, Roles(MANAGERS), Store),
     route(
         Post,
@@ -487,7 +615,14 @@ pub const ROUTES: &[Route] = &[
         Store,
     ),
     route(Post, "/api/league", ServerFn, Roles(MANAGERS), Own),
-    route(Post, "/api/report", ServerFn, Roles(MANAGERS), Response),
+    route(
+        Post,
+        "/api/report",
+        ServerFn,
+        Roles(REPORT_READERS),
+        Response,
+    ),
+    route(Post, "/api/reviews", ServerFn, Roles(REVIEWERS), Own),
     route(Post, "/api/comments", ServerFn, Roles(MANAGERS), Store),
     route(Post, "/api/team", ServerFn, Roles(MANAGERS), Store),
     route(Post, "/api/scorecard", ServerFn, Roles(MANAGERS), Store),
@@ -516,7 +651,7 @@ pub fn page_serve(path: &str) -> Option<Serve> {
     ROUTES
         .iter()
         .filter(|r| r.method == Method::Get)
-        .filter(|r| matches!(r.serve, Hydrated | ServerOnly | Customer))
+        .filter(|r| matches!(r.serve, Hydrated | ServerOnly | Designer | Customer))
         // A literal segment beats `{name}`: `/stores/x/scorecard.csv` is not a page.
         .find(|r| fits(r.path, path))
         .map(|r| r.serve)

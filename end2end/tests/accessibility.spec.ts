@@ -38,7 +38,30 @@ const pages: [string, string | null, string][] = [
   ["person", "regional.east", "/admin/users/manager.sh001"],
   ["account", "manager.sh001", "/account"],
   ["organisation settings", "admin", "/admin/settings?error=revisit_days&revisit_days=x"],
+  ["checklists", "admin", "/admin/templates"],
+  ["checklist designer", "admin", "/admin/templates/customer-expectations/draft?bad=s0.q0.weight"],
+  ["checklist changes", "admin", "/admin/templates/instore-visit/changes?from=1&to=1"],
+  ["review queue", "reviewer.kim", "/reviews"],
 ];
+
+test("a visit's report with the reviewer's decision form, and with a manager's appeal boxes, has no WCAG A/AA problems @hydrated", async ({ page }, info) => {
+  test.skip(info.project.name !== "hydrated-desktop", "one browser size is enough");
+  await signIn(page, info, "reviewer.kim");
+  await page.waitForLoadState("networkidle");
+  await page.goto("/reviews?store=LDN-001");
+  await page.locator("table.review-queue tbody tr a").first().click();
+  await expect(page.getByRole("button", { name: "Save the decision" })).toBeVisible();
+  await expect(page.getByText("Checked in at")).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  await page.context().clearCookies();
+  await signIn(page, info, "manager.ldn001");
+  await page.waitForLoadState("networkidle");
+  await page.goto("/stores/LDN-001/scorecard");
+  await page.locator("table[data-test='latest-reports'] a").first().click();
+  await expect(page.getByRole("button", { name: "Send the appeal" })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+});
 
 for (const [name, user, path] of pages) {
   test(`the ${name} page has no WCAG A/AA problems axe can find @hydrated`, async ({ page }, info) => {

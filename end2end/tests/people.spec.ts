@@ -3,7 +3,8 @@ import { ready, signIn } from "./helpers";
 
 // A store manager of this project's own (usernames per project: the projects run side by side).
 test("an admin invites a store manager, who sets a password with the link, signs in and sees only their store", async ({ page, browser }, info) => {
-  const p = info.project.name.replace(/[^a-z]/g, "");
+  // Letters only; a repeat (--repeat-each) gets its own person.
+  const p = info.project.name.replace(/[^a-z]/g, "") + "abcdefghij"[info.repeatEachIndex % 10];
   await signIn(page, info, "admin");
   await page.goto("/admin/users");
   await ready(page, info);

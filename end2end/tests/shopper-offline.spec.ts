@@ -90,6 +90,18 @@ async function visitsAt(api: APIRequestContext, store: string) {
   return list.filter((x) => x.template === "instore-visit");
 }
 
+/** Anna's visits wait for a reviewer (she is a new shopper); the admin releases the one waiting
+ * at `store`, so it counts, and returns its id. Exactly one must be waiting there. */
+async function releaseWaiting(api: APIRequestContext, store: string): Promise<string> {
+  const r = await api.get(`/api/v1/reviews?status=waiting&store=${store}&shopper=shopper.anna`);
+  expect(r.ok()).toBeTruthy();
+  const waiting = (await r.json()).items as { id: string }[];
+  expect(waiting.length).toBe(1);
+  const released = await api.post(`/api/v1/responses/${waiting[0].id}/decision`, { data: { decision: "release", reason: "" } });
+  expect(released.status()).toBe(200);
+  return waiting[0].id;
+}
+
 async function openShopperApp(context: BrowserContext, username = "shopper.anna", existing?: Page): Promise<Page> {
   const page = existing ?? (await context.newPage());
   await page.goto(`${BASE}/login?next=/shopper`);
@@ -192,8 +204,12 @@ test("a visit done offline from a cold start is sent once, with its photo, when 
   await context.setOffline(false);
   await expect(page.locator('.outbox [data-state="sent"]')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("unsent")).toContainText("Nothing waiting to send");
+  // It arrives waiting for review and counts once released.
+  expect((await visitsAt(api, "SH-001")).length).toBe(before);
+  const released = await releaseWaiting(api, "SH-001");
   const after = await visitsAt(api, "SH-001");
   expect(after.length).toBe(before + 1);
+  expect(after[0].id).toBe(released);
   const newest = await (await api.get(`/api/v1/responses/${after[0].id}`)).json();
   const photoAnswer = newest.answers.find((a: { question: string }) => a.question === "receipt_photo");
   expect(photoAnswer?.value).toMatch(/^[0-9a-f]{64}$/);
@@ -257,8 +273,10 @@ test("a connection that drops in the middle of a photo upload resumes and stores
   // The upload resumed where it broke instead of starting again.
   expect(chunkOffsets.filter((o) => o === "0").length).toBe(1);
   expect(chunkOffsets.length).toBeGreaterThanOrEqual(3);
+  const released = await releaseWaiting(api, "SH-002");
   const after = await visitsAt(api, "SH-002");
   expect(after.length).toBe(before + 1);
+  expect(after[0].id).toBe(released);
   const detail = await (await api.get(`/api/v1/responses/${after[0].id}`)).json();
   const hash = detail.answers.find((a: { question: string }) => a.question === "receipt_photo").value;
   const stored = await api.get(`/api/v1/photos/${hash}`);

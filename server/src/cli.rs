@@ -117,8 +117,8 @@ async fn add_user(
         )
     })?;
     match role {
-        Role::RegionalManager if regions.is_empty() => {
-            return Err("a regional manager needs at least one --region".into())
+        Role::RegionalManager | Role::Reviewer if regions.is_empty() => {
+            return Err(format!("a {role} needs at least one --region"))
         }
         Role::StoreManager if stores.is_empty() => {
             return Err("a store manager needs at least one --store".into())

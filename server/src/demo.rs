@@ -153,7 +153,7 @@ type DemoUser = (
     &'static [&'static str],
 );
 
-const USERS: [DemoUser; 8] = [
+const USERS: [DemoUser; 10] = [
     ("admin", "Alex Admin", Role::Admin, &[], &[]),
     (
         "regional.east",
@@ -185,7 +185,16 @@ const USERS: [DemoUser; 8] = [
     ),
     ("shopper.anna", "Anna Petrova", Role::Shopper, &[], &[]),
     ("shopper.chen", "Chen Jie", Role::Shopper, &[], &[]),
+    // A new shopper whose first visits wait in the review queue.
+    ("shopper.ivan", "Ivan Sokolov", Role::Shopper, &[], &[]),
     ("staff.sh001", "Zhang Min", Role::Employee, &[], &["SH-001"]),
+    (
+        "reviewer.kim",
+        "Kim Sorensen",
+        Role::Reviewer,
+        &["East China", "Central Russia", "United Kingdom"],
+        &[],
+    ),
 ];
 
 pub struct DemoAccount {
@@ -203,6 +212,7 @@ pub fn accounts() -> Vec<DemoAccount> {
             sees: match role {
                 Role::Admin => "every store".to_string(),
                 Role::RegionalManager => format!("region {}", regions.join(", ")),
+                Role::Reviewer => format!("reviews regions {}", regions.join(", ")),
                 Role::StoreManager | Role::Employee => format!("store {}", stores.join(", ")),
                 Role::Shopper => "assignments".to_string(),
             },
@@ -346,6 +356,9 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                         // One call in four checks complaint handling instead.
                         Channel::MysteryCall if rng.random_bool(0.25) => "complaint-follow-up",
                         Channel::MysteryCall => "phone-call",
+                        // Every third week the longer survey that also asks what customers
+                        // expect, so the scorecard shows the perception-minus-expectation gap.
+                        Channel::CustomerQr if week % 3 == 0 => "customer-expectations",
                         Channel::CustomerQr => "customer-pulse",
                         Channel::EmployeeSelf => "employee-self",
                     };
@@ -376,7 +389,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
                     // shoppers themselves send only for their assignments. The draw of a
                     // shopper stays so the demo's answers stay the same as before.
                     if matches!(channel, Channel::MysteryVisit | Channel::MysteryCall) {
-                        let _ = rng.random_range(0..shoppers.len());
+                        let _ = rng.random_range(0..2usize);
                     }
                     let actor = &admin;
                     let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
@@ -400,6 +413,11 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, String> 
     }
     made += demo_self_assessments(db, &cache, &templates, now, &mut rng).await?;
     assign_demo_visits(db, &admin, now).await?;
+    let ivan = shoppers
+        .iter()
+        .find(|s| s.username == "shopper.ivan")
+        .ok_or("no new shopper")?;
+    made += demo_waiting_visits(db, &cache, &admin, ivan, &templates, now, &mut rng).await?;
     Ok(Some(made))
 }
 
@@ -539,6 +557,93 @@ async fn assign_demo_visits(
     Ok(())
 }
 
+/// A new shopper's first visits, sent from the phone a few hours ago: they wait in the review
+/// queue (every visit of a new shopper is reviewed). One checked in far from the store, so
+/// the queue shows evidence. (store, where the store is, where the phone checked in)
+type Place = (f64, f64);
+
+const WAITING_VISITS: [(&str, Place, Place); 3] = [
+    ("LDN-001", (51.5152, -0.1418), (51.5247, -0.1418)),
+    ("EDI-001", (55.9521, -3.1965), (55.9523, -3.1962)),
+    ("MSK-001", (55.7652, 37.6050), (55.7650, 37.6055)),
+];
+
+#[allow(clippy::too_many_arguments)]
+async fn demo_waiting_visits(
+    db: &Db,
+    cache: &TemplateCache,
+    admin: &Actor,
+    shopper: &Actor,
+    templates: &[Template],
+    now: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> Result<usize, String> {
+    let template = templates
+        .iter()
+        .find(|t| t.key == "instore-visit")
+        .ok_or("missing template")?;
+    let mut made = 0;
+    for (i, (code, store_at, checked_at)) in WAITING_VISITS.into_iter().enumerate() {
+        sqlx::query("UPDATE stores SET latitude = $1, longitude = $2 WHERE code = $3")
+            .bind(store_at.0)
+            .bind(store_at.1)
+            .bind(code)
+            .execute(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        let start = now.date_naive() - Duration::days(2);
+        let request = app::server::assign::AssignmentRequest {
+            store: code.to_string(),
+            template: "instore-visit".into(),
+            shopper: shopper.username.clone(),
+            window_start: start,
+            window_end: now.date_naive(),
+            instructions: "Buy a pair of socks; ask where the fitting rooms are.".into(),
+        };
+        let assignment = app::server::assign::create_assignment(
+            db,
+            admin,
+            &request,
+            30,
+            start,
+            now.timestamp_millis(),
+        )
+        .await
+        .map_err(|e| format!("demo assignment {code}: {e:?}"))?;
+        let finished = now - Duration::hours(3 + i as i64 * 5);
+        let submission = ResponseSubmission {
+            template: "instore-visit".into(),
+            template_version: 1,
+            store: code.to_string(),
+            channel: Channel::MysteryVisit,
+            started_at: finished - Duration::minutes(18),
+            finished_at: finished,
+            answers: answers_for(template, 0.75, ("en", &COMMENTS), rng),
+            assignment: Some(assignment),
+            check_in: Some(app::domain::CheckIn {
+                at: finished - Duration::minutes(17),
+                latitude: Some(checked_at.0),
+                longitude: Some(checked_at.1),
+                accuracy_m: Some(15.0),
+            }),
+        };
+        let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
+        submit_response(
+            db,
+            cache,
+            &Settings::default(),
+            Some(shopper),
+            id,
+            submission,
+            finished + Duration::minutes(1),
+        )
+        .await
+        .map_err(|e| format!("demo waiting visit for {code}: {e:?}"))?;
+        made += 1;
+    }
+    Ok(made)
+}
+
 pub(crate) type Comments = [(&'static str, &'static [&'static str]); 3];
 
 pub(crate) const COMMENTS: Comments = [
@@ -638,6 +743,10 @@ pub(crate) fn answers_for(
             let value = match q.kind {
                 QuestionType::YesNo if q.weight == 0.0 => json!(rng.random_bool(0.4)),
                 QuestionType::YesNo => json!(rng.random_bool(quality)),
+                // What customers expect of a very good store: high, whatever this one does.
+                QuestionType::Scale5 if !q.asks.is_perception() => {
+                    json!(rng.random_range(4..=5))
+                }
                 QuestionType::Scale5 => json!((1.0 + 4.0 * noisy(rng)).round() as u64),
                 QuestionType::Recommend => json!((10.0 * noisy(rng)).round() as u64),
                 QuestionType::SingleChoice | QuestionType::MultipleChoice => {

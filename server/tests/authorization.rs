@@ -23,7 +23,7 @@ struct Person {
     own: &'static [&'static str],
 }
 
-const PEOPLE: [Person; 6] = [
+const PEOPLE: [Person; 7] = [
     Person {
         login: None,
         role: None,
@@ -54,12 +54,18 @@ const PEOPLE: [Person; 6] = [
         role: Some(Role::Employee),
         own: &["N-1"],
     },
+    Person {
+        login: Some("reviewer.north"),
+        role: Some(Role::Reviewer),
+        own: &["N-1"],
+    },
 ];
 
-/// Per store: a counted response and the survey key.
+/// Per store: a counted response, an open appeal of one of its items, and the survey key.
 struct StoreFixture {
     code: &'static str,
     response: String,
+    appeal: i64,
     survey_key: String,
 }
 
@@ -119,9 +125,36 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             first_photo = hash.clone();
         }
         photo_of.push((code, hash));
+        let manager = if code == "N-1" {
+            "manager.n1"
+        } else {
+            "manager.s1"
+        };
+        let manager_id = app::server::db::users::actor_by_username(app.db(), manager)
+            .await
+            .expect("db")
+            .expect("manager")
+            .user_id;
+        let appeal = match app::server::db::appeals::open(
+            app.db(),
+            &response,
+            &[app::domain::review::ItemComment {
+                question: "floor_tidy".into(),
+                text: "matrix".into(),
+            }],
+            manager_id,
+            app::server::now_ms(),
+        )
+        .await
+        .expect("appeal")
+        {
+            app::server::db::appeals::Opened::Opened(ids) => ids[0],
+            app::server::db::appeals::Opened::AlreadyAppealed(_) => panic!("a fresh response"),
+        };
         stores.push(StoreFixture {
             code,
             response,
+            appeal,
             survey_key,
         });
     }
@@ -175,6 +208,8 @@ async fn fill(app: &TestApp, route: &Route, person: &Person, target: &str, f: &F
         app.assignment(target, "instore-visit").await.to_string()
     } else if route.method == app::routes::Method::Put {
         uuid::Uuid::new_v4().to_string()
+    } else if route.path.starts_with("/appeals/") || route.path.starts_with("/api/v1/appeals/") {
+        store.appeal.to_string()
     } else if route.path.starts_with("/admin/tokens") {
         f.token_id.to_string()
     } else if route.path.starts_with("/admin/regions/") {
@@ -197,7 +232,9 @@ async fn fill(app: &TestApp, route: &Route, person: &Person, target: &str, f: &F
     };
     // An employee's template is the self-assessment (the mystery checklists are not theirs:
     // tested in `employees_read_no_raw_responses_photos_or_mystery_checklists`).
-    let key = match (route.path.starts_with("/api/v1/templates"), person.role) {
+    let is_template =
+        route.path.starts_with("/api/v1/templates") || route.path.starts_with("/admin/templates/");
+    let key = match (is_template, person.role) {
         (true, Some(Role::Employee)) => "employee-self".to_string(),
         (true, _) => "instore-visit".to_string(),
         (false, _) => store.survey_key.clone(),
@@ -232,11 +269,13 @@ fn server_fn_args(path: &str, target: &str, f: &Fixtures) -> String {
         "/api/stores" => "search=".into(),
         "/api/store-form" => "code=".into(),
         "/api/person-page" => "username=staff.n1".into(),
+        "/api/designer-page" | "/api/checklist-changes" => "key=instore-visit".into(),
         "/api/invitation-page" => "token=not-a-link".into(),
         "/api/survey-link" => format!("code={target}&lang=&ch="),
         "/api/customer-answers" => format!("code={target}&flagged="),
         "/api/league" => "weeks=12&sort=&dir=&region=&page=1".into(),
         "/api/report" => format!("id={}", store.response),
+        "/api/reviews" => "status=&region=&store=&shopper=&flag=".into(),
         "/api/comments" => format!("code={target}&weeks=12&after="),
         "/api/team" => format!("code={target}"),
         "/api/scorecard" => format!("code={target}&weeks=12&measure=&channel="),
@@ -262,6 +301,12 @@ fn json_body(route: &Route, person: &Person, target: &str) -> serde_json::Value 
         // Counting a counted response changes nothing, so later routes still find it.
         "/api/v1/responses/{id}/status" => json!({"status": "counted", "reason": "matrix"}),
         "/api/v1/targets" => json!({"store": target, "measure": "overall", "value": 80}),
+        // A counted visit cannot be released again: answered 409, after the scope check.
+        "/api/v1/responses/{id}/decision" => json!({"decision": "release"}),
+        "/api/v1/responses/{id}/appeals" => {
+            json!({"items": [{"question": "entrance_clean", "reason": "matrix"}]})
+        }
+        "/api/v1/appeals/{id}/decision" => json!({"decision": "rejected", "reply": "matrix"}),
         // Changing nothing: later routes find the stores as they were.
         "/api/v1/stores/{code}" => json!({}),
         "/api/v1/stores" => {
@@ -368,6 +413,9 @@ async fn request(
             "/assign" => format!("&store={target}&template=instore-visit&shopper=shopper&window_start={today}&window_end={today}&instructions="),
             "/stores/{code}/staff-pin" => "&pin=4821".to_string(),
             "/staff/{code}/pin" => "&pin=0000".to_string(),
+            "/responses/{id}/decision" => "&decision=release".to_string(),
+            "/responses/{id}/appeals" => "&appeal.prices_visible=matrix".to_string(),
+            "/appeals/{id}/decision" => "&outcome=rejected&reply=matrix".to_string(),
             _ => String::new(),
         };
         (

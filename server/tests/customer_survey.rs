@@ -165,6 +165,44 @@ both_backends! {
         assert!(list.as_array().expect("list").iter().any(|r| r["id"].as_str().is_some()), "the genuine answer is listed");
     }
 
+    async fn a_chain_that_picks_the_expectations_survey_gets_its_customers_expectations(app: TestApp) {
+        let admin = app.token("admin").await;
+        let patch = |value: &str| {
+            axum::http::Request::builder()
+                .method(axum::http::Method::PATCH)
+                .uri("/api/v1/settings")
+                .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(serde_json::json!({"customer_template": value}).to_string()))
+                .expect("request")
+        };
+        // Only a published customer survey.
+        for wrong in ["instore-visit", "no-such-survey", "Bad Key"] {
+            let (status, body) = app.json(patch(wrong)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+            assert_eq!(body["fields"][0]["field"], "customer_template");
+        }
+        let path = survey_path(&app, "N-1").await;
+        let mut phone = Phone::new(7);
+        let (_, page) = phone.open(&app, &path).await;
+        assert!(!page.contains("A very good store of this kind"), "the short survey by default");
+        let (status, _) = app.json(patch("customer-expectations")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, page) = phone.open(&app, &path).await;
+        assert!(page.contains("A very good store of this kind is clean and tidy"), "what customers expect is asked");
+        let mut answers: Vec<(&str, &str)> = vec![
+            ("q.expect_tangibles", "5"), ("q.expect_reliability", "5"), ("q.expect_responsiveness", "4"),
+            ("q.expect_assurance", "5"), ("q.expect_empathy", "5"), ("q.store_tidy", "3"), ("q.got_what_promised", "5"),
+            ("q.served_promptly", "4"), ("q.staff_competent", "5"), ("q.felt_cared_for", "4"), ("q.recommend", "8"),
+        ];
+        answers.push(("q.comment", "Good, not great."));
+        let (status, _, _) = phone.post(&app, &path, &page, &answers).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let stored: String = sqlx::query_scalar("SELECT t.template_key FROM responses r JOIN template_versions v ON v.id = r.template_version_id JOIN templates t ON t.id = v.template_id WHERE r.channel = 'customer_qr'")
+            .fetch_one(&app.db().pool).await.expect("stored");
+        assert_eq!(stored, "customer-expectations");
+    }
+
     async fn a_customer_answers_in_russian_is_thanked_in_russian_and_a_resend_is_stored_once(app: TestApp) {
         let path = survey_path(&app, "N-1").await;
         let mut phone = Phone::new(1);

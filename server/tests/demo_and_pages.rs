@@ -28,7 +28,9 @@ both_backends! {
         assert_eq!(app.count("SELECT COUNT(*) FROM stores").await, 12);
         assert_eq!(app.count("SELECT COUNT(*) FROM regions").await, 3);
         assert_eq!(app.count("SELECT COUNT(DISTINCT channel) FROM responses").await, 4);
-        assert_eq!(app.count("SELECT COUNT(DISTINCT role) FROM users").await, 5);
+        assert_eq!(app.count("SELECT COUNT(DISTINCT role) FROM users").await, 6);
+        // A new shopper's first visits wait in the review queue, out of every figure.
+        assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE status = 'submitted'").await, 3);
         // Self-assessments as the staff link stores them: anonymous, each in its month, and some
         // store-months with the three answers managers need to see totals.
         assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE channel = 'employee_self' AND (submitted_by IS NOT NULL OR period IS NULL)").await, 0);

@@ -74,9 +74,9 @@ both_backends! {
         history["started_at"] = json!("2021-03-01T10:00:00Z");
         history["finished_at"] = json!("2021-03-01T10:20:00Z");
         assert_eq!(app.put_response(&new_id(), &history, &other).await.0, StatusCode::CREATED);
-        // And the shopper's own visit in its window counts.
+        // And the shopper's own visit in its window is stored, waiting for review.
         let (status, receipt) = app.put_response(&new_id(), &app.assigned_visit("N-1").await, &shopper).await;
-        assert_eq!((status, receipt["status"].as_str()), (StatusCode::CREATED, Some("counted")));
+        assert_eq!((status, receipt["status"].as_str()), (StatusCode::CREATED, Some("submitted")));
     }
 
     async fn employees_read_no_raw_responses_photos_or_mystery_checklists(app: TestApp) {
@@ -98,10 +98,16 @@ both_backends! {
         assert_eq!(keys, ["employee-self"], "only their own questions");
         assert_eq!(app.get("/api/v1/templates/employee-self/versions/1", &staff).await.0, StatusCode::OK);
         let cookie = app.login("staff.n1").await;
-        for page in [format!("/responses/{id}"), "/stores/N-1/customers".into(), "/stores/N-1/scorecard".into(), "/export/responses.csv".into()] {
-            let (status, _, _) = app.send(get_with_cookie(&page, &cookie)).await;
+        for page in ["/stores/N-1/customers", "/stores/N-1/scorecard", "/export/responses.csv"] {
+            let (status, _, _) = app.send(get_with_cookie(page, &cookie)).await;
             assert!(matches!(status.as_u16(), 403 | 404), "{page}: {status}");
         }
+        // The released visit's report is the team's copy: what was found, but not the photo
+        // (a photo may show who made the visit, or a colleague).
+        let (status, _, page) = app.send(get_with_cookie(&format!("/responses/{id}"), &cookie)).await;
+        let page = String::from_utf8_lossy(&page);
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains(&hash), "no photo on the team's copy");
         // The store's manager still reads all of it.
         let manager = app.token("manager.n1").await;
         assert_eq!(app.get(&format!("/api/v1/photos/{hash}"), &manager).await.0, StatusCode::OK);

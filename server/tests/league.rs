@@ -31,7 +31,7 @@ async fn raw_by_store(
 ) -> BTreeMap<String, BTreeMap<String, (f64, i64)>> {
     let rows = sqlx::query(
         "SELECT s.code, r.channel, r.score_pct, r.finished_at, s.timezone FROM responses r
-         JOIN stores s ON s.id = r.store_id WHERE r.flags = '' AND r.score_pct IS NOT NULL",
+         JOIN stores s ON s.id = r.store_id WHERE r.status = 'counted' AND r.score_pct IS NOT NULL",
     )
     .fetch_all(&app.db().pool)
     .await

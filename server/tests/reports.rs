@@ -48,6 +48,7 @@ async fn failed_visit_with_photo(app: &TestApp) -> (String, String) {
     let id = uuid::Uuid::new_v4().to_string();
     let (status, msg) = app.put_response(&id, &body, &shopper).await;
     assert_eq!(status, StatusCode::CREATED, "{msg}");
+    common::release_waiting(app).await;
     (id, hash)
 }
 
@@ -83,14 +84,18 @@ both_backends! {
         let (status, _, _) = app.send(get_with_cookie(&format!("/api/v1/photos/{hash}"), &manager)).await;
         assert_eq!(status, StatusCode::OK);
 
-        // Another store's manager gets neither the report nor its photo; employees no report.
+        // Another store's manager gets neither the report nor its photo; the store's employees
+        // the team's copy, without the photo.
         let other = app.login("manager.s1").await;
         let report = page(&app, &format!("/responses/{id}"), &other).await;
         assert!(!report.contains("polite and respectful") && report.contains("There is no such page, or it is not yours to see"));
         let (status, _, _) = app.send(get_with_cookie(&format!("/api/v1/photos/{hash}"), &other)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let staff = app.login("staff.n1").await;
-        assert!(!page(&app, &format!("/responses/{id}"), &staff).await.contains("polite and respectful"));
+        let copy = page(&app, &format!("/responses/{id}"), &staff).await;
+        assert!(copy.contains("polite and respectful") && !copy.contains(&hash), "the team's copy, no photo");
+        let other_staff = app.login("staff.s1").await;
+        assert!(!page(&app, &format!("/responses/{id}"), &other_staff).await.contains("polite and respectful"));
         let regional = app.login("regional.north").await;
         assert!(page(&app, &format!("/responses/{id}"), &regional).await.contains("polite and respectful"));
     }

@@ -6,54 +6,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{pulse, visit, TestApp};
-use serde_json::json;
+use common::{assert_kept_equal_rebuild, counted_in_figures, period, pulse, visit, TestApp};
 
 use app::server::db::figures;
-
-/// The 12 weeks ending with the London stores' current week.
-fn period() -> (chrono::NaiveDate, chrono::NaiveDate) {
-    let now = chrono::Utc::now().timestamp_millis();
-    let last =
-        chrono::NaiveDate::parse_from_str(&figures::week_key("Europe/London", now), "%Y-%m-%d")
-            .expect("week");
-    (last - chrono::Duration::weeks(11), last)
-}
-
-/// The kept figures equal what a rebuild writes, row for row (the rebuild then stands in for
-/// them, which changes nothing since they are equal), and the kept period totals equal a
-/// fresh build from the rebuilt weekly rows.
-async fn assert_kept_equal_rebuild(app: &TestApp, after: &str) {
-    let (first, last) = period();
-    // Built now if it was not (then trivially equal); kept since the last build if it was.
-    figures::ensure_period(app.db(), 12, first, last)
-        .await
-        .expect("period");
-    let weeks = figures::all_week_rows(app.db()).await.expect("weeks");
-    let items = figures::all_item_rows(app.db()).await.expect("items");
-    let periods = figures::period_rows(app.db(), 12).await.expect("periods");
-    figures::rebuild(app.db(), &Default::default())
-        .await
-        .expect("rebuild");
-    assert_eq!(
-        figures::all_week_rows(app.db()).await.expect("weeks"),
-        weeks,
-        "weekly rows after {after}"
-    );
-    assert_eq!(
-        figures::all_item_rows(app.db()).await.expect("items"),
-        items,
-        "failed items after {after}"
-    );
-    figures::ensure_period(app.db(), 12, first, last)
-        .await
-        .expect("period");
-    assert_eq!(
-        figures::period_rows(app.db(), 12).await.expect("periods"),
-        periods,
-        "period totals after {after}"
-    );
-}
+use serde_json::json;
 
 async fn decide(app: &TestApp, id: &str, status: &str) -> (StatusCode, serde_json::Value) {
     let admin = app.token("admin").await;
@@ -65,16 +21,77 @@ async fn decide(app: &TestApp, id: &str, status: &str) -> (StatusCode, serde_jso
     .await
 }
 
-async fn counted_in_figures(app: &TestApp) -> i64 {
-    figures::all_week_rows(app.db())
-        .await
-        .expect("weeks")
-        .iter()
-        .map(|(_, f)| f.responses)
-        .sum()
+/// A customer's answers to the expectations survey: expected 5 everywhere, rated the store's
+/// tangibles `tidy` and its reliability 5.
+fn expectations(store: &str, tidy: u8) -> serde_json::Value {
+    let now = chrono::Utc::now();
+    let mut answers: Vec<serde_json::Value> = [
+        "tangibles",
+        "reliability",
+        "responsiveness",
+        "assurance",
+        "empathy",
+    ]
+    .iter()
+    .map(|d| json!({"question": format!("expect_{d}"), "value": 5}))
+    .collect();
+    answers.extend([
+        json!({"question": "store_tidy", "value": tidy}),
+        json!({"question": "got_what_promised", "value": 5}),
+        json!({"question": "served_promptly", "not_applicable": true}),
+        json!({"question": "staff_competent", "not_applicable": true}),
+        json!({"question": "felt_cared_for", "not_applicable": true}),
+        json!({"question": "recommend", "value": 7}),
+    ]);
+    json!({
+        "template": "customer-expectations", "template_version": 1, "store": store, "channel": "customer_qr",
+        "started_at": (now - chrono::Duration::minutes(2)).to_rfc3339(), "finished_at": now.to_rfc3339(),
+        "answers": answers,
+    })
 }
 
 both_backends! {
+    async fn the_perception_minus_expectation_gap_follows_what_counts(app: TestApp) {
+        use app::domain::Dimension;
+        server::demo::publish_builtin_templates(app.db()).await.expect("templates");
+        let admin = app.token("admin").await;
+        let mut ids = Vec::new();
+        for tidy in [3, 4, 2] {
+            let id = uuid::Uuid::new_v4().to_string();
+            let (status, body) = app.put_response(&id, &expectations("N-1", tidy), &admin).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            ids.push(id);
+        }
+        let gap = |card: &app::api::scorecard::Scorecard, d: Dimension| {
+            card.gap.iter().find(|g| g.dimension == d).and_then(|g| g.expectation_gap)
+        };
+        let read = || async {
+            let who = app::server::db::users::actor_by_username(app.db(), "admin").await.expect("db").expect("admin");
+            app::server::scorecard::for_store(app.db(), &app.state.templates, &who, "N-1", Default::default(), &Default::default())
+                .await
+                .expect("scorecard")
+        };
+        let card = read().await;
+        // Tangibles: 3-5, 4-5, 2-5; reliability 5-5 each time; nothing else was rated.
+        let tangibles = gap(&card, Dimension::Tangibles).expect("tangibles gap");
+        assert_eq!((tangibles.n, tangibles.value), (3, -2.0));
+        assert!(tangibles.low < -2.0 && tangibles.high > -2.0);
+        assert_eq!(gap(&card, Dimension::Reliability).map(|e| (e.n, e.value)), Some((3, 0.0)));
+        assert_eq!(gap(&card, Dimension::Empathy), None);
+        assert_kept_equal_rebuild(&app, "three answers").await;
+
+        // An answer that stops counting leaves the gap, in the same transaction.
+        let (status, _) = decide(&app, &ids[2], "excluded").await;
+        assert_eq!(status, StatusCode::OK);
+        let tangibles = gap(&read().await, Dimension::Tangibles).expect("tangibles gap");
+        assert_eq!((tangibles.n, tangibles.value), (2, -1.5));
+        assert_kept_equal_rebuild(&app, "excluding one").await;
+        let (status, _) = decide(&app, &ids[2], "counted").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(gap(&read().await, Dimension::Tangibles).map(|e| e.n), Some(3));
+        assert_kept_equal_rebuild(&app, "counting it again").await;
+    }
+
     async fn every_status_change_moves_the_figures_to_what_a_rebuild_says(app: TestApp) {
         let (first, last) = period();
         figures::ensure_period(app.db(), 12, first, last).await.expect("period");

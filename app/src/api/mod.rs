@@ -5,9 +5,11 @@
 //! new server was deployed.
 
 pub mod account;
+pub mod designer;
 pub mod league;
 pub mod people;
 pub mod report;
+pub mod review;
 pub mod scorecard;
 pub mod settings;
 pub mod store_setup;

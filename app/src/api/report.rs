@@ -7,7 +7,16 @@ pub use super::wire::report::*;
 #[leptos::server(endpoint = "report")]
 pub async fn report_page(id: String) -> Result<Report, super::AppError> {
     let (state, actor, _) = super::ssr::require_actor().await?;
-    Ok(crate::server::report::for_response(&state.db, &state.templates, &actor, &id).await?)
+    let org = crate::server::org_settings::load(&state.db, &state.settings).await?;
+    Ok(crate::server::report::for_response(
+        &state.db,
+        &state.templates,
+        &org,
+        &actor,
+        &id,
+        crate::server::now_ms(),
+    )
+    .await?)
 }
 
 #[leptos::server(endpoint = "comments")]

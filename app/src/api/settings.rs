@@ -14,6 +14,8 @@ pub struct SettingsData {
     pub errors: Vec<String>,
     pub typed: Vec<(String, String)>,
     pub saved: bool,
+    /// The published customer surveys to choose from: key and title.
+    pub customer_templates: Vec<(String, crate::domain::I18nText)>,
 }
 
 #[server(endpoint = "settings-page")]
@@ -43,7 +45,19 @@ pub async fn settings_page() -> Result<SettingsData, AppError> {
             .map(|(k, v)| (k.clone(), v.chars().take(40).collect()))
             .collect()
     };
+    let customer_templates = crate::server::db::templates::latest_versions(&state.db)
+        .await?
+        .into_iter()
+        .filter(|(t, _)| t.channel == crate::domain::Channel::CustomerQr.as_str())
+        .map(|(t, body)| {
+            let title = serde_json::from_str::<crate::domain::Template>(&body)
+                .map(|d| d.title)
+                .unwrap_or_else(|_| t.title.as_str().into());
+            (t.key, title)
+        })
+        .collect();
     Ok(SettingsData {
+        customer_templates,
         settings: crate::server::org_settings::load(&state.db, &state.settings).await?,
         errors,
         typed,

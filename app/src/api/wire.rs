@@ -1,9 +1,11 @@
 //! Types exchanged between the browser and the server (server functions and the JSON API).
 //! They are plain data: no secrets (password hashes never leave `server::auth`).
 
+pub mod designer;
 pub mod league;
 pub mod people;
 pub mod report;
+pub mod review;
 pub mod scorecard;
 pub mod store_setup;
 

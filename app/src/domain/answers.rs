@@ -217,6 +217,25 @@ pub fn check_answers(
     template: &Template,
     inputs: &[AnswerInput],
 ) -> Result<AnswerSet, Vec<FieldError>> {
+    checked(template, inputs, false)
+}
+
+/// Read stored answers back: as [`check_answers`], except that any item may be "not
+/// applicable", which is what an upheld appeal may make of an item the shopper could not
+/// mark so. Only for answers the server stored; whatever a client sends goes through
+/// `check_answers`.
+pub fn stored_answers(
+    template: &Template,
+    inputs: &[AnswerInput],
+) -> Result<AnswerSet, Vec<FieldError>> {
+    checked(template, inputs, true)
+}
+
+fn checked(
+    template: &Template,
+    inputs: &[AnswerInput],
+    na_anywhere: bool,
+) -> Result<AnswerSet, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut by_id: BTreeMap<&str, &AnswerInput> = BTreeMap::new();
     for input in inputs {
@@ -241,6 +260,9 @@ pub fn check_answers(
                     field,
                     "this question is hidden by an earlier answer",
                 ));
+            }
+            Some(input) if na_anywhere && input.not_applicable && input.value.is_none() => {
+                answers.insert(q.id.clone(), Answer::NotApplicable);
             }
             Some(input) => match parse_answer(q, input) {
                 Ok(a) => {
@@ -391,6 +413,27 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errs[0].field, "answers.rings");
+    }
+
+    #[test]
+    fn stored_answers_may_be_not_applicable_anywhere_but_client_answers_may_not() {
+        let t = template();
+        let strict_na = t
+            .questions()
+            .map(|(_, q)| q)
+            .find(|q| !q.na_allowed && q.show_if.is_none())
+            .expect("a question without N/A");
+        let inputs = vec![AnswerInput::not_applicable(&strict_na.id)];
+        let sent = check_answers(&t, &inputs).unwrap_err();
+        assert!(sent
+            .iter()
+            .any(|e| e.field == format!("answers.{}", strict_na.id)));
+        let stored = stored_answers(&t, &inputs);
+        // Other required questions may still be missing; this one reads as not applicable.
+        let errs = stored.as_ref().err().cloned().unwrap_or_default();
+        assert!(!errs
+            .iter()
+            .any(|e| e.field == format!("answers.{}", strict_na.id)));
     }
 
     #[test]

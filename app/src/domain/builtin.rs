@@ -5,7 +5,7 @@ use super::model::Template;
 use super::template_check::parse_template;
 
 /// (key, JSON document) of every built-in template.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 6] = [
     (
         "instore-visit",
         include_str!("../../templates/instore-visit.json"),
@@ -17,6 +17,10 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
     (
         "customer-pulse",
         include_str!("../../templates/customer-pulse.json"),
+    ),
+    (
+        "customer-expectations",
+        include_str!("../../templates/customer-expectations.json"),
     ),
     (
         "employee-self",
@@ -180,5 +184,55 @@ mod tests {
                 1
             );
         }
+    }
+
+    /// The SERVQUAL gap: every dimension is asked twice on the same 1-5 scale, what a very good
+    /// store would do and how this one did, in the three languages; the score counts only the
+    /// perceptions, and the gap is perception minus expectation.
+    #[test]
+    fn the_expectations_survey_asks_both_sides_of_every_dimension_and_gives_the_gap() {
+        use crate::domain::answers::{check_answers, AnswerInput};
+        use crate::domain::model::Asks;
+        use crate::domain::score;
+        let t = all()
+            .into_iter()
+            .find(|t| t.key == "customer-expectations")
+            .expect("expectations survey");
+        assert_eq!(t.channel, Channel::CustomerQr);
+        for d in Dimension::ALL {
+            for asks in [Asks::Perception, Asks::Expectation] {
+                let q = t
+                    .questions()
+                    .map(|(_, q)| q)
+                    .find(|q| q.dimension == Some(d) && q.asks == asks)
+                    .unwrap_or_else(|| panic!("{d:?} {asks:?}"));
+                assert_eq!(q.kind, QuestionType::Scale5);
+                assert!(q.text.zh_cn.is_some() && q.text.ru.is_some(), "{}", q.id);
+            }
+        }
+        // Expected 5 everywhere; got 3 for tangibles, 5 for reliability, nothing else rated.
+        let mut inputs: Vec<AnswerInput> = Dimension::ALL
+            .iter()
+            .map(|d| {
+                AnswerInput::with_value(&format!("expect_{}", d.as_str()), serde_json::json!(5))
+            })
+            .collect();
+        inputs.push(AnswerInput::with_value("store_tidy", serde_json::json!(3)));
+        inputs.push(AnswerInput::with_value(
+            "got_what_promised",
+            serde_json::json!(5),
+        ));
+        inputs.push(AnswerInput::with_value("recommend", serde_json::json!(8)));
+        for id in ["served_promptly", "staff_competent", "felt_cared_for"] {
+            inputs.push(AnswerInput::not_applicable(id));
+        }
+        let answers = check_answers(&t, &inputs).expect("valid answers");
+        let card = score(&t, &answers);
+        assert_eq!(card.gaps.get(&Dimension::Tangibles), Some(&-2.0));
+        assert_eq!(card.gaps.get(&Dimension::Reliability), Some(&0.0));
+        assert_eq!(card.gaps.len(), 2, "no gap without a perception");
+        // Only the perceptions earn points: (2/4 + 4/4) of 2.
+        assert_eq!(card.overall.possible, 2.0);
+        assert_eq!(card.overall.earned, 1.5);
     }
 }

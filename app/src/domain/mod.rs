@@ -9,9 +9,11 @@ pub mod assignment;
 pub mod builtin;
 pub mod calendar;
 pub mod display;
+pub mod evidence;
 pub mod model;
 pub mod opening_hours;
 pub mod org_settings;
+pub mod review;
 pub mod role;
 pub mod rollup;
 pub mod scoring;
@@ -25,6 +27,8 @@ pub mod survey_form;
 pub mod survey_link;
 pub mod targets;
 pub mod template_check;
+pub mod template_diff;
+pub mod template_form;
 pub mod unusual;
 
 #[cfg(test)]

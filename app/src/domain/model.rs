@@ -68,6 +68,11 @@ impl Channel {
     pub fn parse(s: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.as_str() == s)
     }
+
+    /// Mystery visits and calls: done by shoppers, reviewed before they count.
+    pub fn is_mystery(self) -> bool {
+        matches!(self, Channel::MysteryVisit | Channel::MysteryCall)
+    }
 }
 
 impl fmt::Display for Channel {
@@ -217,6 +222,39 @@ pub struct Condition {
     pub equals: serde_json::Value,
 }
 
+/// What a question asks of the person answering. Most questions ask how the service was
+/// (perception). A SERVQUAL survey also asks what they expected of such a store, or how much an
+/// aspect matters to them, on the same 1-5 scale for the same dimension: the scorecard then
+/// shows perception minus expectation per dimension (the gap). Such a question earns no points.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Asks {
+    #[default]
+    Perception,
+    Expectation,
+    Importance,
+}
+
+impl Asks {
+    pub const ALL: [Asks; 3] = [Asks::Perception, Asks::Expectation, Asks::Importance];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Asks::Perception => "perception",
+            Asks::Expectation => "expectation",
+            Asks::Importance => "importance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Asks> {
+        Asks::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn is_perception(&self) -> bool {
+        *self == Asks::Perception
+    }
+}
+
 fn default_weight() -> f64 {
     1.0
 }
@@ -240,6 +278,9 @@ pub struct Question {
     pub help: Option<I18nText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimension: Option<Dimension>,
+    /// Perception unless the question asks for an expectation or an importance.
+    #[serde(default, skip_serializing_if = "Asks::is_perception")]
+    pub asks: Asks,
     #[serde(default = "default_weight", skip_serializing_if = "is_default_weight")]
     pub weight: f64,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -268,7 +309,7 @@ pub struct Question {
 impl Question {
     /// Whether this question contributes points at all.
     pub fn is_scored(&self) -> bool {
-        if self.weight <= 0.0 {
+        if self.weight <= 0.0 || !self.asks.is_perception() {
             return false;
         }
         match self.kind {
@@ -307,6 +348,10 @@ pub struct Template {
     pub title: I18nText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<I18nText>,
+    /// The shortest a real visit or call with this checklist takes, in minutes: a quicker
+    /// one is an evidence flag for the reviewer (`domain::evidence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_minutes: Option<u32>,
     pub sections: Vec<Section>,
 }
 

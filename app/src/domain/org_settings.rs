@@ -42,6 +42,7 @@ impl StaffIdentification {
 
 /// The organisation's settings, every one with a default.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
 pub struct OrgSettings {
     /// Weights of the channels in the combined score. The team's view of itself is shown beside
     /// the others and never weighs in.
@@ -60,6 +61,32 @@ pub struct OrgSettings {
     /// below 3, so no answer points to a person).
     pub self_assessment_min: i64,
     pub staff_identification: StaffIdentification,
+    /// The checklist customers answer through the store's QR code: a published customer
+    /// survey (`customer-pulse`, or `customer-expectations` for the perception-minus-
+    /// expectation gap, or one the chain designed).
+    pub customer_template: String,
+    /// Review before release: every visit of a shopper's first this many is reviewed...
+    pub review_first_visits: u32,
+    /// ...then this share of the rest (percent), plus every visit with an evidence flag or a
+    /// failed critical item...
+    pub review_share_pct: u32,
+    /// ...and the rest release themselves after this many hours unless someone opened them.
+    pub review_release_hours: u32,
+    /// Regional managers may review their regions' visits too (besides reviewers and admins).
+    pub regional_managers_review: bool,
+    /// A store manager may appeal items of a released visit for this many days.
+    pub appeal_days: u32,
+    /// Evidence: a check-in farther than this many metres from the store is flagged.
+    pub evidence_distance_m: u32,
+    /// Evidence: a visit sent this many hours or more after it finished is flagged.
+    pub evidence_late_hours: u32,
+}
+
+/// The short customer survey, until the chain picks another.
+pub const DEFAULT_CUSTOMER_TEMPLATE: &str = "customer-pulse";
+
+fn default_customer_template() -> String {
+    DEFAULT_CUSTOMER_TEMPLATE.to_string()
 }
 
 /// The fewest answers a team's self-assessment is ever shown from.
@@ -77,12 +104,20 @@ impl Default for OrgSettings {
             survey_repeat_hours: 24,
             self_assessment_min: SELF_ASSESSMENT_FLOOR,
             staff_identification: StaffIdentification::Role,
+            customer_template: default_customer_template(),
+            review_first_visits: 5,
+            review_share_pct: 20,
+            review_release_hours: 24,
+            regional_managers_review: false,
+            appeal_days: 7,
+            evidence_distance_m: 300,
+            evidence_late_hours: 48,
         }
     }
 }
 
 /// Every setting's key, in the order pages list them.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 17] = [
     "weight_mystery_visit",
     "weight_mystery_call",
     "weight_customer",
@@ -92,12 +127,31 @@ pub const KEYS: [&str; 9] = [
     "survey_repeat_hours",
     "self_assessment_min",
     "staff_identification",
+    "customer_template",
+    "review_first_visits",
+    "review_share_pct",
+    "review_release_hours",
+    "regional_managers_review",
+    "appeal_days",
+    "evidence_distance_m",
+    "evidence_late_hours",
 ];
+
+/// The settings that are a yes or a no (shown as a choice, not a box to type in).
+pub const YES_NO_KEYS: [&str; 1] = ["regional_managers_review"];
 
 fn whole(text: &str, low: i64, high: i64) -> Result<i64, String> {
     match text.trim().parse::<i64>() {
         Ok(v) if (low..=high).contains(&v) => Ok(v),
         _ => Err(format!("a whole number from {low} to {high}")),
+    }
+}
+
+fn yes_no(v: bool) -> &'static str {
+    if v {
+        "yes"
+    } else {
+        "no"
     }
 }
 
@@ -131,6 +185,14 @@ impl OrgSettings {
             "survey_repeat_hours" => self.survey_repeat_hours.to_string(),
             "self_assessment_min" => self.self_assessment_min.to_string(),
             "staff_identification" => self.staff_identification.as_str().to_string(),
+            "customer_template" => self.customer_template.clone(),
+            "review_first_visits" => self.review_first_visits.to_string(),
+            "review_share_pct" => self.review_share_pct.to_string(),
+            "review_release_hours" => self.review_release_hours.to_string(),
+            "regional_managers_review" => yes_no(self.regional_managers_review).to_string(),
+            "appeal_days" => self.appeal_days.to_string(),
+            "evidence_distance_m" => self.evidence_distance_m.to_string(),
+            "evidence_late_hours" => self.evidence_late_hours.to_string(),
             _ => return None,
         })
     }
@@ -152,9 +214,39 @@ impl OrgSettings {
                 self.staff_identification = StaffIdentification::parse(text.trim())
                     .ok_or_else(|| "none, role or name".to_string())?
             }
+            // Whether it is a published customer survey is the server's to check.
+            "customer_template" => {
+                let key = text.trim();
+                if !super::template_check::is_valid_template_key(key) {
+                    return Err("a customer survey's key, such as customer-pulse".into());
+                }
+                self.customer_template = key.to_string();
+            }
+            "review_first_visits" => self.review_first_visits = whole(text, 0, 1000)? as u32,
+            "review_share_pct" => self.review_share_pct = whole(text, 0, 100)? as u32,
+            "review_release_hours" => self.review_release_hours = whole(text, 1, 720)? as u32,
+            "regional_managers_review" => {
+                self.regional_managers_review = match text.trim() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err("yes or no".into()),
+                }
+            }
+            "appeal_days" => self.appeal_days = whole(text, 1, 90)? as u32,
+            "evidence_distance_m" => self.evidence_distance_m = whole(text, 20, 100_000)? as u32,
+            "evidence_late_hours" => self.evidence_late_hours = whole(text, 1, 720)? as u32,
             _ => return Err("no such setting".into()),
         }
         Ok(())
+    }
+
+    /// The sampling rule's part of the settings.
+    pub fn sampling(&self) -> super::review::Sampling {
+        super::review::Sampling {
+            first_visits: self.review_first_visits,
+            share_pct: self.review_share_pct,
+            release_after_hours: self.review_release_hours,
+        }
     }
 
     /// Rules across settings: the combined score needs some weight.

@@ -12,15 +12,18 @@ pub enum Role {
     StoreManager,
     Shopper,
     Employee,
+    /// Checks mystery visits before they count (quality checkers), in their regions.
+    Reviewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::RegionalManager,
         Role::StoreManager,
         Role::Shopper,
         Role::Employee,
+        Role::Reviewer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Role {
             Role::StoreManager => "store_manager",
             Role::Shopper => "shopper",
             Role::Employee => "employee",
+            Role::Reviewer => "reviewer",
         }
     }
 
@@ -44,6 +48,16 @@ impl Role {
             Role::Admin | Role::RegionalManager | Role::StoreManager
         )
     }
+
+    /// Who checks mystery visits before they count: reviewers and admins, and regional
+    /// managers when the organisation lets them (`regional_managers_review`).
+    pub fn reviews(self, regional_managers_review: bool) -> bool {
+        match self {
+            Role::Admin | Role::Reviewer => true,
+            Role::RegionalManager => regional_managers_review,
+            Role::StoreManager | Role::Shopper | Role::Employee => false,
+        }
+    }
 }
 
 /// What a role's scope is made of.
@@ -51,7 +65,7 @@ impl Role {
 pub enum ScopeKind {
     /// Admins see everything; shoppers reach stores through their assignments.
     Nothing,
-    /// One region or more (regional managers).
+    /// One region or more (regional managers, reviewers).
     Regions,
     /// One store or more (store managers).
     Stores,
@@ -63,7 +77,7 @@ impl Role {
     pub fn scope_kind(self) -> ScopeKind {
         match self {
             Role::Admin | Role::Shopper => ScopeKind::Nothing,
-            Role::RegionalManager => ScopeKind::Regions,
+            Role::RegionalManager | Role::Reviewer => ScopeKind::Regions,
             Role::StoreManager => ScopeKind::Stores,
             Role::Employee => ScopeKind::OneStore,
         }

@@ -21,6 +21,9 @@ pub struct Contribution {
     pub overall: Option<i64>,
     /// Per dimension in `Dimension::ALL` order.
     pub dimensions: [Option<i64>; 5],
+    /// Perception minus expectation per dimension, in `Dimension::ALL` order, in hundredths
+    /// of a scale point (only where the response rated both).
+    pub gaps: [Option<i64>; 5],
     /// The 0-10 likelihood to recommend, if answered.
     pub recommend: Option<u8>,
     pub critical_failed: bool,
@@ -39,6 +42,7 @@ impl Contribution {
         Contribution {
             overall: card.overall.percent().map(|s| to_fixed(s.value())),
             dimensions,
+            gaps: Dimension::ALL.map(|d| card.gaps.get(&d).map(|g| to_fixed(*g))),
             recommend: card.recommend,
             critical_failed: card.failed(),
             items: card

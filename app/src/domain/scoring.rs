@@ -145,6 +145,11 @@ pub struct ScoreCard {
     /// The 0-10 likelihood-to-recommend answer, if the template asks it and it was answered.
     pub recommend: Option<u8>,
     pub items: Vec<ItemScore>,
+    /// Per dimension where the response rated both how it was and what was expected (or how
+    /// much it matters) on the 1-5 scale: the mean perception minus the mean expectation, in
+    /// scale points (-4 to 4). Negative: the store fell short of what the customer expected.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gaps: BTreeMap<Dimension, f64>,
 }
 
 impl ScoreCard {
@@ -261,7 +266,31 @@ pub fn score(template: &Template, answers: &AnswerSet) -> ScoreCard {
         critical_failures,
         recommend,
         items,
+        gaps: expectation_gaps(template, answers),
     }
+}
+
+/// Perception minus expectation per dimension (see [`ScoreCard::gaps`]): only 1-5 ratings
+/// are compared, so both sides are on the same scale.
+fn expectation_gaps(template: &Template, answers: &AnswerSet) -> BTreeMap<Dimension, f64> {
+    // Per dimension: (sum, count) of perceptions, then of expectations.
+    let mut sides: BTreeMap<Dimension, [(f64, u32); 2]> = BTreeMap::new();
+    for (_, q) in template.questions() {
+        let (Some(d), QuestionType::Scale5) = (q.dimension, q.kind) else {
+            continue;
+        };
+        if let Some(Answer::Value(AnswerValue::Scale(v))) = answers.get(&q.id) {
+            let side = usize::from(!q.asks.is_perception());
+            let entry = &mut sides.entry(d).or_default()[side];
+            entry.0 += f64::from(*v);
+            entry.1 += 1;
+        }
+    }
+    sides
+        .into_iter()
+        .filter(|(_, [p, e])| p.1 > 0 && e.1 > 0)
+        .map(|(d, [p, e])| (d, p.0 / f64::from(p.1) - e.0 / f64::from(e.1)))
+        .collect()
 }
 
 /// Net Promoter Score over answered 0-10 values: % of 9-10 minus % of 0-6.

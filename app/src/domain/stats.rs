@@ -143,6 +143,23 @@ pub fn score_estimate(m: &Moments, min_solid: i64) -> Option<Estimate> {
     })
 }
 
+/// The mean perception-minus-expectation gap (1-5 scale points, -4 to 4) with its 95 %
+/// interval, from the per-response gaps kept in hundredths of a point.
+pub fn gap_estimate(m: &Moments, min_solid: i64) -> Option<Estimate> {
+    let value = m.mean()?;
+    let half = m
+        .std_dev()
+        .map(|s| Z95 * s / (m.n as f64).sqrt())
+        .unwrap_or(4.0);
+    Some(Estimate {
+        value,
+        low: (value - half).max(-4.0),
+        high: (value + half).min(4.0),
+        n: m.n,
+        tentative: m.n < min_solid,
+    })
+}
+
 /// Weighted mean of per-channel values with their weights; channels without a value drop out
 /// and the rest are re-weighted. None when no weighted channel has a value.
 pub fn weighted(values: &[(Option<f64>, f64)]) -> Option<f64> {

@@ -1,16 +1,20 @@
-//! Checks a template document before it is published, with one plain message per problem.
+//! Checks a template document before it is published, with one problem per mistake.
 //!
-//! Authors write templates by hand as JSON; a mistake found at import time costs a minute,
-//! the same mistake found by a shopper in a store costs a visit. So every rule the scoring
-//! engine and the forms rely on is checked here, and all problems are reported at once.
+//! Authors write templates in the designer or by hand as JSON; a mistake found before
+//! publishing costs a minute, the same mistake found by a shopper in a store costs a visit.
+//! So every rule the scoring engine and the forms rely on is checked here, and all problems
+//! are reported at once. Each problem knows the item and the field it concerns, so the
+//! designer shows it beside that field (in the reader's language, from its `code`), while
+//! the command line and the API read the English sentence.
 
 use std::collections::HashSet;
+use std::fmt;
 
 use super::model::{Question, QuestionType, Template};
 
 /// Longest free text we accept when a question does not set its own limit.
 pub const DEFAULT_TEXT_MAX_LEN: u32 = 2000;
-const MAX_QUESTIONS: usize = 200;
+pub const MAX_QUESTIONS: usize = 200;
 
 fn is_slug(s: &str, allow: impl Fn(char) -> bool) -> bool {
     !s.is_empty()
@@ -29,6 +33,228 @@ pub fn is_valid_item_id(s: &str) -> bool {
     is_slug(s, |c| c == '_')
 }
 
+/// Which item of the document a problem is about, by position (ids may be wrong or twice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Template,
+    Section(usize),
+    /// Section index, question index within it.
+    Question(usize, usize),
+    /// Section, question and option index.
+    Option(usize, usize, usize),
+}
+
+impl Place {
+    /// The designer's form name of `field` at this place: `s0.q2.weight`, `s0.q2.o1.label.en`.
+    pub fn field_name(self, field: &str) -> String {
+        match self {
+            Place::Template => field.to_string(),
+            Place::Section(s) => format!("s{s}.{field}"),
+            Place::Question(s, q) => format!("s{s}.q{q}.{field}"),
+            Place::Option(s, q, o) => format!("s{s}.q{q}.o{o}.{field}"),
+        }
+    }
+}
+
+/// What is wrong. `code` names the message a page shows; `Display` is the English sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProblemKind {
+    KeyInvalid(String),
+    NeedsEnglish,
+    NoSections,
+    TooManyQuestions,
+    OneRecommendOnly,
+    IdInvalid,
+    IdTwice,
+    NoQuestions,
+    WeightRange,
+    NeedsTwoOptions(&'static str),
+    OptionIdInvalid(String),
+    OptionTwice(String),
+    OptionPoints(String),
+    OptionNeedsEnglish(String),
+    ChoiceNeedsPoints,
+    NoOptionsFor(&'static str),
+    MinMaxOnlyNumber(&'static str),
+    MinAboveMax,
+    PassOnlyMeasured(&'static str),
+    PassNeedsBound,
+    PassLowAboveHigh,
+    MaxLenOnlyText(&'static str),
+    NeedsDimension,
+    CriticalNeedsScore,
+    ShowIfNotEarlier(String),
+    ShowIfEmptyList,
+    ShowIfMismatch {
+        value: String,
+        question: String,
+        kind: &'static str,
+    },
+    ExpectationNeedsScale,
+    ExpectationNeedsDimension,
+    /// The designer's form: a number box holds something else.
+    NotANumber,
+}
+
+impl ProblemKind {
+    /// The message's name: the designer shows `designer.problem.{code}`.
+    pub fn code(&self) -> &'static str {
+        use ProblemKind::*;
+        match self {
+            KeyInvalid(_) => "key_invalid",
+            NeedsEnglish => "needs_english",
+            NoSections => "no_sections",
+            TooManyQuestions => "too_many_questions",
+            OneRecommendOnly => "one_recommend_only",
+            IdInvalid => "id_invalid",
+            IdTwice => "id_twice",
+            NoQuestions => "no_questions",
+            WeightRange => "weight_range",
+            NeedsTwoOptions(_) => "needs_two_options",
+            OptionIdInvalid(_) => "option_id_invalid",
+            OptionTwice(_) => "option_twice",
+            OptionPoints(_) => "option_points",
+            OptionNeedsEnglish(_) => "option_needs_english",
+            ChoiceNeedsPoints => "choice_needs_points",
+            NoOptionsFor(_) => "no_options_for",
+            MinMaxOnlyNumber(_) => "min_max_only_number",
+            MinAboveMax => "min_above_max",
+            PassOnlyMeasured(_) => "pass_only_measured",
+            PassNeedsBound => "pass_needs_bound",
+            PassLowAboveHigh => "pass_low_above_high",
+            MaxLenOnlyText(_) => "max_len_only_text",
+            NeedsDimension => "needs_dimension",
+            CriticalNeedsScore => "critical_needs_score",
+            ShowIfNotEarlier(_) => "show_if_not_earlier",
+            ShowIfEmptyList => "show_if_empty_list",
+            ShowIfMismatch { .. } => "show_if_mismatch",
+            ExpectationNeedsScale => "expectation_needs_scale",
+            ExpectationNeedsDimension => "expectation_needs_dimension",
+            NotANumber => "not_a_number",
+        }
+    }
+
+    /// The value a message names (`%{detail}`): an option id, a type, a key.
+    pub fn detail(&self) -> String {
+        use ProblemKind::*;
+        match self {
+            KeyInvalid(s)
+            | OptionIdInvalid(s)
+            | OptionTwice(s)
+            | OptionPoints(s)
+            | OptionNeedsEnglish(s)
+            | ShowIfNotEarlier(s) => s.clone(),
+            NeedsTwoOptions(k) | NoOptionsFor(k) | MinMaxOnlyNumber(k) | PassOnlyMeasured(k)
+            | MaxLenOnlyText(k) => (*k).to_string(),
+            ShowIfMismatch {
+                value, question, ..
+            } => format!("{value} / {question}"),
+            _ => String::new(),
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ProblemKind::*;
+        match self {
+            KeyInvalid(key) => write!(
+                f,
+                "key \"{key}\" must be 2-64 lower-case letters, digits or dashes"
+            ),
+            NeedsEnglish => f.write_str("needs English text"),
+            NoSections => f.write_str("a template needs at least one section"),
+            TooManyQuestions => write!(f, "a template may have at most {MAX_QUESTIONS} questions"),
+            OneRecommendOnly => f.write_str(
+                "a template may have at most one likelihood_0_10 question (it feeds NPS)",
+            ),
+            IdInvalid => f.write_str("id must be lower-case letters, digits or underscores"),
+            IdTwice => f.write_str("id is used twice"),
+            NoQuestions => f.write_str("has no questions"),
+            WeightRange => f.write_str("weight must be a number from 0 to 100"),
+            NeedsTwoOptions(kind) => write!(f, "{kind} needs at least two options"),
+            OptionIdInvalid(id) => write!(
+                f,
+                "option \"{id}\": id must be lower-case letters, digits or underscores"
+            ),
+            OptionTwice(id) => write!(f, "option \"{id}\" is listed twice"),
+            OptionPoints(id) => write!(f, "option \"{id}\": points must be zero or more"),
+            OptionNeedsEnglish(id) => write!(f, "option \"{id}\": label needs English text"),
+            ChoiceNeedsPoints => {
+                f.write_str("a scored choice question needs at least one option worth points")
+            }
+            NoOptionsFor(kind) => write!(f, "{kind} questions do not take options"),
+            MinMaxOnlyNumber(kind) => write!(f, "min/max apply to number questions, not {kind}"),
+            MinAboveMax => f.write_str("min is greater than max"),
+            PassOnlyMeasured(kind) => write!(
+                f,
+                "a pass threshold applies to number, duration or count questions, not {kind}"
+            ),
+            PassNeedsBound => f.write_str("pass needs at_least or at_most"),
+            PassLowAboveHigh => f.write_str("pass.at_least is greater than pass.at_most"),
+            MaxLenOnlyText(kind) => write!(f, "max_len applies to free_text, not {kind}"),
+            NeedsDimension => f.write_str("every scored question needs a dimension (tangibles, reliability, responsiveness, assurance or empathy)"),
+            CriticalNeedsScore => f.write_str("only a scored question can be critical"),
+            ShowIfNotEarlier(id) => write!(
+                f,
+                "show_if refers to \"{id}\", which is not an earlier question"
+            ),
+            ShowIfEmptyList => f.write_str("show_if: equals may not be an empty list"),
+            ShowIfMismatch {
+                value,
+                question,
+                kind,
+            } => write!(
+                f,
+                "show_if: {value} cannot be compared with the answer to \"{question}\" ({kind})"
+            ),
+            ExpectationNeedsScale => f.write_str(
+                "an expectation or importance question is a scale_1_5 question",
+            ),
+            ExpectationNeedsDimension => {
+                f.write_str("an expectation or importance question needs a dimension")
+            }
+            NotANumber => f.write_str("not a number"),
+        }
+    }
+}
+
+/// One mistake in a template: where, in which field, and what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateProblem {
+    pub place: Place,
+    /// The field's name within its item (`weight`, `text.en`, `show_if.question`).
+    pub field: &'static str,
+    /// How the item is named in a sentence: `question "greet"`, `section "arrival"`.
+    pub label: String,
+    pub kind: ProblemKind,
+}
+
+impl TemplateProblem {
+    /// The designer's form name of the field this is about.
+    pub fn field_name(&self) -> String {
+        self.place.field_name(self.field)
+    }
+}
+
+impl fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.kind, self.label.is_empty()) {
+            // "title needs English text", as the import always said it.
+            (ProblemKind::NeedsEnglish, _) => {
+                let field = self.field.trim_end_matches(".en");
+                if self.label.is_empty() {
+                    write!(f, "{field} {}", self.kind)
+                } else {
+                    write!(f, "{}: {field} {}", self.label, self.kind)
+                }
+            }
+            (_, true) => write!(f, "{}", self.kind),
+            (_, false) => write!(f, "{}: {}", self.label, self.kind),
+        }
+    }
+}
+
 /// Parse a template from JSON text and check it. Errors are sentences for a person.
 pub fn parse_template(json: &str) -> Result<Template, Vec<String>> {
     let template: Template = serde_json::from_str(json)
@@ -37,160 +263,185 @@ pub fn parse_template(json: &str) -> Result<Template, Vec<String>> {
     Ok(template)
 }
 
+/// Check a template; the problems as English sentences (the import's and the API's answer).
 pub fn check_template(t: &Template) -> Result<(), Vec<String>> {
-    let mut errors = Vec::new();
+    let problems = template_problems(t);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.iter().map(ToString::to_string).collect())
+    }
+}
+
+/// Every problem of a template, in document order.
+pub fn template_problems(t: &Template) -> Vec<TemplateProblem> {
+    let mut out = Problems(Vec::new());
+    let top = Place::Template;
     if !is_valid_template_key(&t.key) {
-        errors.push(format!(
-            "key \"{}\" must be 2-64 lower-case letters, digits or dashes",
-            t.key
-        ));
+        out.push(top, "key", "", ProblemKind::KeyInvalid(t.key.clone()));
     }
     if t.title.en.trim().is_empty() {
-        errors.push("title needs English text".to_string());
+        out.push(top, "title.en", "", ProblemKind::NeedsEnglish);
     }
     if t.sections.is_empty() {
-        errors.push("a template needs at least one section".to_string());
+        out.push(top, "sections", "", ProblemKind::NoSections);
     }
     if t.question_count() > MAX_QUESTIONS {
-        errors.push(format!(
-            "a template may have at most {MAX_QUESTIONS} questions"
-        ));
+        out.push(top, "sections", "", ProblemKind::TooManyQuestions);
     }
 
     let mut section_ids = HashSet::new();
     // Questions seen so far, in order: a condition may only look back.
     let mut earlier: Vec<&Question> = Vec::new();
     let mut recommend_count = 0;
-    for section in &t.sections {
-        let where_s = format!("section \"{}\"", section.id);
+    for (si, section) in t.sections.iter().enumerate() {
+        let at = Place::Section(si);
+        let label = format!("section \"{}\"", section.id);
         if !is_valid_item_id(&section.id) {
-            errors.push(format!(
-                "{where_s}: id must be lower-case letters, digits or underscores"
-            ));
+            out.push(at, "id", &label, ProblemKind::IdInvalid);
         }
         if !section_ids.insert(section.id.as_str()) {
-            errors.push(format!("{where_s}: id is used twice"));
+            out.push(at, "id", &label, ProblemKind::IdTwice);
         }
         if section.title.en.trim().is_empty() {
-            errors.push(format!("{where_s}: title needs English text"));
+            out.push(at, "title.en", &label, ProblemKind::NeedsEnglish);
         }
         if section.questions.is_empty() {
-            errors.push(format!("{where_s}: has no questions"));
+            out.push(at, "questions", &label, ProblemKind::NoQuestions);
         }
-        for q in &section.questions {
-            let where_q = format!("question \"{}\"", q.id);
+        for (qi, q) in section.questions.iter().enumerate() {
+            let at = Place::Question(si, qi);
+            let label = format!("question \"{}\"", q.id);
             if earlier.iter().any(|e| e.id == q.id) {
-                errors.push(format!("{where_q}: id is used twice"));
+                out.push(at, "id", &label, ProblemKind::IdTwice);
             }
             if q.kind == QuestionType::Recommend {
                 recommend_count += 1;
+                if recommend_count == 2 {
+                    out.push(at, "type", "", ProblemKind::OneRecommendOnly);
+                }
             }
-            check_question(q, &earlier, &where_q, &mut errors);
+            check_question(q, &earlier, at, &label, &mut out);
             earlier.push(q);
         }
     }
-    if recommend_count > 1 {
-        errors.push(
-            "a template may have at most one likelihood_0_10 question (it feeds NPS)".to_string(),
-        );
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+    out.0
+}
+
+struct Problems(Vec<TemplateProblem>);
+
+impl Problems {
+    fn push(&mut self, place: Place, field: &'static str, label: &str, kind: ProblemKind) {
+        self.0.push(TemplateProblem {
+            place,
+            field,
+            label: label.to_string(),
+            kind,
+        });
     }
 }
 
-fn check_question(q: &Question, earlier: &[&Question], at: &str, errors: &mut Vec<String>) {
-    let mut err = |m: String| errors.push(format!("{at}: {m}"));
+fn check_question(q: &Question, earlier: &[&Question], at: Place, label: &str, out: &mut Problems) {
+    use ProblemKind as P;
+    let mut err = |field: &'static str, kind: ProblemKind| out.push(at, field, label, kind);
     if !is_valid_item_id(&q.id) {
-        err("id must be lower-case letters, digits or underscores".into());
+        err("id", P::IdInvalid);
     }
     if q.text.en.trim().is_empty() {
-        err("text needs English text".into());
+        err("text.en", P::NeedsEnglish);
     }
     if !q.weight.is_finite() || !(0.0..=100.0).contains(&q.weight) {
-        err("weight must be a number from 0 to 100".into());
+        err("weight", P::WeightRange);
     }
     let kind = q.kind.as_str();
     if q.kind.is_choice() {
         if q.options.len() < 2 {
-            err(format!("{kind} needs at least two options"));
+            err("options", P::NeedsTwoOptions(kind));
         }
         let mut ids = HashSet::new();
-        for o in &q.options {
+        for (oi, o) in q.options.iter().enumerate() {
+            let Place::Question(s, qn) = at else {
+                continue;
+            };
+            let here = Place::Option(s, qn, oi);
+            let mut opt =
+                |field: &'static str, kind: ProblemKind| out.push(here, field, label, kind);
             if !is_valid_item_id(&o.id) {
-                err(format!(
-                    "option \"{}\": id must be lower-case letters, digits or underscores",
-                    o.id
-                ));
+                opt("id", P::OptionIdInvalid(o.id.clone()));
             }
             if !ids.insert(o.id.as_str()) {
-                err(format!("option \"{}\" is listed twice", o.id));
+                opt("id", P::OptionTwice(o.id.clone()));
             }
             if !o.points.is_finite() || o.points < 0.0 {
-                err(format!("option \"{}\": points must be zero or more", o.id));
+                opt("points", P::OptionPoints(o.id.clone()));
             }
             if o.label.en.trim().is_empty() {
-                err(format!("option \"{}\": label needs English text", o.id));
+                opt("label.en", P::OptionNeedsEnglish(o.id.clone()));
             }
         }
+        let mut err = |field: &'static str, kind: ProblemKind| out.push(at, field, label, kind);
         if q.is_scored() && q.options.iter().all(|o| o.points <= 0.0) {
-            err("a scored choice question needs at least one option worth points".into());
+            err("options", P::ChoiceNeedsPoints);
         }
     } else if !q.options.is_empty() {
-        err(format!("{kind} questions do not take options"));
+        err("options", P::NoOptionsFor(kind));
     }
+    let mut err = |field: &'static str, kind: ProblemKind| out.push(at, field, label, kind);
     if q.kind != QuestionType::Number && (q.min.is_some() || q.max.is_some()) {
-        err(format!("min/max apply to number questions, not {kind}"));
+        err("min", P::MinMaxOnlyNumber(kind));
     }
     if let (Some(lo), Some(hi)) = (q.min, q.max) {
         if lo > hi {
-            err("min is greater than max".into());
+            err("max", P::MinAboveMax);
         }
     }
     if let Some(pass) = q.pass {
         if !q.kind.is_measured() {
-            err(format!(
-                "a pass threshold applies to number, duration or count questions, not {kind}"
-            ));
+            err("pass.at_most", P::PassOnlyMeasured(kind));
         }
         match (pass.at_least, pass.at_most) {
-            (None, None) => err("pass needs at_least or at_most".into()),
-            (Some(lo), Some(hi)) if lo > hi => {
-                err("pass.at_least is greater than pass.at_most".into())
-            }
+            (None, None) => err("pass.at_most", P::PassNeedsBound),
+            (Some(lo), Some(hi)) if lo > hi => err("pass.at_least", P::PassLowAboveHigh),
             _ => {}
         }
     }
     if q.max_len.is_some() && q.kind != QuestionType::FreeText {
-        err(format!("max_len applies to free_text, not {kind}"));
+        err("max_len", P::MaxLenOnlyText(kind));
     }
-    if q.is_scored() && q.kind != QuestionType::Recommend && q.dimension.is_none() {
-        err("every scored question needs a dimension (tangibles, reliability, responsiveness, assurance or empathy)".into());
+    if q.asks.is_perception() {
+        if q.is_scored() && q.kind != QuestionType::Recommend && q.dimension.is_none() {
+            err("dimension", P::NeedsDimension);
+        }
+    } else {
+        if q.kind != QuestionType::Scale5 {
+            err("asks", P::ExpectationNeedsScale);
+        }
+        if q.dimension.is_none() {
+            err("dimension", P::ExpectationNeedsDimension);
+        }
     }
     if q.critical && !q.is_scored() {
-        err("only a scored question can be critical".into());
+        err("critical", P::CriticalNeedsScore);
     }
     if let Some(cond) = &q.show_if {
         match earlier.iter().find(|e| e.id == cond.question) {
-            None => err(format!(
-                "show_if refers to \"{}\", which is not an earlier question",
-                cond.question
-            )),
+            None => err(
+                "show_if.question",
+                P::ShowIfNotEarlier(cond.question.clone()),
+            ),
             Some(target) => {
-                if let Err(m) = check_condition_value(target, &cond.equals) {
-                    err(format!("show_if: {m}"));
+                if let Err(kind) = check_condition_value(target, &cond.equals) {
+                    err("show_if.equals", kind);
                 }
             }
         }
     }
 }
 
-fn check_condition_value(target: &Question, value: &serde_json::Value) -> Result<(), String> {
+fn check_condition_value(target: &Question, value: &serde_json::Value) -> Result<(), ProblemKind> {
     let values: Vec<&serde_json::Value> = match value {
         serde_json::Value::Array(items) if !items.is_empty() => items.iter().collect(),
-        serde_json::Value::Array(_) => return Err("equals may not be an empty list".into()),
+        serde_json::Value::Array(_) => return Err(ProblemKind::ShowIfEmptyList),
         v => vec![v],
     };
     for v in values {
@@ -203,11 +454,11 @@ fn check_condition_value(target: &Question, value: &serde_json::Value) -> Result
             _ => false,
         };
         if !ok {
-            return Err(format!(
-                "{v} cannot be compared with the answer to \"{}\" ({})",
-                target.id,
-                target.kind.as_str()
-            ));
+            return Err(ProblemKind::ShowIfMismatch {
+                value: v.to_string(),
+                question: target.id.clone(),
+                kind: target.kind.as_str(),
+            });
         }
     }
     Ok(())

@@ -135,6 +135,34 @@ pub async fn load_feed(
     }
 }
 
+/// The key of a user's past visits in the feed store (beside their job list).
+fn visits_key(owner: &str) -> String {
+    format!("{owner}#visits")
+}
+
+/// The shopper's past visits as the server last listed them (status, score, comments).
+pub async fn save_visits(
+    db: &Database,
+    owner: &str,
+    visits: &[crate::api::wire::review::MyVisit],
+) -> Result<()> {
+    let body = serde_json::to_string(visits).map_err(js_err)?;
+    put(db, FEED, &visits_key(owner), &record(owner, &body)?).await
+}
+
+pub async fn load_visits(
+    db: &Database,
+    owner: &str,
+) -> Result<Vec<crate::api::wire::review::MyVisit>> {
+    let Some(v) = get(db, FEED, &visits_key(owner)).await? else {
+        return Ok(Vec::new());
+    };
+    match owner_and_body(&v) {
+        Some((o, body)) if o == owner => Ok(serde_json::from_str(&body).unwrap_or_default()),
+        _ => Ok(Vec::new()),
+    }
+}
+
 pub async fn load_template(
     db: &Database,
     key: &str,
@@ -170,8 +198,8 @@ pub async fn responses(db: &Database, owner: &str) -> Result<Vec<LocalResponse>>
 
 /// What signing out leaves of a user on a shared phone: only their work that is not on the
 /// server yet (drafts, the outbox, refused items, and the photos these show), owner-tagged
-/// and shown to nobody else. The job list, the sync bookkeeping, sent items and other photos
-/// go, so the next user of the phone cannot read them.
+/// and shown to nobody else. The job list, the past visits, the sync bookkeeping, sent items
+/// and other photos go, so the next user of the phone cannot read them.
 pub async fn forget_user(db: &Database, owner: &str) -> Result<()> {
     let (sent, kept): (Vec<LocalResponse>, Vec<LocalResponse>) = responses(db, owner)
         .await?
@@ -214,7 +242,13 @@ pub async fn forget_user(db: &Database, owner: &str) -> Result<()> {
         .transaction(&[FEED, META, RESPONSES, PHOTOS], TransactionMode::ReadWrite)
         .map_err(js_err)?;
     for (store, keys) in [
-        (FEED, vec![JsValue::from_str(owner)]),
+        (
+            FEED,
+            vec![
+                JsValue::from_str(owner),
+                JsValue::from_str(&visits_key(owner)),
+            ],
+        ),
         (META, vec![JsValue::from_str(owner)]),
         (RESPONSES, sent),
         (PHOTOS, photos),

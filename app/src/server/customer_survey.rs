@@ -18,21 +18,21 @@ use super::signing::SigningKey;
 use super::state::Settings;
 use super::stored_response::response_row;
 use crate::domain::opening_hours::WeekHours;
+use crate::domain::org_settings::OrgSettings;
 use crate::domain::status::Status;
 use crate::domain::stuffing::{self, Flag, Recent, Sent};
 use crate::domain::survey_form::{self, first_value, Problem, Problems, HONEYPOT};
 use crate::domain::survey_link::ChannelTag;
 use crate::domain::{score, Channel, ResponseSubmission};
 
-/// The template customers answer.
-pub const TEMPLATE_KEY: &str = "customer-pulse";
-
-/// The newest published version of the customer template (None: not installed).
+/// The newest published version of the customer survey the chain uses (organisation
+/// settings: `customer_template`); None when it is not installed.
 pub async fn current_template(
     db: &Db,
     cache: &TemplateCache,
+    org: &OrgSettings,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
-    latest_version(db, cache, TEMPLATE_KEY).await
+    latest_version(db, cache, &org.customer_template).await
 }
 
 /// One posted answer, as the HTTP layer saw it.
@@ -63,6 +63,7 @@ pub enum Outcome {
 pub async fn submit(
     db: &Db,
     settings: &Settings,
+    org: &OrgSettings,
     key: &SigningKey,
     store: &SurveyStore,
     version: &StoredVersion,
@@ -167,13 +168,10 @@ pub async fn submit(
             .collect::<Vec<_>>()
             .join(" "),
     };
-    // The chain's repeat window (organisation settings), read before the write turn.
-    let repeat_hours = super::org_settings::load(db, settings)
-        .await?
-        .survey_repeat_hours;
+    // The chain's repeat window (organisation settings, read with the template).
     let claim = DeviceClaim {
         device_hash: posted.device_hash,
-        not_since: now_ms - i64::from(repeat_hours) * 3_600_000,
+        not_since: now_ms - i64::from(org.survey_repeat_hours) * 3_600_000,
     };
 
     // One write transaction: the row, its marks, the device's claim, the call-back request

@@ -274,17 +274,18 @@ pub async fn store_figures(
         "responses",
         "critical_failed",
     ];
-    let measures = [
-        "overall",
-        "tangibles",
-        "reliability",
-        "responsiveness",
-        "assurance",
-        "empathy",
-    ];
-    let counted: Vec<String> = measures
+    // Scores in percent, then the perception-minus-expectation gaps in 1-5 scale points.
+    let counted: Vec<String> = figures::MEASURES
         .iter()
-        .flat_map(|m| [format!("{m}_pct"), format!("{m}_n")])
+        .enumerate()
+        .flat_map(|(i, m)| {
+            let value = if i < figures::GAPS {
+                format!("{m}_pct")
+            } else {
+                m.to_string()
+            };
+            [value, format!("{m}_n")]
+        })
         .collect();
     header.extend(counted.iter().map(String::as_str));
     header.extend(["nps", "nps_n"]);
@@ -300,8 +301,13 @@ pub async fn store_figures(
             f.responses.to_string(),
             f.critical_failed.to_string(),
         ];
-        for m in &f.measures {
-            record.extend(estimate_cells(score_estimate(m, org.min_answers_score)));
+        for (i, m) in f.measures.iter().enumerate() {
+            let estimate = if i < figures::GAPS {
+                score_estimate(m, org.min_answers_score)
+            } else {
+                crate::domain::stats::gap_estimate(m, org.min_answers_score)
+            };
+            record.extend(estimate_cells(estimate));
         }
         let nps = nps_estimate(&f.nps(), org.min_answers_nps);
         record.push(nps.map(|e| format!("{:.1}", e.value)).unwrap_or_default());

@@ -30,7 +30,7 @@ fn may_submit(role: Role, channel: Channel) -> bool {
         Role::Admin => true,
         Role::Shopper => matches!(channel, Channel::MysteryVisit | Channel::MysteryCall),
         Role::Employee => channel == Channel::EmployeeSelf,
-        Role::RegionalManager | Role::StoreManager => false,
+        Role::RegionalManager | Role::StoreManager | Role::Reviewer => false,
     }
 }
 
@@ -139,6 +139,37 @@ pub async fn submit_response(
         &card,
         now,
     )?;
+    // A shopper's visit or call waits for review before it counts (an admin's import of
+    // history counts at once). A resend of a returned visit with new content is its
+    // corrected revision.
+    if actor.role == Role::Shopper && submission.channel.is_mystery() {
+        let returned =
+            responses::status_of(db, &row.id).await?.as_deref() == Some(Status::Returned.as_str());
+        let org = super::org_settings::load(db, settings).await?;
+        let assessed = super::review::assess(
+            db,
+            &org,
+            (store.id, &store.timezone),
+            &version,
+            &submission,
+            assignment.as_ref(),
+            (actor.user_id, &row.id),
+            &card,
+            &answers,
+            returned,
+            now,
+        )
+        .await?;
+        row.status = Status::Submitted;
+        row.evidence_json = assessed.evidence_json;
+        row.review_reason = assessed.review_reason;
+        row.review_due = assessed.review_due;
+        if returned {
+            if let Some(receipt) = responses::revise(db, &row, actor.user_id).await? {
+                return Ok(Stored::Created(receipt));
+            }
+        }
+    }
     // The assignment may be cancelled between the check above and the claim: then the visit
     // is stored held after all, on a second try.
     let mut held = assignment.as_ref().and_then(|a| a.held_reason());

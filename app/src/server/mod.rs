@@ -2,11 +2,13 @@
 //! JSON API and the server functions. The `server` crate wires these into axum.
 
 pub mod actor;
+pub mod appeals;
 pub mod assign;
 pub mod auth;
 pub mod customer_answers;
 pub mod customer_survey;
 pub mod db;
+pub mod designer;
 pub mod error;
 pub mod export;
 pub mod ingest;
@@ -16,6 +18,7 @@ pub mod people;
 pub mod qr;
 pub mod report;
 pub mod response_status;
+pub mod review;
 pub mod scorecard;
 pub mod self_assessment;
 pub mod signed_form;

@@ -66,6 +66,15 @@ pub async fn update(
             errors.push(FieldError::new(key, e));
         }
     }
+    if next.customer_template != current.customer_template {
+        let channel = super::db::templates::channel_of(&mut tx, &next.customer_template).await?;
+        if channel.as_deref() != Some(crate::domain::Channel::CustomerQr.as_str()) {
+            errors.push(FieldError::new(
+                "customer_template",
+                "no published customer survey has this key",
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }

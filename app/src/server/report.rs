@@ -4,7 +4,7 @@
 //! template version they were given against.
 
 use super::auth::Actor;
-use super::db::reports::{self, ListedResponse, Listing};
+use super::db::reports::{self, ListedResponse, Listing, Reader};
 use super::db::templates::{StoredVersion, TemplateCache};
 use super::db::{org, Db};
 use super::error::{ServiceError, ServiceResult};
@@ -14,17 +14,23 @@ use crate::api::wire::report::{
     CommentList, CommentView, CriticalView, DimensionPart, Report, ReportItem, ReportLink,
     ReportSection, Shown,
 };
-use crate::domain::answers::{check_answers, Answer, AnswerInput, AnswerSet, AnswerValue};
+use crate::api::wire::review::{AppealView, DecisionView};
+use crate::api::wire::Role;
+use crate::domain::answers::{stored_answers, Answer, AnswerInput, AnswerSet, AnswerValue};
 use crate::domain::calendar::period_or_default;
+use crate::domain::evidence::distance_m;
+use crate::domain::org_settings::OrgSettings;
 use crate::domain::rollup::weeks_ending;
 use crate::domain::scoring::{score, ScoreCard, Tally};
+use crate::domain::status::Status;
+use crate::domain::CheckIn;
 use crate::domain::{Channel, I18nText, Question, QuestionType, Template};
 
 /// The stored answers checked against their template again, and scored.
 fn rescore(stored: &StoredVersion, answers_json: &str) -> ServiceResult<(AnswerSet, ScoreCard)> {
     let inputs: Vec<AnswerInput> =
         serde_json::from_str(answers_json).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let answers = check_answers(&stored.template, &inputs)
+    let answers = stored_answers(&stored.template, &inputs)
         .map_err(|e| ServiceError::Internal(format!("stored answers no longer check: {e:?}")))?;
     let card = score(&stored.template, &answers);
     Ok((answers, card))
@@ -42,22 +48,52 @@ async fn version(
         .ok_or_else(|| ServiceError::Internal(format!("template {key} v{version} is missing")))
 }
 
+/// Who reads a report decides which rule finds it: reviewers see visits in every status,
+/// managers what counts (admins everything), employees the released visits of their store.
+fn reader_of(actor: &Actor, org: &OrgSettings) -> Option<Reader> {
+    if super::review::reviews(actor, org) {
+        Some(Reader::Reviewer)
+    } else if actor.role.reads_scores() {
+        Some(Reader::Manager)
+    } else if actor.role == Role::Employee {
+        Some(Reader::Employee)
+    } else {
+        None
+    }
+}
+
 pub async fn for_response(
     db: &Db,
     templates: &TemplateCache,
+    org: &OrgSettings,
     actor: &Actor,
     id: &str,
+    now_ms: i64,
 ) -> ServiceResult<Report> {
-    if !actor.role.reads_scores() {
-        return Err(ServiceError::Forbidden);
-    }
-    let row = reports::visible_report_row(db, actor, id)
+    let reader = reader_of(actor, org).ok_or(ServiceError::Forbidden)?;
+    let row = reports::visible_report_row(db, actor, id, reader)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // A reviewer looking at a waiting visit keeps it from releasing itself.
+    if reader == Reader::Reviewer && row.status == Status::Submitted.as_str() {
+        super::db::review::mark_opened(db, &row.id, now_ms).await?;
+    }
     let template_version = u32::try_from(row.template_version).unwrap_or(0);
     let stored = version(db, templates, &row.template_key, template_version).await?;
     let (answers, card) = rescore(&stored, &row.answers_json)?;
     let t = &stored.template;
+    let check_in: Option<CheckIn> = row
+        .check_in
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    let appeals = super::db::appeals::of_response(db, &row.id).await?;
+    let appeal_deadline = if actor.role == Role::StoreManager {
+        super::appeals::deadline(db, org, &row.id).await?
+    } else {
+        None
+    };
+    let decisions = decisions(db, &row.id, reader).await?;
+    let tz: chrono_tz::Tz = row.timezone.parse().unwrap_or(chrono_tz::UTC);
     let sections = t
         .sections
         .iter()
@@ -81,7 +117,11 @@ pub async fn for_response(
                         Some(ReportItem {
                             question: q.id.clone(),
                             text: q.text.clone(),
-                            answer: shown(q, answers.get(&q.id)),
+                            answer: match shown(q, answers.get(&q.id)) {
+                                // A photo may show who made the visit, or a colleague.
+                                Shown::Photo(_) if reader == Reader::Employee => Shown::PhotoKept,
+                                other => other,
+                            },
                             status: item.status,
                             earned: item.earned,
                             possible: item.possible,
@@ -122,9 +162,80 @@ pub async fn for_response(
             .collect(),
         sections,
         flags: row.flags.split_whitespace().map(str::to_string).collect(),
+        check_in_at: check_in.as_ref().map(|c| c.at),
+        distance_m: check_in.as_ref().and_then(|c| {
+            let here = (c.latitude?, c.longitude?);
+            let store = (row.store_latitude?, row.store_longitude?);
+            Some(distance_m(here, store).round() as u32)
+        }),
+        evidence: serde_json::from_str(&row.evidence).unwrap_or_default(),
+        must_review: row.review_reason.clone(),
+        releases_at: row.review_due.map(from_ms),
+        revision: row.revision,
+        shopper: (reader == Reader::Reviewer)
+            .then(|| row.submitted_by_name.clone())
+            .flatten(),
+        decisions,
+        appeals: appeals
+            .iter()
+            .map(|a| AppealView {
+                id: a.id,
+                question: a.question.clone(),
+                question_text: t
+                    .question(&a.question)
+                    .map(|q| q.text.clone())
+                    .unwrap_or_else(|| I18nText {
+                        en: a.question.clone(),
+                        zh_cn: None,
+                        ru: None,
+                    }),
+                reason: a.reason.clone(),
+                status: a.status.clone(),
+                reply: a.reply.clone(),
+                by: (reader != Reader::Employee)
+                    .then(|| a.appealed_by_name.clone())
+                    .flatten(),
+                at: from_ms(a.appealed_at),
+                decided_by: (reader != Reader::Employee)
+                    .then(|| a.decided_by_name.clone())
+                    .flatten(),
+                decided_at: a.decided_at.map(from_ms),
+            })
+            .collect(),
+        may_decide: reader == Reader::Reviewer
+            && matches!(row.status.as_str(), "submitted" | "returned"),
+        may_decide_appeals: reader == Reader::Reviewer
+            && appeals.iter().any(|a| a.status == "open"),
+        appeal_until: match (actor.role, appeal_deadline) {
+            (Role::StoreManager, Some(until)) if until >= now_ms => {
+                Some(from_ms(until).with_timezone(&tz).date_naive())
+            }
+            _ => None,
+        },
+        employee_copy: reader == Reader::Employee,
         status: row.status,
         status_reason: row.status_reason,
     })
+}
+
+/// The decisions on a response, as this reader may see them: managers and the team see
+/// what was decided and why, reviewers also who decided.
+async fn decisions(db: &Db, id: &str, reader: Reader) -> ServiceResult<Vec<DecisionView>> {
+    Ok(super::db::status::history(db, id)
+        .await?
+        .into_iter()
+        .map(|c| DecisionView {
+            from_status: c.from_status,
+            to_status: c.to_status,
+            reason: c.reason,
+            by: (reader == Reader::Reviewer)
+                .then_some(c.changed_by_name)
+                .flatten(),
+            at: from_ms(c.changed_at),
+            comments: serde_json::from_str(&c.comments).unwrap_or_default(),
+            revision: c.revision,
+        })
+        .collect())
 }
 
 fn percent(t: &Tally) -> Option<f64> {

@@ -3,12 +3,12 @@
 //! `db::status::change`; who may make it is decided here.
 
 use super::auth::Actor;
-use super::db::status::{self, Changed};
+use super::db::status::{self, Changed, Note};
 use super::db::templates::TemplateCache;
 use super::db::Db;
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wire::{HeldResponse, Role};
-use crate::domain::status::Status;
+use crate::domain::status::{Move, Status};
 
 /// Longest reason kept with a decision.
 pub const MAX_REASON: usize = 500;
@@ -75,8 +75,8 @@ pub async fn decide(
         db,
         templates,
         response_id,
-        to,
-        reason,
+        Move::Admin(to),
+        Note::reason(reason),
         Some(actor.user_id),
         now_ms,
     )
@@ -87,7 +87,12 @@ pub async fn decide(
         Changed::NotFound => Err(ServiceError::NotFound),
         Changed::NotAllowed { from } => Err(ServiceError::invalid(
             "status",
-            format!("a {from} response cannot become {to}"),
+            match from {
+                Status::Submitted | Status::Returned | Status::Voided => format!(
+                    "a {from} visit is decided in the review queue (release, return or void)"
+                ),
+                _ => format!("a {from} response cannot become {to}"),
+            },
         )),
     }
 }

@@ -104,7 +104,7 @@ pub async fn for_store(
             channel: *channel,
             responses: f.responses,
             overall: score_estimate(&f.measures[0], org.min_answers_score),
-            dimensions: f.measures[1..]
+            dimensions: f.measures[1..super::db::figures::GAPS]
                 .iter()
                 .map(|m| score_estimate(m, org.min_answers_score))
                 .collect(),
@@ -174,6 +174,10 @@ pub async fn for_store(
             shoppers: score_estimate(&shoppers.measures[i + 1], org.min_answers_score),
             employees: employees
                 .and_then(|f| score_estimate(&f.measures[i + 1], org.min_answers_score)),
+            expectation_gap: crate::domain::stats::gap_estimate(
+                &customers.measures[super::db::figures::GAPS + i],
+                org.min_answers_score,
+            ),
         })
         .collect();
 

@@ -42,9 +42,11 @@ pub fn Header() -> impl IntoView {
                         view! {
                             {(role == Some(Role::Shopper)).then(|| view! { <a href="/shopper">{tr!(locale, "nav.shopper")}</a> })}
                             {(role == Some(Role::Employee)).then(|| view! { <a href="/self" rel="external">{tr!(locale, "nav.self")}</a> })}
+                            {matches!(role, Some(Role::Admin | Role::Reviewer)).then(|| view! { <a href="/reviews" rel="external">{tr!(locale, "nav.reviews")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/league" rel="external">{tr!(locale, "nav.league")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/assign">{tr!(locale, "nav.assign")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/stores">{tr!(locale, "nav.setup")}</a> })}
+                            {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/templates">{tr!(locale, "nav.checklists")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/admin/users">{tr!(locale, "nav.people")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/tokens">{tr!(locale, "nav.tokens")}</a> })}
                         }

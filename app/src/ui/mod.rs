@@ -11,6 +11,10 @@ pub mod league;
 #[cfg(feature = "ssr")]
 pub mod report;
 #[cfg(feature = "ssr")]
+pub mod report_review;
+#[cfg(feature = "ssr")]
+pub mod review;
+#[cfg(feature = "ssr")]
 pub mod scorecard;
 pub mod shopper;
 pub mod signin;
@@ -168,6 +172,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         use_context::<http::request::Parts>().is_some_and(|parts| is_server_only(parts.uri.path()));
     #[cfg(not(feature = "ssr"))]
     let server_only = false;
+    #[cfg(feature = "ssr")]
+    let designer = use_context::<http::request::Parts>()
+        .is_some_and(|parts| crate::routes::page_serve(parts.uri.path()) == Some(Serve::Designer));
+    #[cfg(not(feature = "ssr"))]
+    let designer = false;
     // Customer survey pages carry their styles: one round trip less on a slow network.
     #[cfg(feature = "ssr")]
     let inline_css = use_context::<http::request::Parts>()
@@ -186,6 +195,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, csp);
         }
     }
+    // The management pages' styles (scorecards, the designer, review) are a second sheet, so
+    // the shopper's phone and the customer pages load only what they use.
+    let manage = inline_css.is_none() && (server_only || designer);
+    let manage_sheet =
+        manage.then(|| view! { <link rel="stylesheet" href=format!("/{pkg}/manage.css")/> });
     let stylesheet = match inline_css {
         Some(css) => leptos::either::Either::Left(
             view! { <style nonce=leptos::nonce::use_nonce()>{css.to_string()}</style> },
@@ -205,7 +219,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icon-192.png"/>
                 {stylesheet}
+                {manage_sheet}
                 {(!server_only).then(|| view! { <HydrationScripts options/> })}
+                {designer.then(|| view! { <DesignerScript pkg=pkg.to_string()/> })}
                 <MetaTags/>
             </head>
             // End-to-end tests wait for `data-hydrated` on other pages, for this mark on these.
@@ -213,6 +229,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The designer's bundle (`./dev site` builds it beside the shopper's): loaded as a module
+/// with the page's nonce, then started, as Leptos loads the shopper's.
+#[component]
+fn DesignerScript(pkg: String) -> impl IntoView {
+    let script = format!(
+        "import('/{pkg}/designer.js').then(m => m.default({{module_or_path: '/{pkg}/designer.wasm'}}).then(() => m.hydrate()));"
+    );
+    view! {
+        <link rel="modulepreload" href=format!("/{pkg}/designer.js")/>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script>
     }
 }
 
@@ -249,6 +278,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stores/:code/team") view=server_only!(team::TeamPage) ssr=SsrMode::Async/>
                     <Route path=path!("league") view=server_only!(league::LeaguePage) ssr=SsrMode::Async/>
                     <Route path=path!("responses/:id") view=server_only!(report::ReportPage) ssr=SsrMode::Async/>
+                    <Route path=path!("reviews") view=server_only!(review::ReviewsPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/customers") view=server_only!(survey::answers::CustomerAnswersPage) ssr=SsrMode::Async/>
                     <Route path=path!("stores/:code/poster") view=server_only!(survey::poster::PosterPage) ssr=SsrMode::Async/>
                     <Route path=path!("s/:code/:key") view=server_only!(survey::customer::CustomerSurveyPage) ssr=SsrMode::Async/>
@@ -270,6 +300,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("invite/:token") view=server_only!(invite::InvitationPage) ssr=SsrMode::Async/>
                     <Route path=path!("account") view=server_only!(account::AccountPage) ssr=SsrMode::Async/>
                     <Route path=path!("admin/settings") view=server_only!(admin::settings::SettingsPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/templates") view=server_only!(admin::checklists::ChecklistsPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/templates/:key/draft") view=server_only!(admin::designer::DesignerPage) ssr=SsrMode::Async/>
+                    <Route path=path!("admin/templates/:key/changes") view=server_only!(admin::checklists::ChangesPage) ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

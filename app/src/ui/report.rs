@@ -12,30 +12,91 @@ use crate::domain::display::trimmed;
 use crate::domain::scoring::{fmt_points, ItemStatus};
 use crate::i18n::Locale;
 use crate::tr;
+use crate::ui::report_review::{
+    notice, AppealForm, AppealList, DecisionForm, DecisionHistory, ReviewState, APPEAL_FORM,
+    DECISION_FORM,
+};
 use crate::ui::scorecard::{channel_name, dimension_name, percent_or_dash};
-use crate::ui::{load_error, store_time, use_locale, ZoneNote};
+use crate::ui::{load_error, store_time, use_locale, use_me, ZoneNote};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
+    let query = use_query_map();
     let page = Resource::new(
         move || params.with(|p| p.get("id").unwrap_or_default()),
         report_page,
     );
+    let me = use_me();
+    let message = move || {
+        query.with(|q| {
+            let done = if q.get("appealed").is_some() {
+                Some("appeal.sent")
+            } else if q.get("appeal_decided").is_some() {
+                Some("appeal.answered")
+            } else {
+                None
+            };
+            notice(locale, q.get("problem"), done)
+        })
+    };
     view! {
         <Suspense fallback=move || view! { <p>{tr!(locale, "common.loading")}</p> }>
             {move || page.get().map(|result| match result {
-                Ok(report) => view! { <ReportView locale report/> }.into_any(),
+                Ok(report) => view! { {message()}<ReportView locale report csrf=me.csrf()/> }.into_any(),
                 Err(e) => load_error(locale, e),
             })}
         </Suspense>
     }
 }
 
+/// The box an item row carries for whoever may act on the visit.
+#[derive(Clone, Debug, PartialEq)]
+enum ItemBox {
+    None,
+    /// A reviewer's comment for the shopper.
+    Comment,
+    /// A store manager's reason to appeal it.
+    Appeal,
+    /// Appealed already: the appeal's status.
+    Appealed(String),
+}
+
 #[component]
-fn ReportView(locale: Locale, report: Report) -> impl IntoView {
+fn ReportView(locale: Locale, report: Report, csrf: String) -> impl IntoView {
     let lang = locale.code();
+    let may_appeal = report.appeal_until.is_some() && report.status == "counted";
+    let box_of = {
+        let appeals = report.appeals.clone();
+        let may_decide = report.may_decide;
+        move |question: &str| {
+            if may_decide {
+                ItemBox::Comment
+            } else if let Some(a) = appeals.iter().find(|a| a.question == question) {
+                ItemBox::Appealed(a.status.clone())
+            } else if may_appeal {
+                ItemBox::Appeal
+            } else {
+                ItemBox::None
+            }
+        }
+    };
+    let with_boxes = report.may_decide || may_appeal || !report.appeals.is_empty();
+    let questions: Vec<(String, String)> = report
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter())
+        .map(|i| (i.question.clone(), i.text.get(lang).to_string()))
+        .collect();
+    let review_state = view! { <ReviewState locale report=report.clone()/> };
+    let history = view! { <DecisionHistory locale decisions=report.decisions.clone() timezone=report.timezone.clone() questions/> };
+    let appeals = view! { <AppealList locale appeals=report.appeals.clone() timezone=report.timezone.clone() csrf=csrf.clone() may_decide=report.may_decide_appeals/> };
+    let decide = report.may_decide.then(|| view! { <DecisionForm locale id=report.id.clone() csrf=csrf.clone() status=report.status.clone()/> });
+    let appeal_form = report
+        .appeal_until
+        .filter(|_| may_appeal)
+        .map(|until| view! { <AppealForm locale id=report.id.clone() csrf=csrf.clone() until=until.to_string()/> });
     let scorecard = format!("/stores/{}/scorecard", report.store_code);
     let points = tr!(
         locale,
@@ -96,7 +157,7 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
         .sections
         .into_iter()
         .map(|s| {
-            let items = s.items.iter().map(|i| view! { <ItemRow locale item=i.clone()/> }).collect_view();
+            let items = s.items.iter().map(|i| view! { <ItemRow locale item=i.clone() item_box=box_of(&i.question)/> }).collect_view();
             view! {
                 <section class="report-section">
                     <h2>
@@ -109,6 +170,7 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
                                 <th scope="col">{tr!(locale, "report.question")}</th>
                                 <th scope="col">{tr!(locale, "report.answer")}</th>
                                 <th scope="col">{tr!(locale, "report.result")}</th>
+                                {with_boxes.then(|| view! { <th scope="col">{tr!(locale, "report.item_note")}</th> })}
                             </tr></thead>
                             <tbody>{items}</tbody>
                         </table>
@@ -128,6 +190,7 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
         <ZoneNote timezone=report.timezone.clone()/>
         {flagged}
         {not_counted}
+        {review_state}
         <section class="headline">
             <div class="card">
                 <p class="meta">{tr!(locale, "score.overall")}</p>
@@ -141,12 +204,17 @@ fn ReportView(locale: Locale, report: Report) -> impl IntoView {
             <table class="figures"><tbody>{dimensions}</tbody></table>
         </div>
         {sections}
+        {decide}
+        {appeal_form}
+        {appeals}
+        {history}
         <p class="no-print"><a href=scorecard>{tr!(locale, "report.back")}</a></p>
     }
+    .into_any()
 }
 
 #[component]
-fn ItemRow(locale: Locale, item: ReportItem) -> impl IntoView {
+fn ItemRow(locale: Locale, item: ReportItem, item_box: ItemBox) -> impl IntoView {
     let lang = locale.code();
     let question = item.text.get(lang).to_string();
     let answer = match &item.answer {
@@ -167,6 +235,7 @@ fn ItemRow(locale: Locale, item: ReportItem) -> impl IntoView {
         Shown::Seconds(s) => tr!(locale, "report.seconds", count = *s).into_any(),
         Shown::Count(c) => c.to_string().into_any(),
         Shown::Text(t) => view! { <q>{t.clone()}</q> }.into_any(),
+        Shown::PhotoKept => tr!(locale, "report.photo_kept").into_any(),
         Shown::Photo(sha) => {
             let href = format!("/api/v1/photos/{sha}");
             let src = href.clone();
@@ -206,8 +275,49 @@ fn ItemRow(locale: Locale, item: ReportItem) -> impl IntoView {
                 {scored.then(|| format!("{} / {} ", fmt_points(item.earned), fmt_points(item.possible)))}
                 <small class="status">{tr!(locale, status_key.as_str())}</small>
             </td>
+            {item_cell(locale, &item, item_box)}
         </tr>
     }
+}
+
+/// The last cell of an item row: a comment or appeal box, or the appeal's status.
+fn item_cell(locale: Locale, item: &ReportItem, item_box: ItemBox) -> Option<AnyView> {
+    let (form, name, label) = match item_box {
+        ItemBox::None => return None,
+        ItemBox::Appealed(status) => {
+            let text = crate::i18n::message(locale, &format!("appeal.status.{status}"));
+            return Some(view! { <td data-appeal=status>{text}</td> }.into_any());
+        }
+        ItemBox::Comment => (
+            DECISION_FORM,
+            "comment",
+            tr!(
+                locale,
+                "report.comment_for",
+                question = item.text.get(locale.code()).to_string()
+            ),
+        ),
+        ItemBox::Appeal => (
+            APPEAL_FORM,
+            "appeal",
+            tr!(
+                locale,
+                "appeal.reason_for",
+                question = item.text.get(locale.code()).to_string()
+            ),
+        ),
+    };
+    let field = format!("{name}.{}", item.question);
+    let id = format!("{name}-{}", item.question);
+    Some(
+        view! {
+            <td>
+                <label class="visually-hidden" for=id.clone()>{label}</label>
+                <textarea id=id form=form name=field rows="2" maxlength="1000"></textarea>
+            </td>
+        }
+        .into_any(),
+    )
 }
 
 /// One comment with where it came from and a link to its response's report.

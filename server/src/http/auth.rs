@@ -117,6 +117,7 @@ pub async fn login(
         None => match users::actor_by_username(&state.db, &username).await {
             Ok(Some(a)) if a.role == app::api::wire::Role::Shopper => "/shopper".to_string(),
             Ok(Some(a)) if a.role == app::api::wire::Role::Employee => "/self".to_string(),
+            Ok(Some(a)) if a.role == app::api::wire::Role::Reviewer => "/reviews".to_string(),
             _ => next,
         },
     };

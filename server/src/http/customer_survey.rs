@@ -16,6 +16,7 @@ use axum::Form;
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 
+use app::domain::org_settings::OrgSettings;
 use app::domain::survey_link::ChannelTag;
 use app::i18n::Locale;
 use app::server::auth::{cookie_value, new_secret, sha256_hex};
@@ -160,23 +161,27 @@ pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -
     response
 }
 
-/// The store and the survey template behind a link, or the page to show instead.
+/// The store and the survey template behind a link, with the organisation settings they were
+/// chosen by (read once per request), or the page to show instead.
 async fn open(
     state: &AppState,
     headers: &HeaderMap,
     uri: &str,
     code: &str,
     key: &str,
-) -> Result<(SurveyStore, StoredVersion), Response> {
+) -> Result<(SurveyStore, StoredVersion, OrgSettings), Response> {
     let target = survey_links::resolve(&state.db, code, key)
         .await
         .map_err(|e| ServiceError::from(e).into_html_error())?;
     match target {
         LinkTarget::InUse(store) => {
-            match customer_survey::current_template(&state.db, &state.templates).await {
-                Ok(Some(version)) => Ok((store, version)),
+            let org = app::server::org_settings::load(&state.db, &state.settings)
+                .await
+                .map_err(|e| ServiceError::from(e).into_html_error())?;
+            match customer_survey::current_template(&state.db, &state.templates, &org).await {
+                Ok(Some(version)) => Ok((store, version, org)),
                 Ok(None) => {
-                    tracing::error!("the customer-pulse template is not installed");
+                    tracing::error!("the customer survey template is not installed");
                     Err(ServiceError::Internal("no customer template".into()).into_html_error())
                 }
                 Err(e) => Err(ServiceError::from(e).into_html_error()),
@@ -243,7 +248,7 @@ pub async fn page(
         )
         .await;
     }
-    let (store, version) = match open(&state, &headers, &uri, &code, &key).await {
+    let (store, version, _) = match open(&state, &headers, &uri, &code, &key).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -312,7 +317,7 @@ pub async fn submit(
         )
         .await;
     }
-    let (store, version) = match open(&state, &headers, &uri, &code, &key).await {
+    let (store, version, org) = match open(&state, &headers, &uri, &code, &key).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -329,6 +334,7 @@ pub async fn submit(
     let outcome = customer_survey::submit(
         &state.db,
         &state.settings,
+        &org,
         &signing,
         &store,
         &version,

@@ -5,11 +5,13 @@ pub mod admin;
 pub mod api_v1;
 pub mod auth;
 pub mod customer_survey;
+pub mod designer;
 pub mod exports;
 pub mod forms;
 pub mod headers;
 pub mod input;
 pub mod people;
+pub mod review;
 pub mod self_assessment;
 pub mod settings;
 pub mod store_setup;
@@ -116,6 +118,11 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/invite/{token}", post(people::accept_invitation))
         .route("/admin/settings", post(settings::save_form))
+        .route("/admin/templates", post(designer::create))
+        .route("/admin/templates/{key}/draft", post(designer::save))
+        .route("/admin/templates/{key}/import", post(designer::import))
+        .route("/admin/templates/{key}/discard", post(designer::discard))
+        .route("/admin/templates/{key}/json", get(designer::export))
         .route("/account/password", post(account::change_password))
         .route("/account/language", post(account::set_language))
         .route(
@@ -135,6 +142,9 @@ pub fn app(state: AppState) -> Router {
             "/stores/{code}/call-backs/{id}/handled",
             post(survey_links::call_back_handled),
         )
+        .route("/responses/{id}/decision", post(review::decide))
+        .route("/responses/{id}/appeals", post(review::appeal))
+        .route("/appeals/{id}/decision", post(review::decide_appeal))
         .route(
             "/s/{code}/{key}",
             get(customer_survey::page)

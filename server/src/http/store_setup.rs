@@ -21,8 +21,8 @@ use super::admin::session_form;
 use super::auth::IntoHtmlError;
 use super::forms::see_other;
 
-/// The signed-in admin behind a set-up form.
-async fn admin_form(
+/// The signed-in admin behind a set-up form (the checklist designer's too).
+pub(super) async fn admin_form(
     state: &AppState,
     headers: &HeaderMap,
     csrf: &str,
@@ -33,7 +33,8 @@ async fn admin_form(
     Ok(actor)
 }
 
-fn query(pairs: &[(&str, &str)]) -> String {
+/// A redirect's query string from pairs (each value cut at 2,000 characters).
+pub(super) fn query(pairs: &[(&str, &str)]) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         let v: String = v.chars().take(2000).collect();

@@ -26,6 +26,8 @@ pub enum Shown {
     Text(String),
     /// Hex SHA-256 of the photo, served by `/api/v1/photos/{sha}` to whoever may see this.
     Photo(String),
+    /// A photo was taken; the reader (the team's copy) does not see photos.
+    PhotoKept,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -82,9 +84,33 @@ pub struct Report {
     pub sections: Vec<ReportSection>,
     /// Stuffing flags: a flagged answer is shown but left out of every figure.
     pub flags: Vec<String>,
-    /// `counted`, or why it is in no figure (`flagged`, `held`, `excluded`) with the reason.
+    /// `counted`, or why it is in no figure (`flagged`, `held`, `excluded`, `submitted`,
+    /// `returned`, `voided`) with the reason.
     pub status: String,
     pub status_reason: Option<String>,
+    /// When the shopper checked in (the phone's clock), and how far from the store's
+    /// coordinates, when both places are known.
+    pub check_in_at: Option<DateTime<Utc>>,
+    pub distance_m: Option<u32>,
+    /// Evidence flags computed when the visit arrived.
+    pub evidence: Vec<crate::domain::evidence::EvidenceFlag>,
+    /// Why a person must review it, or when it releases itself (a waiting visit).
+    pub must_review: Option<String>,
+    pub releases_at: Option<DateTime<Utc>>,
+    /// 0 for the first send, then one more per corrected revision.
+    pub revision: i64,
+    /// Who did the visit: shown to reviewers only (never to the store).
+    pub shopper: Option<String>,
+    /// Every decision on it, oldest first (who only for readers who may know).
+    pub decisions: Vec<super::review::DecisionView>,
+    pub appeals: Vec<super::review::AppealView>,
+    /// What the reader may do here.
+    pub may_decide: bool,
+    pub may_decide_appeals: bool,
+    /// The last day (store-local) an appeal may be made, when the reader may appeal.
+    pub appeal_until: Option<chrono::NaiveDate>,
+    /// The employee's copy: the team reads what was said about them.
+    pub employee_copy: bool,
 }
 
 /// One free-text answer in a store's comments.

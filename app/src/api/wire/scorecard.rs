@@ -89,6 +89,10 @@ pub struct GapRow {
     pub shoppers: Option<Estimate>,
     /// Only from three self-assessments in the period (anonymity).
     pub employees: Option<Estimate>,
+    /// Customers' perception minus expectation, in 1-5 scale points, from the answers that
+    /// rated both (none when no checklist in use asks for expectations).
+    #[serde(default)]
+    pub expectation_gap: Option<Estimate>,
 }
 
 /// A checklist item and how often it failed, most failed first.

@@ -14,15 +14,18 @@ pub enum Subject {
     Organisation,
     Setting,
     User,
+    /// A checklist: each published version.
+    Template,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 5] = [
+    pub const ALL: [Subject; 6] = [
         Subject::Store,
         Subject::Region,
         Subject::Organisation,
         Subject::Setting,
         Subject::User,
+        Subject::Template,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +35,7 @@ impl Subject {
             Subject::Organisation => "organisation",
             Subject::Setting => "setting",
             Subject::User => "user",
+            Subject::Template => "template",
         }
     }
 

@@ -12,7 +12,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::templates::{version_number, TemplateCache};
 use super::{Backend, Db};
-use crate::domain::answers::{check_answers, AnswerInput};
+use crate::domain::answers::{stored_answers, AnswerInput};
 use crate::domain::rollup::{week_of, Contribution};
 use crate::domain::stats::{Moments, WeekRegression};
 use crate::domain::{score, Nps};
@@ -20,15 +20,24 @@ use crate::server::actor::Actor;
 use crate::server::from_ms;
 
 /// The measures kept per week, in column order: the overall score, then the five dimensions
-/// in `Dimension::ALL` order.
-pub const MEASURES: [&str; 6] = [
+/// in `Dimension::ALL` order, then the five dimensions' perception-minus-expectation gaps
+/// (migration 0020).
+pub const MEASURES: [&str; 11] = [
     "overall",
     "tangibles",
     "reliability",
     "responsiveness",
     "assurance",
     "empathy",
+    "gap_tangibles",
+    "gap_reliability",
+    "gap_responsiveness",
+    "gap_assurance",
+    "gap_empathy",
 ];
+
+/// Where the gap measures start in [`MEASURES`].
+pub const GAPS: usize = 6;
 
 /// One store's figures for one week and channel (or a sum of such rows).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,7 +45,7 @@ pub struct Figures {
     pub responses: i64,
     pub critical_failed: i64,
     /// Per entry of [`MEASURES`].
-    pub measures: [Moments; 6],
+    pub measures: [Moments; 11],
     pub nps_n: i64,
     pub promoters: i64,
     pub detractors: i64,
@@ -46,7 +55,7 @@ impl Figures {
     pub fn add(&mut self, c: &Contribution) {
         self.responses += 1;
         self.critical_failed += i64::from(c.critical_failed);
-        let values = std::iter::once(c.overall).chain(c.dimensions);
+        let values = std::iter::once(c.overall).chain(c.dimensions).chain(c.gaps);
         for (m, v) in self.measures.iter_mut().zip(values) {
             if let Some(v) = v {
                 m.add(v);
@@ -115,7 +124,7 @@ impl Figures {
 impl<'r> sqlx::FromRow<'r, AnyRow> for Figures {
     fn from_row(row: &'r AnyRow) -> Result<Figures, sqlx::Error> {
         let get = |name: &str| row.try_get::<i64, _>(name);
-        let mut measures = [Moments::default(); 6];
+        let mut measures = [Moments::default(); 11];
         for (m, name) in measures.iter_mut().zip(MEASURES) {
             *m = Moments {
                 n: get(&format!("{name}_n"))?,
@@ -369,7 +378,7 @@ pub fn contribution_of(
 ) -> Result<Contribution, sqlx::Error> {
     let inputs: Vec<AnswerInput> =
         serde_json::from_str(answers_json).map_err(|e| sqlx::Error::Decode(e.into()))?;
-    let answers = check_answers(template, &inputs).map_err(|errors| {
+    let answers = stored_answers(template, &inputs).map_err(|errors| {
         sqlx::Error::Decode(
             format!("stored answers fail template {}: {errors:?}", template.key).into(),
         )

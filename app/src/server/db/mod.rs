@@ -2,6 +2,7 @@
 //! statements (`$n` placeholders, `ON CONFLICT`, `RETURNING`), so both backends run the same
 //! code and the same tests.
 
+pub mod appeals;
 pub mod assignments;
 pub mod audit;
 pub mod figures;
@@ -11,11 +12,13 @@ pub mod people;
 pub mod photos;
 pub mod reports;
 pub mod responses;
+pub mod review;
 pub mod sessions;
 pub mod status;
 pub mod store_setup;
 pub mod survey_links;
 pub mod targets;
+pub mod template_drafts;
 pub mod templates;
 pub mod tokens;
 pub mod users;

@@ -7,14 +7,14 @@ use crate::server::actor::Actor;
 use crate::server::from_ms;
 
 /// Ids of the stores the actor may read. `$1` is the actor's role, `$2` their user id.
-/// Admins see every store; regional managers their regions'; store managers and employees
+/// Admins see every store; regional managers and reviewers their regions'; store managers and employees
 /// the stores granted to them; shoppers none (they reach stores through assignments).
 /// Every scoped query in the application embeds this one fragment.
 #[macro_export]
 macro_rules! visible_store_ids {
     () => {
         "(SELECT vs.id FROM stores vs WHERE $1 = 'admin'
-            OR ($1 = 'regional_manager' AND vs.region_id IN (SELECT ur.region_id FROM user_regions ur WHERE ur.user_id = $2))
+            OR ($1 IN ('regional_manager', 'reviewer') AND vs.region_id IN (SELECT ur.region_id FROM user_regions ur WHERE ur.user_id = $2))
             OR ($1 IN ('store_manager', 'employee') AND vs.id IN (SELECT us.store_id FROM user_stores us WHERE us.user_id = $2)))"
     };
 }
@@ -27,7 +27,7 @@ macro_rules! visible_store_ids {
 macro_rules! readable_store_ids {
     () => {
         "(SELECT vs.id FROM stores vs WHERE $1 = 'admin'
-            OR ($1 = 'regional_manager' AND vs.region_id IN (SELECT ur.region_id FROM user_regions ur WHERE ur.user_id = $2))
+            OR ($1 IN ('regional_manager', 'reviewer') AND vs.region_id IN (SELECT ur.region_id FROM user_regions ur WHERE ur.user_id = $2))
             OR ($1 = 'store_manager' AND vs.id IN (SELECT us.store_id FROM user_stores us WHERE us.user_id = $2)))"
     };
 }

@@ -13,6 +13,8 @@ pub struct ReportRow {
     #[sqlx(flatten)]
     pub store_names: super::org::StoreNames,
     pub timezone: String,
+    pub store_latitude: Option<f64>,
+    pub store_longitude: Option<f64>,
     pub channel: String,
     pub template_key: String,
     pub template_version: i64,
@@ -25,34 +27,83 @@ pub struct ReportRow {
     /// Whether it counts (`counted`), and why not when it does not.
     pub status: String,
     pub status_reason: Option<String>,
+    /// The check-in (JSON `CheckIn`), when the phone sent one.
+    pub check_in: Option<String>,
+    /// Evidence flags (JSON), '[]' when none.
+    pub evidence: String,
+    pub review_reason: Option<String>,
+    pub review_due: Option<i64>,
+    pub revision: i64,
+    /// The shopper (or whoever sent it): shown only to reviewers.
+    pub submitted_by_name: Option<String>,
+}
+
+/// Who reads a report, as its visibility rule needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// Managers and admins: counted and flagged responses of their stores (admins all).
+    Manager,
+    /// Reviewers: every status, of the stores they read.
+    Reviewer,
+    /// An employee: the released mystery visits and calls of their own store.
+    Employee,
 }
 
 /// A response, only if its store is visible to the actor: counted or flagged, or (for
-/// admins, who decide on them) held or excluded. The team's individual self-assessments are
-/// never shown one by one (they could be traced to a person).
+/// admins, who decide on them, and reviewers) any status; an employee only the released
+/// visits and calls of their store (the employee's copy). The team's individual
+/// self-assessments are never shown one by one (they could be traced to a person).
 pub async fn visible_report_row(
     db: &Db,
     actor: &Actor,
     id: &str,
+    reader: Reader,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
+    let (manager, reviewer) = match reader {
+        Reader::Manager => (1_i64, 0_i64),
+        Reader::Reviewer => (1, 1),
+        Reader::Employee => (0, 0),
+    };
     sqlx::query_as(concat!(
-        "SELECT r.id, s.code AS store_code, s.name, s.name_zh_cn, s.name_ru, s.timezone, r.channel, t.template_key,
+        "SELECT r.id, s.code AS store_code, s.name, s.name_zh_cn, s.name_ru, s.timezone,
+                s.latitude AS store_latitude, s.longitude AS store_longitude, r.channel, t.template_key,
                 v.version AS template_version, r.started_at, r.finished_at, r.received_at,
-                r.answers AS answers_json, r.flags, r.status, r.status_reason
+                r.answers AS answers_json, r.flags, r.status, r.status_reason, r.check_in, r.evidence,
+                r.review_reason, r.review_due, r.revision, u.display_name AS submitted_by_name
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
          JOIN templates t ON t.id = v.template_id
-         WHERE r.id = $3 AND r.channel <> 'employee_self' AND (",
+         LEFT JOIN users u ON u.id = r.submitted_by
+         WHERE r.id = $3 AND r.channel <> 'employee_self' AND ((
+             $4 = 1 AND (",
         crate::counts!(),
-        " OR r.status = 'flagged' OR $1 = 'admin') AND r.store_id IN ",
-        crate::readable_store_ids!()
+        " OR r.status = 'flagged' OR $1 = 'admin' OR $5 = 1) AND r.store_id IN ",
+        crate::readable_store_ids!(),
+        ") OR ($1 = 'employee' AND $4 = 0 AND ",
+        crate::counts!(),
+        " AND r.channel IN ('mystery_visit', 'mystery_call')
+             AND r.store_id IN (SELECT us.store_id FROM user_stores us WHERE us.user_id = $2)))"
     ))
     .bind(actor.role.as_str())
     .bind(actor.user_id)
     .bind(id)
+    .bind(manager)
+    .bind(reviewer)
     .fetch_optional(&db.pool)
     .await
+}
+
+/// A mystery visit or call the actor may review: any status, of a store they read. The
+/// caller has checked the actor reviews at all.
+pub async fn reviewable_row(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+) -> Result<Option<ReportRow>, sqlx::Error> {
+    Ok(visible_report_row(db, actor, id, Reader::Reviewer)
+        .await?
+        .filter(|r| matches!(r.channel.as_str(), "mystery_visit" | "mystery_call")))
 }
 
 /// A response in a store's listing.

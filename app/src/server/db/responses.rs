@@ -52,6 +52,11 @@ pub struct ResponseRow {
     /// Whether it counts, and why not when it does not.
     pub status: Status,
     pub status_reason: Option<String>,
+    /// Evidence flags (JSON array, `domain::evidence`), '[]' when none or not a visit.
+    pub evidence_json: String,
+    /// A submitted visit: why a person must review it, or when it releases itself.
+    pub review_reason: Option<String>,
+    pub review_due: Option<i64>,
 }
 
 /// What the customer survey adds to its answers: where the code was placed, the device, the
@@ -117,8 +122,10 @@ fn insert_statement(r: &ResponseRow) -> sqlx::query::Query<'_, sqlx::Any, sqlx::
     sqlx::query(
         "INSERT INTO responses (id, store_id, template_version_id, channel, submitted_by, started_at, finished_at,
             received_at, body_hash, answers, points_earned, points_possible, not_applicable, score_pct,
-            critical_failed, recommend, dimension_scores, check_in, status, status_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+            critical_failed, recommend, dimension_scores, check_in, status, status_reason, evidence,
+            review_reason, review_due)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&r.id)
@@ -141,6 +148,9 @@ fn insert_statement(r: &ResponseRow) -> sqlx::query::Query<'_, sqlx::Any, sqlx::
     .bind(&r.check_in_json)
     .bind(r.status.as_str())
     .bind(&r.status_reason)
+    .bind(&r.evidence_json)
+    .bind(&r.review_reason)
+    .bind(r.review_due)
 }
 
 /// Insert the row; false when a response with this id was stored before (nothing written).
@@ -379,7 +389,18 @@ pub async fn replayed_or_conflict(db: &Db, r: &ResponseRow) -> Result<InsertOutc
     .fetch_one(&db.pool)
     .await?;
     if stored.body_hash != r.body_hash {
-        return Ok(InsertOutcome::Conflict);
+        // An earlier revision sent again (a phone's retry after the visit was corrected) is
+        // a replay too: it gets the receipt of what is stored now.
+        let earlier: Option<i64> = sqlx::query_scalar(
+            "SELECT revision FROM response_revisions WHERE response_id = $1 AND body_hash = $2",
+        )
+        .bind(&r.id)
+        .bind(&r.body_hash)
+        .fetch_optional(&db.pool)
+        .await?;
+        if earlier.is_none() {
+            return Ok(InsertOutcome::Conflict);
+        }
     }
     Ok(InsertOutcome::Replayed(receipt(
         &r.id,
@@ -392,6 +413,133 @@ pub async fn replayed_or_conflict(db: &Db, r: &ResponseRow) -> Result<InsertOutc
             u32::try_from(stored.not_applicable).unwrap_or(0),
         ),
         Status::parse(&stored.status).unwrap_or(Status::Counted),
+    )))
+}
+
+/// A stored response's status, if there is one with this id.
+pub async fn status_of(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT status FROM responses WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisableRow {
+    status: String,
+    revision: i64,
+    submitted_by: Option<i64>,
+    store_id: i64,
+    template_version_id: i64,
+    body_hash: String,
+    answers: String,
+    score_pct: Option<f64>,
+    started_at: i64,
+    finished_at: i64,
+    received_at: i64,
+    check_in: Option<String>,
+    evidence: String,
+}
+
+/// Store a shopper's corrected revision of their returned visit in one transaction: the
+/// content as it was goes to `response_revisions`, the new content takes its place, and the
+/// status moves back to submitted (`Move::Resubmit`; nothing counted, so no figures move).
+/// None (nothing written) when the response is not a returned visit of this shopper for the
+/// same store and checklist version.
+pub async fn revise(
+    db: &Db,
+    row: &ResponseRow,
+    shopper_id: i64,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    let lock = match db.backend {
+        super::Backend::Postgres => " FOR UPDATE",
+        super::Backend::Sqlite => "",
+    };
+    let mut tx = db.write_tx().await?;
+    let current: Option<RevisableRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT status, revision, submitted_by, store_id, template_version_id, body_hash, answers,
+                score_pct, started_at, finished_at, received_at, check_in, evidence
+         FROM responses WHERE id = $1{lock}"
+    )))
+    .bind(&row.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(c) = current else {
+        return Ok(None);
+    };
+    let from = Status::parse(&c.status).unwrap_or(Status::Counted);
+    let same_visit = c.submitted_by == Some(shopper_id)
+        && c.store_id == row.store_id
+        && c.template_version_id == row.template_version_id;
+    let Some(to) = crate::domain::status::Move::Resubmit
+        .target(from)
+        .filter(|_| same_visit)
+    else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "INSERT INTO response_revisions (response_id, revision, body_hash, answers, score_pct,
+            started_at, finished_at, received_at, check_in, evidence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&row.id)
+    .bind(c.revision)
+    .bind(&c.body_hash)
+    .bind(&c.answers)
+    .bind(c.score_pct)
+    .bind(c.started_at)
+    .bind(c.finished_at)
+    .bind(c.received_at)
+    .bind(&c.check_in)
+    .bind(&c.evidence)
+    .execute(&mut *tx)
+    .await?;
+    let revision = c.revision + 1;
+    sqlx::query(
+        "UPDATE responses SET body_hash = $1, answers = $2, points_earned = $3, points_possible = $4,
+            not_applicable = $5, score_pct = $6, critical_failed = $7, recommend = $8,
+            dimension_scores = $9, check_in = $10, started_at = $11, finished_at = $12,
+            received_at = $13, evidence = $14, review_reason = $15, review_due = $16,
+            opened_at = NULL, revision = $17
+         WHERE id = $18",
+    )
+    .bind(&row.body_hash)
+    .bind(&row.answers_json)
+    .bind(row.points_earned)
+    .bind(row.points_possible)
+    .bind(i64::from(row.not_applicable))
+    .bind(row.score_pct)
+    .bind(i64::from(row.critical_failed))
+    .bind(row.recommend.map(i64::from))
+    .bind(&row.dimension_scores_json)
+    .bind(&row.check_in_json)
+    .bind(row.started_at)
+    .bind(row.finished_at)
+    .bind(row.received_at)
+    .bind(&row.evidence_json)
+    .bind(&row.review_reason)
+    .bind(row.review_due)
+    .bind(revision)
+    .bind(&row.id)
+    .execute(&mut *tx)
+    .await?;
+    super::status::record(
+        &mut tx,
+        &row.id,
+        (from, to),
+        super::status::Note::reason("corrected and sent again"),
+        (Some(shopper_id), row.received_at),
+        revision,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(receipt(
+        &row.id,
+        row.received_at,
+        row.score_pct,
+        row.critical_failed,
+        (row.points_earned, row.points_possible, row.not_applicable),
+        to,
     )))
 }
 

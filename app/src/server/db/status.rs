@@ -6,7 +6,8 @@ use super::figures::{self, Rollup};
 use super::templates::TemplateCache;
 use super::{Backend, Db};
 use crate::api::wire::HeldResponse;
-use crate::domain::status::Status;
+use crate::domain::review::ItemComment;
+use crate::domain::status::{Move, Status};
 
 /// What a status change did.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,7 +19,8 @@ pub enum Changed {
     /// It already had that status: nothing written.
     Unchanged,
     NotFound,
-    /// That change is not one anybody may make (see `Status::may_become`).
+    /// That move may not be made from this status (see `Move::target`), or (an automatic
+    /// release) someone opened the visit or its time has not come.
     NotAllowed {
         from: Status,
     },
@@ -35,16 +37,36 @@ struct CurrentRow {
     template_key: String,
     version: i64,
     template_id: i64,
+    revision: i64,
+    opened_at: Option<i64>,
+    review_due: Option<i64>,
 }
 
-/// Set a response's status, moving its figures with it. `by` is the user deciding (None for
-/// the system's own rules).
+/// Why a status changed: the reason, and a reviewer's comments on items (shown to the
+/// shopper on a returned visit).
+#[derive(Clone, Copy, Debug)]
+pub struct Note<'a> {
+    pub reason: &'a str,
+    pub comments: &'a [ItemComment],
+}
+
+impl<'a> Note<'a> {
+    pub fn reason(reason: &'a str) -> Note<'a> {
+        Note {
+            reason,
+            comments: &[],
+        }
+    }
+}
+
+/// Make a move on a response's status, moving its figures with it. `by` is the user
+/// deciding (None for the system's own rules).
 pub async fn change(
     db: &Db,
     templates: &TemplateCache,
     response_id: &str,
-    to: Status,
-    reason: &str,
+    mv: Move,
+    note: Note<'_>,
     by: Option<i64>,
     now_ms: i64,
 ) -> Result<Changed, sqlx::Error> {
@@ -56,7 +78,7 @@ pub async fn change(
     };
     let sql = format!(
         "SELECT r.store_id, r.channel, r.finished_at, r.answers, r.status, s.timezone,
-                t.template_key, v.version, v.template_id
+                t.template_key, v.version, v.template_id, r.revision, r.opened_at, r.review_due
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
@@ -87,29 +109,24 @@ pub async fn change(
     };
     let from = Status::parse(&current.status)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {}", current.status).into()))?;
-    if from == to {
-        return Ok(Changed::Unchanged);
-    }
-    if !from.may_become(to) {
+    let to = match mv.target(from) {
+        Some(to) if to == from => return Ok(Changed::Unchanged),
+        Some(to) => to,
+        None => return Ok(Changed::NotAllowed { from }),
+    };
+    // Sampling's release waits for its time, and never takes a visit someone is looking at.
+    let due = current.review_due.is_some_and(|due| due <= now_ms);
+    if mv == Move::AutoRelease && (current.opened_at.is_some() || !due) {
         return Ok(Changed::NotAllowed { from });
     }
-    sqlx::query("UPDATE responses SET status = $1, status_reason = $2 WHERE id = $3")
-        .bind(to.as_str())
-        .bind(reason)
-        .bind(response_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO response_status_changes (response_id, from_status, to_status, reason, changed_by, changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    record(
+        &mut tx,
+        response_id,
+        (from, to),
+        note,
+        (by, now_ms),
+        current.revision,
     )
-    .bind(response_id)
-    .bind(from.as_str())
-    .bind(to.as_str())
-    .bind(reason)
-    .bind(by)
-    .bind(now_ms)
-    .execute(&mut *tx)
     .await?;
     if from.counts() != to.counts() {
         let rollup = Rollup {
@@ -126,6 +143,42 @@ pub async fn change(
     }
     tx.commit().await?;
     Ok(Changed::Changed { from, to })
+}
+
+/// Write a status change and its log line, inside the caller's transaction. Only `change`
+/// and a shopper's revision (`responses::revise`, returned to submitted, no figures moved)
+/// call this, each after checking its `Move`.
+pub(crate) async fn record(
+    conn: &mut sqlx::AnyConnection,
+    response_id: &str,
+    (from, to): (Status, Status),
+    note: Note<'_>,
+    (by, now_ms): (Option<i64>, i64),
+    revision: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE responses SET status = $1, status_reason = $2 WHERE id = $3")
+        .bind(to.as_str())
+        .bind(note.reason)
+        .bind(response_id)
+        .execute(&mut *conn)
+        .await?;
+    let comments = serde_json::to_string(note.comments)
+        .map_err(|e| sqlx::Error::Protocol(format!("comments: {e}")))?;
+    sqlx::query(
+        "INSERT INTO response_status_changes (response_id, from_status, to_status, reason, changed_by, changed_at, comments, revision)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(response_id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(note.reason)
+    .bind(by)
+    .bind(now_ms)
+    .bind(comments)
+    .bind(revision)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -178,15 +231,22 @@ pub struct StatusChange {
     pub reason: String,
     /// The user who changed it; None for changes the server made itself.
     pub changed_by: Option<i64>,
+    /// Their name as shown (None with `changed_by`).
+    pub changed_by_name: Option<String>,
     /// Epoch ms.
     pub changed_at: i64,
+    /// JSON `[{question, text}]`: a reviewer's comments on items.
+    pub comments: String,
+    pub revision: i64,
 }
 
 /// Every status change of a response, oldest first.
 pub async fn history(db: &Db, response_id: &str) -> Result<Vec<StatusChange>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT from_status, to_status, reason, changed_by, changed_at FROM response_status_changes
-         WHERE response_id = $1 ORDER BY changed_at, id",
+        "SELECT c.from_status, c.to_status, c.reason, c.changed_by, u.display_name AS changed_by_name,
+                c.changed_at, c.comments, c.revision
+         FROM response_status_changes c LEFT JOIN users u ON u.id = c.changed_by
+         WHERE c.response_id = $1 ORDER BY c.changed_at, c.id",
     )
     .bind(response_id)
     .fetch_all(&db.pool)

@@ -39,12 +39,12 @@ pub async fn import_template(
 
 /// A template's newest version and its checksum.
 #[derive(sqlx::FromRow)]
-struct LatestChecksum {
-    version: i64,
-    checksum: String,
+pub struct LatestChecksum {
+    pub version: i64,
+    pub checksum: String,
 }
 
-async fn latest_of(
+pub async fn latest_of(
     conn: &mut AnyConnection,
     key: &str,
 ) -> Result<Option<LatestChecksum>, sqlx::Error> {
@@ -57,8 +57,20 @@ async fn latest_of(
     .await
 }
 
-/// Publish `t` as the next version of its key unless it equals the latest one.
-async fn import_in(
+/// What a template key is used for (its channel), if it was ever published.
+pub async fn channel_of(
+    conn: &mut AnyConnection,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT channel FROM templates WHERE template_key = $1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Publish `t` as the next version of its key unless it equals the latest one, inside the
+/// caller's transaction (the designer deletes its draft and writes the audit log in it too).
+pub async fn import_in(
     conn: &mut AnyConnection,
     t: &Template,
     now: i64,
@@ -243,6 +255,20 @@ pub async fn latest_version(
         Some(v) => cache.get(db, key, v).await,
         None => Ok(None),
     }
+}
+
+/// Every published version of a template, newest first: (version, published at).
+pub async fn versions_of(db: &Db, key: &str) -> Result<Vec<(u32, i64)>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT v.version, v.published_at FROM template_versions v JOIN templates t ON t.id = v.template_id
+         WHERE t.template_key = $1 ORDER BY v.version DESC",
+    )
+    .bind(key)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(v, at)| Ok((version_number(v)?, at)))
+        .collect()
 }
 
 /// The newest version of every template.

@@ -6,7 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::settings::{settings_page, SettingsData};
-use crate::domain::org_settings::{StaffIdentification, KEYS};
+use crate::domain::org_settings::{StaffIdentification, KEYS, YES_NO_KEYS};
 use crate::i18n::{message, Locale};
 use crate::tr;
 use crate::ui::{load_error, use_locale, use_me};
@@ -48,7 +48,7 @@ fn form(
         {(!p.errors.is_empty()).then(|| view! { <p class="notice alert" role="alert">{tr!(locale, "setup.form_errors")}</p> })}
         <form method="post" action="/admin/settings" class="card stack">
             <input type="hidden" name="csrf" value=csrf/>
-            {KEYS.into_iter().filter(|k| *k != "staff_identification").map(|key| {
+            {KEYS.into_iter().filter(|k| !["staff_identification", "customer_template"].contains(k) && !YES_NO_KEYS.contains(k)).map(|key| {
                 let id = format!("setting-{key}");
                 let wrong = p.errors.iter().any(|e| e == key);
                 let error_id = format!("{id}-error");
@@ -58,6 +58,24 @@ fn form(
                     <input id=id type="text" inputmode="decimal" name=key value=value(key) required
                         aria-invalid=wrong.then_some("true") aria-describedby=wrong.then(|| error_id.clone())/>
                     {wrong.then(|| view! { <p class="notice alert" id=error_id>{message(locale, &format!("settings.{key}.error"))}</p> })}
+                }
+            }).collect_view()}
+            {YES_NO_KEYS.into_iter().map(|key| {
+                let on = value(key) == "yes";
+                view! {
+                    <fieldset>
+                        <legend>{message(locale, &format!("settings.{key}"))}</legend>
+                        <p class="hint">{message(locale, &format!("settings.{key}.hint"))}</p>
+                        {[("yes", on), ("no", !on)].into_iter().map(|(v, checked)| {
+                            let id = format!("setting-{key}-{v}");
+                            view! {
+                                <div>
+                                    <input id=id.clone() type="radio" name=key value=v checked=checked/>
+                                    " "<label for=id>{message(locale, &format!("settings.{v}"))}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
                 }
             }).collect_view()}
             <fieldset>
@@ -73,6 +91,21 @@ fn form(
                     }
                 }).collect_view()}
             </fieldset>
+            {
+                let wrong = p.errors.iter().any(|e| e == "customer_template");
+                let current = p.settings.customer_template.clone();
+                view! {
+                    <label for="setting-customer_template">{tr!(locale, "settings.customer_template")}</label>
+                    <p class="hint" id="setting-customer_template-hint">{tr!(locale, "settings.customer_template.hint")}</p>
+                    <select id="setting-customer_template" name="customer_template" aria-describedby="setting-customer_template-hint"
+                        aria-invalid=wrong.then_some("true")>
+                        {p.customer_templates.iter().map(|(key, title)| view! {
+                            <option value=key.clone() selected=*key == current>{format!("{} ({key})", title.get(locale.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                    {wrong.then(|| view! { <p class="notice alert">{tr!(locale, "settings.customer_template.error")}</p> })}
+                }
+            }
             <button type="submit" class="button">{tr!(locale, "setup.save")}</button>
         </form>
         <p><a href="/admin/audit?kind=setting">{tr!(locale, "settings.history")}</a></p>

@@ -174,18 +174,33 @@ fn week_label(w: &chrono::NaiveDate) -> String {
 }
 
 /// A figure with the number of answers behind it; greyed (class `tentative`) when those are
-/// few, never hidden. `signed` shows NPS-style values with their sign.
+/// few, never hidden. `nps` shows NPS-style values with their sign; `gap` a perception-minus-
+/// expectation gap in 1-5 scale points, signed with one decimal ("-0.8").
 #[component]
 pub fn Figure(
     locale: Locale,
     estimate: Option<Estimate>,
     #[prop(optional)] nps: bool,
+    #[prop(optional)] gap: bool,
 ) -> impl IntoView {
+    let signed_gap = |v: f64| {
+        let text = crate::domain::display::fixed(v.abs(), 1);
+        if v < -0.05 {
+            format!("-{text}")
+        } else if v > 0.05 {
+            format!("+{text}")
+        } else {
+            text
+        }
+    };
+    let bound = move |v: f64| if gap { signed_gap(v) } else { trimmed(v, 0) };
     match estimate {
         None => view! { <span class="figure none">"–"</span> }.into_any(),
         Some(e) => {
             let value = if nps {
                 format!("{:+}", e.value.round() as i64)
+            } else if gap {
+                signed_gap(e.value)
             } else {
                 format!("{} %", trimmed(e.value, 0))
             };
@@ -195,8 +210,8 @@ pub fn Figure(
                 tr!(
                     locale,
                     "score.interval",
-                    low = trimmed(e.low, 0),
-                    high = trimmed(e.high, 0)
+                    low = bound(e.low),
+                    high = bound(e.high)
                 )
             );
             view! {
@@ -588,6 +603,7 @@ fn Gap(locale: Locale, card: Scorecard) -> impl IntoView {
         })
         .collect();
     let svg = charts::grouped_bars(&tr!(locale, "score.gap"), &groups);
+    let asked = card.gap.iter().any(|g| g.expectation_gap.is_some());
     let rows = card
         .gap
         .iter()
@@ -598,6 +614,7 @@ fn Gap(locale: Locale, card: Scorecard) -> impl IntoView {
                     <td class="num"><Figure locale estimate=g.customers/></td>
                     <td class="num"><Figure locale estimate=g.shoppers/></td>
                     <td class="num"><Figure locale estimate=g.employees/></td>
+                    {asked.then(|| view! { <td class="num" data-gap=g.dimension.as_str()><Figure locale estimate=g.expectation_gap gap=true/></td> })}
                 </tr>
             }
         })
@@ -618,11 +635,12 @@ fn Gap(locale: Locale, card: Scorecard) -> impl IntoView {
                     <th scope="col">{tr!(locale, "score.customers")}</th>
                     <th scope="col">{tr!(locale, "score.shoppers")}</th>
                     <th scope="col">{tr!(locale, "score.team")}</th>
+                    {asked.then(|| view! { <th scope="col">{tr!(locale, "score.expectation_gap")}</th> })}
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="hint">{tr!(locale, "score.no_expectations")}</p>
+        <p class="hint">{if asked { tr!(locale, "score.expectation_gap_hint") } else { tr!(locale, "score.no_expectations") }}</p>
     }
 }
 

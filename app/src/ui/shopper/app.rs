@@ -5,7 +5,8 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::draft::{backoff_ms, figures, human_bytes, LocalResponse};
+use super::draft::{backoff_ms, figures, human_bytes, reopened, LocalResponse};
+use crate::api::wire::review::MyVisit;
 use crate::api::wire::{AssignmentView, ShopperFeed};
 use crate::offline::db::{self, SyncMeta};
 use crate::offline::{net, platform, sync};
@@ -19,6 +20,8 @@ const TICK_MS: i32 = 15_000;
 pub struct Shop {
     pub owner: StoredValue<String>,
     pub assignments: RwSignal<Vec<AssignmentView>>,
+    /// Past visits as the server last listed them (kept for offline).
+    pub visits: RwSignal<Vec<MyVisit>>,
     pub items: RwSignal<Vec<LocalResponse>>,
     pub meta: RwSignal<SyncMeta>,
     pub syncing: RwSignal<bool>,
@@ -87,7 +90,37 @@ impl Shop {
             let _ = db::save_feed(&database, &self.owner(), &feed).await;
         }
         self.assignments.set(feed.assignments);
+        self.refresh_visits().await;
         platform::cache_shell().await;
+    }
+
+    /// Fetch the past visits, keep them, and reopen the ones a reviewer returned (with the
+    /// comments) as drafts to correct: offline from then on too.
+    async fn refresh_visits(self) {
+        let Ok(reply) = net::get_json("/api/v1/shopper/visits").await else {
+            return;
+        };
+        if !reply.ok() {
+            return;
+        }
+        let Ok(visits) = serde_json::from_str::<Vec<MyVisit>>(&reply.text) else {
+            return;
+        };
+        let Ok(database) = db::open().await else {
+            return;
+        };
+        let _ = db::save_visits(&database, &self.owner(), &visits).await;
+        let now = chrono::Utc::now();
+        for visit in &visits {
+            let local = self
+                .items
+                .with_untracked(|items| items.iter().find(|i| i.id == visit.id).cloned());
+            if let Some(draft) = reopened(local.as_ref(), visit, &self.owner(), now) {
+                let _ = db::save_response(&database, &draft).await;
+                self.show(&draft);
+            }
+        }
+        self.visits.set(visits);
     }
 
     /// Send what is waiting. `forced` (the button, coming online) ignores the backoff.
@@ -136,6 +169,7 @@ pub fn ShopperApp(owner: String) -> impl IntoView {
     let shop = Shop {
         owner: StoredValue::new(owner.clone()),
         assignments: RwSignal::new(Vec::new()),
+        visits: RwSignal::new(Vec::new()),
         items: RwSignal::new(Vec::new()),
         meta: RwSignal::new(SyncMeta::default()),
         syncing: RwSignal::new(false),
@@ -151,6 +185,9 @@ pub fn ShopperApp(owner: String) -> impl IntoView {
             let owner = shop.owner();
             if let Ok(list) = db::load_feed(&database, &owner).await {
                 shop.assignments.set(list);
+            }
+            if let Ok(visits) = db::load_visits(&database, &owner).await {
+                shop.visits.set(visits);
             }
             if let Ok(items) = db::responses(&database, &owner).await {
                 shop.items.set(items);

@@ -131,6 +131,82 @@ pub struct LocalResponse {
     /// Size of the answers as JSON, measured when the response is queued.
     #[serde(default)]
     pub body_bytes: u64,
+    /// A visit a reviewer returned: what to correct. Sending it again sends a revision of
+    /// the same response (same id), which keeps the visit's own times and check-in.
+    #[serde(default)]
+    pub review: Option<ReviewNote>,
+}
+
+/// What the reviewer said when returning a visit, and on which revision.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ReviewNote {
+    pub revision: i64,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub comments: Vec<crate::api::wire::review::ItemNote>,
+}
+
+/// The phone's copy after the server says a visit was returned: reopened as a draft with
+/// the reviewer's note, unless the shopper is already on it (a draft, or a correction still
+/// waiting to go). A visit this phone does not have (sent from another phone) is made from
+/// what the server kept. None: nothing to change.
+pub fn reopened(
+    local: Option<&LocalResponse>,
+    visit: &crate::api::wire::review::MyVisit,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Option<LocalResponse> {
+    if visit.status != "returned" {
+        return None;
+    }
+    let note = ReviewNote {
+        revision: visit.revision,
+        reason: visit.reason.clone(),
+        comments: visit.comments.clone(),
+    };
+    match local {
+        Some(l) => {
+            let newer = l
+                .review
+                .as_ref()
+                .is_none_or(|r| r.revision < visit.revision);
+            (l.state == ItemState::Sent && newer).then(|| LocalResponse {
+                state: ItemState::Draft,
+                receipt: None,
+                problem: None,
+                message: None,
+                section: 0,
+                updated_at: now,
+                review: Some(note),
+                ..l.clone()
+            })
+        }
+        None => Some(LocalResponse {
+            id: visit.id.clone(),
+            owner: owner.to_string(),
+            assignment: visit.assignment,
+            store: visit.store_code.clone(),
+            store_name: visit.store_name.en.clone(),
+            channel: visit.channel,
+            template: visit.template_key.clone(),
+            template_version: visit.template_version,
+            started_at: visit.started_at,
+            finished_at: Some(visit.finished_at),
+            check_in: visit.check_in.clone(),
+            answers: visit.answers.clone(),
+            state: ItemState::Draft,
+            problem: None,
+            message: None,
+            receipt: None,
+            section: 0,
+            updated_at: now,
+            photo_bytes: 0,
+            timers: Default::default(),
+            body_bytes: 0,
+            review: Some(note),
+        }),
+    }
 }
 
 impl LocalResponse {
@@ -262,7 +338,80 @@ mod tests {
             photo_bytes,
             timers: Default::default(),
             body_bytes: 0,
+            review: None,
         }
+    }
+
+    fn returned(revision: i64) -> crate::api::wire::review::MyVisit {
+        crate::api::wire::review::MyVisit {
+            id: "7c1d0a52-0000-4000-8000-000000000001".into(),
+            assignment: Some(3),
+            store_code: "SH-001".into(),
+            store_name: crate::domain::I18nText {
+                en: "People's Square".into(),
+                zh_cn: None,
+                ru: None,
+            },
+            template_key: "instore-visit".into(),
+            template_version: 1,
+            channel: Channel::MysteryVisit,
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            check_in: None,
+            status: "returned".into(),
+            score: Some(80.0),
+            revision,
+            reason: Some("Check the greeting.".into()),
+            comments: vec![crate::api::wire::review::ItemNote {
+                question_text: Default::default(),
+                text: "Really?".into(),
+                outcome: None,
+            }],
+            answers: vec![AnswerInput::with_value(
+                "eye_contact",
+                serde_json::json!(true),
+            )],
+            appeals: vec![],
+        }
+    }
+
+    #[test]
+    fn a_returned_visit_reopens_once_per_return_and_never_over_the_shoppers_work() {
+        let now = Utc::now();
+        let sent = item(ItemState::Sent, 0);
+        let open = reopened(Some(&sent), &returned(0), "anna", now).expect("reopened");
+        assert_eq!(
+            (open.state, open.id.as_str()),
+            (ItemState::Draft, sent.id.as_str())
+        );
+        assert_eq!(open.review.as_ref().map(|r| r.comments.len()), Some(1));
+        // Being corrected, or the correction waiting to go: left alone.
+        assert_eq!(reopened(Some(&open), &returned(0), "anna", now), None);
+        let queued = LocalResponse {
+            state: ItemState::Queued,
+            ..open.clone()
+        };
+        assert_eq!(reopened(Some(&queued), &returned(0), "anna", now), None);
+        // The correction was sent (revision 1) and returned again: reopened again.
+        let resent = LocalResponse {
+            state: ItemState::Sent,
+            ..open.clone()
+        };
+        assert_eq!(
+            reopened(Some(&resent), &returned(0), "anna", now),
+            None,
+            "the same return"
+        );
+        assert!(reopened(Some(&resent), &returned(1), "anna", now).is_some());
+        // Not returned: nothing to do; not on this phone: made from the server's copy.
+        let mut released = returned(0);
+        released.status = "released".into();
+        assert_eq!(reopened(Some(&sent), &released, "anna", now), None);
+        let fresh = reopened(None, &returned(0), "anna", now).expect("made");
+        assert_eq!(
+            (fresh.owner.as_str(), fresh.answers.len(), fresh.assignment),
+            ("anna", 1, Some(3))
+        );
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
                         photo_bytes: 0,
                         timers: Default::default(),
                         body_bytes: 0,
+                        review: None,
                     };
                     shop.save(fresh.clone());
                     draft.set(Some(fresh));
@@ -158,6 +159,12 @@ pub fn VisitForm(assignment: i64) -> impl IntoView {
                 <p class="card notice" role="status">{tr!(locale, "shopper.form.cancelled_draft")}</p>
             })
         }}
+        {move || {
+            let note = (state.get() == Some(ItemState::Draft))
+                .then(|| draft.with_untracked(|d| d.as_ref().and_then(|d| d.review.clone())))
+                .flatten();
+            note.map(|note| view! { <section class="card notice" role="status"><super::list::ReviewNoteView note/></section> })
+        }}
         {move || match (template.get(), state.get()) {
             (Some(t), Some(ItemState::Draft)) => EitherOf3::A(view! { <Steps t draft change/> }),
             (Some(t), Some(_)) => EitherOf3::B(view! { <Settled t draft/> }),
@@ -214,7 +221,10 @@ where
         }
         change(&|d: &mut LocalResponse| {
             d.answers = t.with_value(|t| without_hidden(t, &d.answers));
-            d.finished_at = Some(chrono::Utc::now());
+            // A correction of a returned visit keeps the visit's own time.
+            if d.review.is_none() || d.finished_at.is_none() {
+                d.finished_at = Some(chrono::Utc::now());
+            }
             d.state = ItemState::Queued;
             d.timers.clear();
             d.body_bytes = serde_json::to_string(&d.answers).map_or(0, |s| s.len() as u64);

@@ -1,4 +1,5 @@
-//! The shopper's assignments (due, overdue, upcoming, submitted) and the outbox.
+//! The shopper's assignments (due, overdue, upcoming, submitted), the visits a reviewer
+//! returned to correct, the outbox, and their past visits with what review made of them.
 
 use leptos::prelude::*;
 
@@ -42,6 +43,8 @@ pub fn AssignmentList() -> impl IntoView {
     ];
     view! {
         <h1>{tr!(locale, "shopper.title")}</h1>
+        // What a reviewer sent back comes first: it is the shopper's to do.
+        <Returned/>
         {move || (shop.loaded.get() && shop.assignments.with(Vec::is_empty)).then(|| view! {
             <p class="card">{tr!(locale, "shopper.none")}</p>
         })}
@@ -64,7 +67,123 @@ pub fn AssignmentList() -> impl IntoView {
             })
         }).collect_view()}
         <Outbox/>
+        <PastVisits/>
     }
+}
+
+/// The reviewer's note on a returned visit: the reason and each item's comment, as lines of
+/// text (smaller in the bundle than markup per field).
+#[component]
+pub fn ReviewNoteView(note: super::draft::ReviewNote) -> impl IntoView {
+    let locale = use_locale();
+    let lang = locale.code();
+    let mut text = tr!(locale, "shopper.returned.lead");
+    if let Some(reason) = &note.reason {
+        text.push('\n');
+        text.push_str(reason);
+    }
+    for c in &note.comments {
+        text.push_str(&format!("\n• {}: {}", c.question_text.get(lang), c.text));
+    }
+    view! { <p class="review-note" data-testid="review-note">{text}</p> }
+}
+
+/// Visits a reviewer returned, waiting for the shopper's correction (from the phone's own
+/// drafts, so they show offline).
+#[component]
+fn Returned() -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    let list = Memo::new(move |_| {
+        shop.items.with(|items| {
+            items
+                .iter()
+                .filter(|i| i.state == ItemState::Draft && i.review.is_some())
+                .cloned()
+                .collect::<Vec<LocalResponse>>()
+        })
+    });
+    move || {
+        list.with(|l| !l.is_empty()).then(|| view! {
+            <section aria-label=tr!(locale, "shopper.returned.title")>
+                <h2>{tr!(locale, "shopper.returned.title")}</h2>
+                <ul class="cards returned">
+                    {move || list.get().into_iter().map(|item| view! {
+                        <li class="card" data-returned=item.id.clone()>
+                            <h3>{item.store_name.clone()}</h3>
+                            {item.review.clone().map(|note| view! { <ReviewNoteView note/> })}
+                            {item.assignment.map(|a| view! {
+                                <a class="button" href=format!("/shopper?a={a}")>{tr!(locale, "shopper.returned.correct")}</a>
+                            })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
+    }
+}
+
+/// The shopper's past visits as the server last listed them: where each stands in review,
+/// its score, and appeal outcomes. One line of text per visit: this list is in every phone's
+/// bundle, and text is far smaller than markup per field.
+#[component]
+fn PastVisits() -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let locale = use_locale();
+    move || {
+        let visits = shop.visits.get();
+        (!visits.is_empty()).then(|| {
+            let items = visits
+                .iter()
+                .map(|v| view! { <li class="item past-visit" data-visit-status=v.status.clone()>{past_line(locale, v)}</li> })
+                .collect_view();
+            view! {
+                <section aria-label=tr!(locale, "shopper.past.title")>
+                    <h2>{tr!(locale, "shopper.past.title")}</h2>
+                    <ul class="outbox past">{items}</ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// "Oxford Street · 2026-12-01 05:45 · Released · 69 %", then the voiding reason and each
+/// appeal's outcome on lines of their own.
+fn past_line(locale: Locale, v: &crate::api::wire::review::MyVisit) -> String {
+    let lang = locale.code();
+    let mut line = format!(
+        "{} · {} · {}",
+        v.store_name.get(lang),
+        crate::domain::display::date_time(
+            &v.finished_at.with_timezone(&chrono::Local).naive_local()
+        ),
+        crate::i18n::message(locale, &format!("shopper.past.{}", v.status))
+    );
+    if let Some(score) = v.score {
+        line.push_str(&format!(
+            " · {} %",
+            crate::domain::display::trimmed(score, 0)
+        ));
+    }
+    if v.status == "voided" {
+        if let Some(reason) = &v.reason {
+            line.push_str(&format!("\n{reason}"));
+        }
+    }
+    for a in &v.appeals {
+        let outcome = a.outcome.clone().unwrap_or_default();
+        line.push('\n');
+        line.push_str(&tr!(
+            locale,
+            "shopper.past.appeal",
+            question = a.question_text.get(lang).to_string(),
+            outcome = crate::i18n::message(locale, &format!("appeal.status.{outcome}"))
+        ));
+        if !a.text.is_empty() {
+            line.push_str(&format!(" — {}", a.text));
+        }
+    }
+    line
 }
 
 fn window_text(locale: Locale, a: &AssignmentView) -> String {
@@ -152,6 +271,7 @@ fn Outbox() -> impl IntoView {
                             <span class="state">{super::state_label(locale, item.state)}</span>
                             {item.receipt.as_ref().map(|r| view! { <span class="muted">{super::receipt_text(locale, r)}</span> })}
                             {item.receipt.as_ref().filter(|r| r.status == "held").map(|_| view! { <span class="reason" data-held="true">{tr!(locale, "shopper.held")}</span> })}
+                            {item.receipt.as_ref().filter(|r| r.status == "submitted").map(|_| view! { <span class="reason" data-review="waiting">{tr!(locale, "shopper.waiting_review")}</span> })}
                             {(item.state != ItemState::Sent).then(|| view! { <super::ProblemNote problem=item.problem message=item.message.clone()/> })}
                             {(item.state == ItemState::Rejected).then(|| {
                                 let it = item.clone();

@@ -13,7 +13,7 @@ mod app;
 #[cfg(feature = "hydrate")]
 mod form;
 #[cfg(feature = "hydrate")]
-mod inputs;
+pub(crate) mod inputs;
 #[cfg(feature = "hydrate")]
 mod list;
 #[cfg(feature = "hydrate")]

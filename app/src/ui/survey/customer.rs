@@ -235,10 +235,21 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
     let description = t.description.as_ref().map(|d| d.get(lang).to_string());
     let has_problems = !form.problems.is_empty();
     let form_problem = form.problems.get(FORM_FIELD).copied();
-    let questions: Vec<Question> = t
-        .questions()
-        .map(|(_, q)| q.clone())
-        .filter(|q| q.kind != QuestionType::Photo)
+    // A survey in parts (what you expect, then this visit) shows each part's title; a survey of
+    // one part needs none.
+    let titled = t.sections.len() > 1;
+    let parts: Vec<(Option<String>, Vec<Question>)> = t
+        .sections
+        .iter()
+        .map(|s| {
+            let questions = s
+                .questions
+                .iter()
+                .filter(|q| q.kind != QuestionType::Photo)
+                .cloned()
+                .collect();
+            (titled.then(|| s.title.get(lang).to_string()), questions)
+        })
         .collect();
     let f = form.clone();
     let contact_wanted = first_value(&f.posted, CONTACT_OK) == Some("yes");
@@ -279,11 +290,14 @@ fn SurveyFormView(form: Arc<SurveyForm>) -> impl IntoView {
                 <input type="hidden" name="ch" value=form.tag.map(ChannelTag::as_str).unwrap_or("")/>
                 <input type="hidden" name=SENT_AT value=""/>
                 {form.csrf.clone().map(|c| view! { <input type="hidden" name="csrf" value=c/> })}
-                {questions.into_iter().map(|q| {
-                    let name = field_name(&q.id);
-                    let problem = form.problems.get(&name).map(|p| problem_text(locale, *p));
-                    let chosen: Vec<String> = all_values(&form.posted, &name).into_iter().map(str::to_string).collect();
-                    view! { <QuestionField q locale chosen problem/> }
+                {parts.into_iter().map(|(title, questions)| view! {
+                    {title.map(|t| view! { <h2 class="survey-part">{t}</h2> })}
+                    {questions.into_iter().map(|q| {
+                        let name = field_name(&q.id);
+                        let problem = form.problems.get(&name).map(|p| problem_text(locale, *p));
+                        let chosen: Vec<String> = all_values(&form.posted, &name).into_iter().map(str::to_string).collect();
+                        view! { <QuestionField q locale chosen problem/> }
+                    }).collect_view()}
                 }).collect_view()}
                 {(!form.staff).then(|| view! {
                 <fieldset class="survey-q contact">

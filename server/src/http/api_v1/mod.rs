@@ -57,8 +57,19 @@ pub fn routes() -> Router<AppState> {
         .route("/responses", get(responses_by_status))
         .route("/responses/{id}", get(get_response).put(put_response))
         .route("/responses/{id}/status", post(set_response_status))
+        .route("/responses/{id}/decision", post(review::decide))
+        .route("/responses/{id}/appeals", post(review::appeal))
+        .route("/appeals/{id}/decision", post(review::decide_appeal))
+        .route("/reviews", get(review::list_reviews))
         .route("/targets", get(list_targets).put(set_target))
-        .route("/templates", get(list_templates))
+        .route(
+            "/templates",
+            get(list_templates)
+                .post(crate::http::designer::publish_json)
+                .layer(DefaultBodyLimit::max(
+                    app::server::designer::MAX_TEMPLATE_BYTES + 64 * 1024,
+                )),
+        )
         .route(
             "/templates/{key}/versions/{version}",
             get(get_template_version),
@@ -67,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assignments/{id}/cancel", post(cancel_assignment))
         .route("/assignments/{id}/restore", post(restore_assignment))
         .route("/shopper/assignments", get(shopper_assignments))
+        .route("/shopper/visits", get(review::shopper_visits))
         .route("/photos/{sha256}", get(get_photo))
         .route(
             "/photos/{sha256}/upload",
@@ -79,6 +91,7 @@ pub fn routes() -> Router<AppState> {
 
 mod people;
 mod photos;
+mod review;
 mod stores;
 use photos::{get_photo, photo_status};
 pub use photos::{put_photo_chunk, MAX_CHUNK};
