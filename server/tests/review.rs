@@ -101,7 +101,11 @@ both_backends! {
         assert_eq!(status, StatusCode::OK);
         let visit = &mine.as_array().expect("visits")[0];
         assert_eq!((visit["id"].as_str(), visit["status"].as_str()), (Some(id.as_str()), Some("returned")));
-        assert_eq!(visit["comments"][0]["question"], "eye_contact");
+        // The comment names its item in the shopper's words, never the reviewer.
+        let comment = &visit["comments"][0];
+        assert!(comment["question_text"]["en"].as_str().is_some_and(|t| t.contains("eye contact")), "{comment}");
+        assert_eq!(comment["text"], "Was there really eye contact?");
+        assert!(comment.get("by").is_none(), "{comment}");
         assert_eq!(visit["reason"], "Please check the greeting.");
 
         // A comment on no question of the checklist, or a return without a word, is refused.
@@ -157,6 +161,35 @@ both_backends! {
         assert_kept_equal_rebuild(&app, "voiding").await;
         let (_, voided) = app.get("/api/v1/reviews?status=voided", &admin).await;
         assert_eq!(voided["items"][0]["id"], id.as_str());
+    }
+
+    async fn regional_managers_review_their_own_region_only_when_the_organisation_allows(app: TestApp) {
+        let (north, _) = send_visit(&app, "N-1").await;
+        let (south, _) = send_visit(&app, "S-1").await;
+        let regional = app.token("regional.north").await;
+        // Off by default: no queue, no decision.
+        assert_eq!(app.get("/api/v1/reviews", &regional).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(decide(&app, "regional.north", &north, json!({"decision": "release"})).await.0, StatusCode::FORBIDDEN);
+        set(&app, &[("regional_managers_review", "yes")]).await;
+        // On: the queue holds their region's visit only, and another region's is not found.
+        let (status, queue) = app.get("/api/v1/reviews", &regional).await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        let ids: Vec<&str> = queue["items"].as_array().expect("items").iter()
+            .filter_map(|i| i["id"].as_str()).collect();
+        assert_eq!(ids, [north.as_str()]);
+        assert_eq!(decide(&app, "regional.north", &south, json!({"decision": "release"})).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(status_of(&app, &south).await, "submitted");
+        let (status, body) = decide(&app, "regional.north", &north, json!({"decision": "release"})).await;
+        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("counted")), "{body}");
+        assert_eq!(counted_in_figures(&app).await, 1);
+        assert_kept_equal_rebuild(&app, "a regional manager's release").await;
+        // The navigation offers them the queue while the setting lasts.
+        let cookie = app.login("regional.north").await;
+        let home = String::from_utf8_lossy(&app.send(get_with_cookie("/", &cookie)).await.2).into_owned();
+        assert!(home.contains("href=\"/reviews\""), "the queue is in the navigation");
+        set(&app, &[("regional_managers_review", "no")]).await;
+        let home = String::from_utf8_lossy(&app.send(get_with_cookie("/", &cookie)).await.2).into_owned();
+        assert!(!home.contains("href=\"/reviews\""), "and gone once the setting is off");
     }
 
     async fn evidence_is_computed_when_the_visit_arrives(app: TestApp) {

@@ -151,9 +151,22 @@ pub(crate) mod ssr {
 /// The signed-in user, or None.
 #[server(endpoint = "me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use crate::api::wire::Role;
     use crate::server::auth::Credential;
-    let (_, auth) = ssr::current().await?;
-    Ok(auth.map(|(actor, cred)| Me {
+    let (state, auth) = ssr::current().await?;
+    let Some((actor, cred)) = auth else {
+        return Ok(None);
+    };
+    // Only a regional manager's answer depends on the organisation's settings; nobody else
+    // pays for reading them.
+    let reviews = match actor.role {
+        Role::RegionalManager => {
+            let org = crate::server::org_settings::load(&state.db, &state.settings).await?;
+            crate::server::review::reviews(&actor, &org)
+        }
+        role => role.reviews(false),
+    };
+    Ok(Some(Me {
         username: actor.username,
         display_name: actor.display_name,
         role: actor.role,
@@ -161,6 +174,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
             Credential::Session { csrf } => csrf,
             Credential::ApiToken { .. } => String::new(),
         },
+        reviews,
     }))
 }
 

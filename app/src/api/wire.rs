@@ -21,6 +21,10 @@ pub struct Me {
     pub display_name: String,
     pub role: Role,
     pub csrf: String,
+    /// Whether they work the review queue: reviewers and admins, and regional managers while
+    /// the organisation lets them (`regional_managers_review`).
+    #[serde(default)]
+    pub reviews: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -35,14 +35,14 @@ pub fn Header() -> impl IntoView {
                 <a href="/stores">{tr!(locale, "nav.stores")}</a>
                 <Suspense fallback=|| ()>
                     {move || {
-                        let role = match me.get() {
-                            Some(Ok(Some(m))) => Some(m.role),
-                            _ => None,
+                        let (role, reviews) = match me.get() {
+                            Some(Ok(Some(m))) => (Some(m.role), m.reviews),
+                            _ => (None, false),
                         };
                         view! {
                             {(role == Some(Role::Shopper)).then(|| view! { <a href="/shopper">{tr!(locale, "nav.shopper")}</a> })}
                             {(role == Some(Role::Employee)).then(|| view! { <a href="/self" rel="external">{tr!(locale, "nav.self")}</a> })}
-                            {matches!(role, Some(Role::Admin | Role::Reviewer)).then(|| view! { <a href="/reviews" rel="external">{tr!(locale, "nav.reviews")}</a> })}
+                            {reviews.then(|| view! { <a href="/reviews" rel="external">{tr!(locale, "nav.reviews")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/league" rel="external">{tr!(locale, "nav.league")}</a> })}
                             {matches!(role, Some(Role::Admin | Role::RegionalManager)).then(|| view! { <a href="/assign">{tr!(locale, "nav.assign")}</a> })}
                             {(role == Some(Role::Admin)).then(|| view! { <a href="/admin/stores">{tr!(locale, "nav.setup")}</a> })}
