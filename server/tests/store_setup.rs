@@ -150,9 +150,15 @@ both_backends! {
     async fn a_closed_store_leaves_the_lists_and_keeps_its_history(app: TestApp) {
         let admin = app.token("admin").await;
         let shopper = app.token("shopper").await;
-        // A counted visit before it closes, and one planned but not yet sent.
-        let (status, _) = app.put_response(&uuid::Uuid::new_v4().to_string(), &app.assigned_visit("N-1").await, &shopper).await;
+        // A counted visit before it closes (released by the region's reviewer), and one
+        // planned but not yet sent.
+        let counted = uuid::Uuid::new_v4().to_string();
+        let (status, _) = app.put_response(&counted, &app.assigned_visit("N-1").await, &shopper).await;
         assert_eq!(status, StatusCode::CREATED);
+        let reviewer = app.token("reviewer.north").await;
+        let (status, released) = app.post_json(&format!("/api/v1/responses/{counted}/decision"),
+            &json!({"decision": "release"}), &reviewer).await;
+        assert_eq!(status, StatusCode::OK, "{released}");
         let planned = app.assigned_visit("N-1").await;
 
         let (status, closed) = app.json(patch("/api/v1/stores/N-1", &json!({"status": "closed"}), &admin)).await;
