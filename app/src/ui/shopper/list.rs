@@ -83,7 +83,9 @@ pub fn ReviewNoteView(note: super::draft::ReviewNote) -> impl IntoView {
         text.push_str(reason);
     }
     for c in &note.comments {
-        text.push_str(&format!("\n• {}: {}", c.question_text.get(lang), c.text));
+        // The question usually ends with a full stop, so a dash (as on appeal lines) parts it
+        // from the comment.
+        text.push_str(&format!("\n• {} — {}", c.question_text.get(lang), c.text));
     }
     view! { <p class="review-note" data-testid="review-note">{text}</p> }
 }
