@@ -73,6 +73,15 @@ pub const PHOTO_READERS: &[Role] = &[
     Role::StoreManager,
     Role::Reviewer,
 ];
+/// The roles that handle complaint cases: the store's managers, the region's, the admins.
+pub const CASE_HANDLERS: &[Role] = &[Role::Admin, Role::RegionalManager, Role::StoreManager];
+/// The roles that record a complaint: the handlers and the store's staff.
+pub const CASE_RECORDERS: &[Role] = &[
+    Role::Admin,
+    Role::RegionalManager,
+    Role::StoreManager,
+    Role::Employee,
+];
 /// Store managers: they appeal items of their store's released visits.
 pub const STORE_MANAGERS: &[Role] = &[Role::StoreManager];
 
@@ -109,6 +118,8 @@ pub enum Scope {
     Person,
     /// `{id}` is an appeal of an item of a response of a store.
     Appeal,
+    /// `{id}` is a complaint case of a store (or the store named in the body, for a new one).
+    Case,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -132,7 +143,7 @@ const fn route(method: Method, path: &'static str, serve: Serve, who: Who, scope
 }
 
 use Method::{Get, Patch, Post, Put};
-use Scope::{Appeal, Assignment, ImportDraft, Own, Person, Photo, Region, Response, Store};
+use Scope::{Appeal, Assignment, Case, ImportDraft, Own, Person, Photo, Region, Response, Store};
 use Serve::{Customer, Designer, Handler, Hydrated, ServerFn, ServerOnly};
 use Who::{Anyone, Roles, SignedIn};
 
@@ -521,6 +532,23 @@ pub const ROUTES: &[Route] = &[
         Roles(&[Role::Shopper]),
         Own,
     ),
+    route(Get, "/api/v1/cases", Handler, Roles(CASE_HANDLERS), Own),
+    route(Post, "/api/v1/cases", Handler, Roles(CASE_RECORDERS), Case),
+    route(
+        Get,
+        "/api/v1/cases/{id}",
+        Handler,
+        Roles(CASE_HANDLERS),
+        Case,
+    ),
+    route(
+        Post,
+        "/api/v1/cases/{id}/events",
+        Handler,
+        Roles(CASE_HANDLERS),
+        Case,
+    ),
+    route(Get, "/api/v1/inbox", Handler, SignedIn, Own),
     route(Get, "/api/v1/targets", Handler, Roles(ADMINS), Own),
     route(Put, "/api/v1/targets", Handler, Roles(ADMINS), Own),
     route(Get, "/api/v1/templates", Handler, SignedIn, Own),

@@ -102,13 +102,34 @@ async fn serve(addr: SocketAddr, state: app::server::state::AppState) -> Result<
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Servscope is running at http://{addr}");
-    // Rate limiters forget the keys of the past minute, so their memory stays bounded; every
-    // minute the visits sampling let through release themselves when due (several servers
-    // may do it at once: each release re-checks the status under the row's lock); once an
-    // hour abandoned photo uploads and photos no response shows are deleted.
+    // The job runner (deadlines of complaint cases, follow-ups, the visits sampling lets
+    // release themselves): every few seconds it runs the jobs due in the shared jobs table,
+    // under a lease named for this process, so several servers run each job once.
+    let jobs_state = state.clone();
+    tokio::spawn(async move {
+        let lease = format!("server-{}", uuid::Uuid::new_v4());
+        if let Err(e) =
+            app::server::jobs::ensure_recurring(&jobs_state.db, app::server::now_ms()).await
+        {
+            tracing::warn!(error = %e, "queueing the recurring jobs failed");
+        }
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            let ctx = app::server::jobs::Context {
+                db: &jobs_state.db,
+                templates: &jobs_state.templates,
+                flags: &jobs_state.settings,
+            };
+            if let Err(e) = app::server::jobs::run_due(ctx, &lease, app::server::now_ms()).await {
+                tracing::warn!(error = %e, "running due jobs failed");
+            }
+        }
+    });
+    // Rate limiters forget the keys of the past minute, so their memory stays bounded; once
+    // an hour abandoned photo uploads and photos no response shows are deleted.
     let limits = state.limits.clone();
     let db = state.db.clone();
-    let templates = state.templates.clone();
     let cleanup_days = i64::from(state.settings.photo_cleanup_days);
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -116,11 +137,6 @@ async fn serve(addr: SocketAddr, state: app::server::state::AppState) -> Result<
         loop {
             every.tick().await;
             limits.trim();
-            match app::server::review::release_due(&db, &templates, app::server::now_ms()).await {
-                Ok(0) => {}
-                Ok(released) => tracing::info!(released, "visits released by sampling"),
-                Err(e) => tracing::warn!(error = %e, "releasing due visits failed"),
-            }
             if minutes.is_multiple_of(60) {
                 let before = app::server::now_ms() - cleanup_days * 24 * 3_600_000;
                 match app::server::db::photos::clean(&db, before).await {

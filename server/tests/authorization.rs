@@ -66,6 +66,8 @@ struct StoreFixture {
     code: &'static str,
     response: String,
     appeal: i64,
+    /// An open complaint case of the store.
+    case: i64,
     survey_key: String,
 }
 
@@ -151,10 +153,20 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             app::server::db::appeals::Opened::Opened(ids) => ids[0],
             app::server::db::appeals::Opened::AlreadyAppealed(_) => panic!("a fresh response"),
         };
+        let (status, opened) = app
+            .post_json(
+                "/api/v1/cases",
+                &json!({"store": code, "category": "other", "description": "matrix"}),
+                &admin,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        let case = opened["id"].as_i64().expect("case id");
         stores.push(StoreFixture {
             code,
             response,
             appeal,
+            case,
             survey_key,
         });
     }
@@ -210,6 +222,8 @@ async fn fill(app: &TestApp, route: &Route, person: &Person, target: &str, f: &F
         uuid::Uuid::new_v4().to_string()
     } else if route.path.starts_with("/appeals/") || route.path.starts_with("/api/v1/appeals/") {
         store.appeal.to_string()
+    } else if route.path.starts_with("/api/v1/cases/") {
+        store.case.to_string()
     } else if route.path.starts_with("/admin/tokens") {
         f.token_id.to_string()
     } else if route.path.starts_with("/admin/regions/") {
@@ -307,6 +321,9 @@ fn json_body(route: &Route, person: &Person, target: &str) -> serde_json::Value 
             json!({"items": [{"question": "entrance_clean", "reason": "matrix"}]})
         }
         "/api/v1/appeals/{id}/decision" => json!({"decision": "rejected", "reply": "matrix"}),
+        "/api/v1/cases" => json!({"store": target, "category": "other", "description": "matrix"}),
+        // A note keeps the case open for the routes after it.
+        "/api/v1/cases/{id}/events" => json!({"action": "note", "note": "matrix"}),
         // Changing nothing: later routes find the stores as they were.
         "/api/v1/stores/{code}" => json!({}),
         "/api/v1/stores" => {

@@ -458,6 +458,11 @@ both_backends! {
         assert_eq!(phone.post(&app, &path, &again, &answers).await.0, StatusCode::SEE_OTHER);
         assert_eq!(app.count("SELECT COUNT(*) FROM response_contacts WHERE name = 'Li Wei' AND email = 'li.wei@example.cn'").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM responses WHERE answers LIKE '%li.wei%'").await, 0, "not in the answers");
+        // The closed loop: a case for the store's manager, the contact kept apart from it.
+        assert_eq!(app.count("SELECT COUNT(*) FROM cases c JOIN stores s ON s.id = c.store_id WHERE c.source = 'customer_contact' AND s.code = 'N-1' AND c.response_id IS NOT NULL").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM case_contacts WHERE name = 'Li Wei' AND email = 'li.wei@example.cn'").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM cases WHERE description LIKE '%li.wei%'").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM inbox i JOIN users u ON u.id = i.user_id WHERE u.username = 'manager.n1' AND i.kind = 'case_opened'").await, 1);
     }
 }
 

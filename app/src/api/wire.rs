@@ -1,6 +1,7 @@
 //! Types exchanged between the browser and the server (server functions and the JSON API).
 //! They are plain data: no secrets (password hashes never leave `server::auth`).
 
+pub mod cases;
 pub mod designer;
 pub mod league;
 pub mod people;

@@ -8,6 +8,7 @@ pub mod assignment;
 #[cfg(any(test, feature = "ssr"))]
 pub mod builtin;
 pub mod calendar;
+pub mod cases;
 pub mod display;
 pub mod evidence;
 pub mod model;

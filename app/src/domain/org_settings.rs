@@ -80,6 +80,24 @@ pub struct OrgSettings {
     pub evidence_distance_m: u32,
     /// Evidence: a visit sent this many hours or more after it finished is flagged.
     pub evidence_late_hours: u32,
+    /// Complaint cases: hours to acknowledge a case, per priority...
+    pub case_ack_hours_normal: u32,
+    pub case_ack_hours_high: u32,
+    pub case_ack_hours_urgent: u32,
+    /// ...and hours to resolve it, from the same start.
+    pub case_resolve_hours_normal: u32,
+    pub case_resolve_hours_high: u32,
+    pub case_resolve_hours_urgent: u32,
+    /// A compensation claim above this amount marks a case (0: never).
+    pub case_claim_threshold: f64,
+    /// The same contact complaining again within this many days marks a repeat.
+    pub case_repeat_days: u32,
+    /// A closed case's follow-up contact is due this many days after closing.
+    pub case_follow_up_days: u32,
+    /// Words (comma-separated, any language) that mark strong emotion...
+    pub case_emotion_words: String,
+    /// ...and a threat to go to the media or a regulator.
+    pub case_threat_words: String,
 }
 
 /// The short customer survey, until the chain picks another.
@@ -112,12 +130,23 @@ impl Default for OrgSettings {
             appeal_days: 7,
             evidence_distance_m: 300,
             evidence_late_hours: 48,
+            case_ack_hours_normal: 24,
+            case_ack_hours_high: 8,
+            case_ack_hours_urgent: 2,
+            case_resolve_hours_normal: 72,
+            case_resolve_hours_high: 48,
+            case_resolve_hours_urgent: 24,
+            case_claim_threshold: 200.0,
+            case_repeat_days: 30,
+            case_follow_up_days: 7,
+            case_emotion_words: super::cases::DEFAULT_EMOTION_WORDS.to_string(),
+            case_threat_words: super::cases::DEFAULT_THREAT_WORDS.to_string(),
         }
     }
 }
 
 /// Every setting's key, in the order pages list them.
-pub const KEYS: [&str; 17] = [
+pub const KEYS: [&str; 28] = [
     "weight_mystery_visit",
     "weight_mystery_call",
     "weight_customer",
@@ -135,6 +164,17 @@ pub const KEYS: [&str; 17] = [
     "appeal_days",
     "evidence_distance_m",
     "evidence_late_hours",
+    "case_ack_hours_normal",
+    "case_ack_hours_high",
+    "case_ack_hours_urgent",
+    "case_resolve_hours_normal",
+    "case_resolve_hours_high",
+    "case_resolve_hours_urgent",
+    "case_claim_threshold",
+    "case_repeat_days",
+    "case_follow_up_days",
+    "case_emotion_words",
+    "case_threat_words",
 ];
 
 /// The settings that are a yes or a no (shown as a choice, not a box to type in).
@@ -162,7 +202,38 @@ fn weight(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A comma-separated word list, as kept: each word trimmed, at most 2000 characters.
+fn words(text: &str) -> Result<String, String> {
+    let list = super::cases::word_list(text);
+    let joined = list.join(", ");
+    if joined.chars().count() > 2000 || list.iter().any(|w| w.chars().count() > 60) {
+        return Err("words separated by commas, at most 2000 characters".into());
+    }
+    Ok(joined)
+}
+
 impl OrgSettings {
+    /// The deadlines of complaint cases, per priority.
+    pub fn case_deadlines(&self) -> super::cases::Deadlines {
+        super::cases::Deadlines {
+            acknowledge_hours: [
+                self.case_ack_hours_normal,
+                self.case_ack_hours_high,
+                self.case_ack_hours_urgent,
+            ],
+            resolve_hours: [
+                self.case_resolve_hours_normal,
+                self.case_resolve_hours_high,
+                self.case_resolve_hours_urgent,
+            ],
+        }
+    }
+
+    /// The word lists that mark a complaint's emotion and threats.
+    pub fn case_keywords(&self) -> super::cases::Keywords {
+        super::cases::Keywords::from_lists(&self.case_emotion_words, &self.case_threat_words)
+    }
+
     /// The weight of a channel in the combined score.
     pub fn weight_of(&self, channel: Channel) -> f64 {
         match channel {
@@ -193,6 +264,17 @@ impl OrgSettings {
             "appeal_days" => self.appeal_days.to_string(),
             "evidence_distance_m" => self.evidence_distance_m.to_string(),
             "evidence_late_hours" => self.evidence_late_hours.to_string(),
+            "case_ack_hours_normal" => self.case_ack_hours_normal.to_string(),
+            "case_ack_hours_high" => self.case_ack_hours_high.to_string(),
+            "case_ack_hours_urgent" => self.case_ack_hours_urgent.to_string(),
+            "case_resolve_hours_normal" => self.case_resolve_hours_normal.to_string(),
+            "case_resolve_hours_high" => self.case_resolve_hours_high.to_string(),
+            "case_resolve_hours_urgent" => self.case_resolve_hours_urgent.to_string(),
+            "case_claim_threshold" => self.case_claim_threshold.to_string(),
+            "case_repeat_days" => self.case_repeat_days.to_string(),
+            "case_follow_up_days" => self.case_follow_up_days.to_string(),
+            "case_emotion_words" => self.case_emotion_words.clone(),
+            "case_threat_words" => self.case_threat_words.clone(),
             _ => return None,
         })
     }
@@ -235,6 +317,28 @@ impl OrgSettings {
             "appeal_days" => self.appeal_days = whole(text, 1, 90)? as u32,
             "evidence_distance_m" => self.evidence_distance_m = whole(text, 20, 100_000)? as u32,
             "evidence_late_hours" => self.evidence_late_hours = whole(text, 1, 720)? as u32,
+            "case_ack_hours_normal" => self.case_ack_hours_normal = whole(text, 1, 720)? as u32,
+            "case_ack_hours_high" => self.case_ack_hours_high = whole(text, 1, 720)? as u32,
+            "case_ack_hours_urgent" => self.case_ack_hours_urgent = whole(text, 1, 720)? as u32,
+            "case_resolve_hours_normal" => {
+                self.case_resolve_hours_normal = whole(text, 1, 2160)? as u32
+            }
+            "case_resolve_hours_high" => {
+                self.case_resolve_hours_high = whole(text, 1, 2160)? as u32
+            }
+            "case_resolve_hours_urgent" => {
+                self.case_resolve_hours_urgent = whole(text, 1, 2160)? as u32
+            }
+            "case_claim_threshold" => {
+                self.case_claim_threshold = match text.trim().parse::<f64>() {
+                    Ok(v) if v.is_finite() && (0.0..=1e9).contains(&v) => v,
+                    _ => return Err("an amount from 0 to 1000000000 (0: never)".into()),
+                }
+            }
+            "case_repeat_days" => self.case_repeat_days = whole(text, 1, 365)? as u32,
+            "case_follow_up_days" => self.case_follow_up_days = whole(text, 1, 90)? as u32,
+            "case_emotion_words" => self.case_emotion_words = words(text)?,
+            "case_threat_words" => self.case_threat_words = words(text)?,
             _ => return Err("no such setting".into()),
         }
         Ok(())

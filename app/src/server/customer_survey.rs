@@ -192,6 +192,34 @@ pub async fn submit(
     if let Some(c) = &contact {
         responses::insert_contact(&mut tx, &row.id, store.id, c, row.received_at).await?;
     }
+    // The closed loop: a customer who asked to be contacted, or who scored low and said why
+    // (and counts: a flagged answer is not followed up unasked), becomes a case.
+    let low =
+        crate::domain::cases::low_score_comment(template, &checked).filter(|_| row.status.counts());
+    if contact.is_some() || low.is_some() {
+        let description = low.unwrap_or_else(|| comments_of(&checked));
+        let case = super::cases::NewCase {
+            store_id: store.id,
+            source: if contact.is_some() {
+                "customer_contact"
+            } else {
+                "customer_low_score"
+            },
+            via: "survey",
+            response_id: Some(&row.id),
+            client_key: None,
+            category: "other",
+            description: &description,
+            wants: "",
+            claim_amount: None,
+            vip: false,
+            contact: contact
+                .as_ref()
+                .map(|c| (c.name.as_str(), c.phone.as_str(), c.email.as_str())),
+            opened_by: None,
+        };
+        super::cases::open_in(&mut tx, org, &case, now_ms).await?;
+    }
     if row.status.counts() {
         figures::add_response(&mut tx, store.id, row.channel, &rollup).await?;
     }
@@ -200,6 +228,19 @@ pub async fn submit(
         tracing::info!(store = %store.code, ?flags, "customer answer flagged");
     }
     Ok(Outcome::Stored(flags))
+}
+
+/// The customer's comments, joined.
+fn comments_of(answers: &crate::domain::answers::AnswerSet) -> String {
+    use crate::domain::answers::{Answer, AnswerValue};
+    answers
+        .values()
+        .filter_map(|a| match a {
+            Answer::Value(AnswerValue::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 async fn flags_for(

@@ -5,8 +5,8 @@
 //!   person must review it or it releases itself after the delay unless someone opens it.
 //! - Reviewers (and admins; regional managers when the organisation allows) read the queue
 //!   of their regions' visits and decide: release, return with comments, or void.
-//! - `release_due` releases what sampling let through once its time has come; the server
-//!   runs it every minute, and several servers running it at once release each visit once
+//! - `release_due` releases what sampling let through once its time has come; the job
+//!   runner runs it every minute, and several servers running it at once release each visit once
 //!   (the status change re-checks the status under the row's lock).
 //!
 //! Every decision is a `Move` through `db::status::change`, so figures move only there.

@@ -194,6 +194,28 @@ pub async fn decide(
         figures::subtract_response(&mut tx, store_id, channel, &r.before).await?;
         figures::add_response(&mut tx, store_id, channel, &r.after).await?;
     }
+    // The manager who appealed learns the answer in their inbox.
+    let appeal: Option<(i64, String)> =
+        sqlx::query_as("SELECT appealed_by, response_id FROM appeals WHERE id = $1")
+            .bind(appeal_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((by, response_id)) = appeal {
+        let about = super::inbox::About {
+            response_id: Some(&response_id),
+            store_id: Some(store_id),
+            ..Default::default()
+        };
+        let reference = format!("appeal:{appeal_id}:decided");
+        super::inbox::add(
+            &mut tx,
+            &[by],
+            ("appeal_decided", &reference),
+            &about,
+            answered.now_ms,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Decided::Decided)
 }

@@ -5,7 +5,10 @@
 pub mod appeals;
 pub mod assignments;
 pub mod audit;
+pub mod cases;
 pub mod figures;
+pub mod inbox;
+pub mod jobs;
 pub mod org;
 pub mod org_settings;
 pub mod people;

@@ -40,6 +40,8 @@ struct CurrentRow {
     revision: i64,
     opened_at: Option<i64>,
     review_due: Option<i64>,
+    critical_failed: i64,
+    submitted_by: Option<i64>,
 }
 
 /// Why a status changed: the reason, and a reviewer's comments on items (shown to the
@@ -78,7 +80,8 @@ pub async fn change(
     };
     let sql = format!(
         "SELECT r.store_id, r.channel, r.finished_at, r.answers, r.status, s.timezone,
-                t.template_key, v.version, v.template_id, r.revision, r.opened_at, r.review_due
+                t.template_key, v.version, v.template_id, r.revision, r.opened_at, r.review_due,
+                r.critical_failed, r.submitted_by
          FROM responses r
          JOIN stores s ON s.id = r.store_id
          JOIN template_versions v ON v.id = r.template_version_id
@@ -141,8 +144,45 @@ pub async fn change(
                 .await?;
         }
     }
+    follow_on(&mut tx, response_id, &current, to, now_ms).await?;
     tx.commit().await?;
     Ok(Changed::Changed { from, to })
+}
+
+/// What a status change causes besides the figures, in its transaction: a released mystery
+/// visit with a failed critical item queues the opening of a case for its store (once per
+/// visit), and a returned visit goes to its shopper's inbox.
+async fn follow_on(
+    conn: &mut sqlx::AnyConnection,
+    response_id: &str,
+    current: &CurrentRow,
+    to: Status,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mystery = matches!(current.channel.as_str(), "mystery_visit" | "mystery_call");
+    if mystery && to.counts() && current.critical_failed != 0 {
+        let key = format!("case-from-visit:{response_id}");
+        let payload = serde_json::json!({ "response": response_id }).to_string();
+        let kind = crate::server::cases::FROM_VISIT_JOB;
+        super::jobs::enqueue_once(conn, (kind, &key), &payload, now_ms, now_ms).await?;
+    }
+    if let (true, Status::Returned, Some(shopper)) = (mystery, to, current.submitted_by) {
+        let about = super::inbox::About {
+            response_id: Some(response_id),
+            store_id: Some(current.store_id),
+            ..Default::default()
+        };
+        let reference = format!("response:{response_id}:returned:{}", current.revision);
+        super::inbox::add(
+            conn,
+            &[shopper],
+            ("visit_returned", &reference),
+            &about,
+            now_ms,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Write a status change and its log line, inside the caller's transaction. Only `change`

@@ -61,6 +61,10 @@ pub fn routes() -> Router<AppState> {
         .route("/responses/{id}/appeals", post(review::appeal))
         .route("/appeals/{id}/decision", post(review::decide_appeal))
         .route("/reviews", get(review::list_reviews))
+        .route("/cases", get(cases::list_cases).post(cases::open_case))
+        .route("/cases/{id}", get(cases::get_case))
+        .route("/cases/{id}/events", post(cases::case_event))
+        .route("/inbox", get(cases::get_inbox))
         .route("/targets", get(list_targets).put(set_target))
         .route(
             "/templates",
@@ -89,6 +93,7 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_RESPONSE_BODY))
 }
 
+mod cases;
 mod people;
 mod photos;
 mod review;
